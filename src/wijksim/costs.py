@@ -1,0 +1,39 @@
+"""Submodel 8a, costs: what the week costs, by budget, in euro per year.
+
+* ``cost_team`` - employer cost of the filled wijkteam positions (``costs.fte``);
+* ``cost_maatwerk`` - maatwerkvoorzieningen running this week, by domain
+  (``costs.maatwerk_per_year``: Wmo, youth, re-integration, debt relief, day activities);
+* ``cost_wlz`` - Wlz clients (``costs.wlz_per_year``);
+* ``cost_sociale_basis`` - the yearly budget for volunteers and activities;
+* ``cost_crisis`` - crises this week (``costs.crisis`` by domain), as a yearly rate.
+
+Every figure is the week's cost times 52, so a time series reads as euro per year.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from wijksim.state import CARE, MAATWERK, WLZ
+
+if TYPE_CHECKING:
+    from wijksim.model import WijkModel
+
+
+def week_costs(model: WijkModel) -> dict[str, float]:
+    """Costs of this week by budget, in euro per year."""
+    hh, team, c = model.hh, model.team, model.cfg.costs
+    active_maatwerk = (hh.support == MAATWERK) & (hh.provision_until > model.week)
+    per_domain = active_maatwerk.sum(axis=0)
+    out = {
+        "cost_team": float((team.filled & team.position).sum() * c.fte),
+        "cost_maatwerk": float(per_domain @ model.maatwerk_cost),
+        "cost_wlz": float((hh.support[:, CARE] == WLZ).sum() * c.wlz_per_year),
+        "cost_sociale_basis": float(
+            model.cfg.policy.sociale_basis_budget * model.inhabitants / 1000.0
+        ),
+        "cost_crisis": float(model.tally_crisis_by_domain @ model.crisis_cost * 52.0),
+    }
+    out["cost_total"] = float(sum(out.values()))
+    model.maatwerk_by_domain = per_domain
+    return out

@@ -1,0 +1,81 @@
+"""Submodel 2, informal support and self-reliance: the personal network helps, carers strain.
+
+A household asks its network for informal care hours by the stages of its needs that no formal
+provision covers (``informal.demand_hours``); a need under network activation (network-first)
+asks twice as much. Each tie passes a share of the carer's capacity, weighted by the tie:
+household ``i`` can draw ``S_i = sum_j w_ij c_j``. Carers give in proportion to what is asked,
+up to twice their capacity: carer ``j`` carries ``c_j * sum_i w_ij min(d_i / S_i, 2)``.
+The share of demand met (``met_share``) shields needs from escalation and speeds recovery
+(submodel 3); carers whose load stays above capacity become overloaded (``strain``), which
+raises their own care and social hazards (submodel 1). Thin networks give less help and load
+their few carers more. Volunteers paid from the sociale basis budget add hours for needs under
+network activation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from wijksim.state import MAATWERK, NETWORK, WLZ
+
+if TYPE_CHECKING:
+    from wijksim.model import WijkModel
+
+#: How far carers stretch beyond their capacity when asked.
+MAX_STRETCH = 2.0
+#: A need under network activation asks the network this many times the usual hours.
+ACTIVATION_DEMAND = 2.0
+
+
+def demand_hours(model: WijkModel) -> np.ndarray:
+    """Informal care hours each household asks this week."""
+    hh = model.hh
+    per_stage = model.informal_demand_per_stage
+    hours = per_stage[hh.need]
+    formal = (hh.support == MAATWERK) | (hh.support == WLZ)
+    hours = np.where(formal, 0.25 * hours, hours)
+    hours = np.where(hh.support == NETWORK, ACTIVATION_DEMAND * hours, hours)
+    return hours.sum(axis=1, dtype=np.float32)
+
+
+def step(model: WijkModel) -> None:
+    """Share informal care over the network; update met shares and carer strain."""
+    hh, cfg = model.hh, model.cfg.informal
+    demand = demand_hours(model)
+    askers = np.flatnonzero(demand > 0)
+    met = np.ones(hh.n, dtype=np.float32)
+    load = np.zeros(hh.n, dtype=np.float32)
+    if askers.size:
+        sub = model.net[askers]
+        reachable = sub @ hh.care_capacity
+        volunteer = volunteer_hours(model, askers)
+        ask = demand[askers]
+        ratio = np.divide(
+            ask, reachable, out=np.full(ask.size, MAX_STRETCH, np.float32), where=reachable > 0
+        )
+        ratio = np.minimum(ratio, MAX_STRETCH).astype(np.float32)
+        given = reachable * ratio + volunteer
+        met[askers] = np.minimum(1.0, given / ask)
+        load = hh.care_capacity * (sub.T @ ratio)
+    hh.met_share[:] = met
+    strain_now = np.divide(
+        load, hh.care_capacity, out=np.zeros_like(load), where=hh.care_capacity > 0
+    )
+    hh.strain += (strain_now - hh.strain) / np.float32(cfg.overload_weeks)
+    model.carer_load = load
+
+
+def volunteer_hours(model: WijkModel, askers: np.ndarray) -> np.ndarray:
+    """Volunteer hours for households with a need under network activation, per wijk's budget."""
+    hh = model.hh
+    activated = (hh.support[askers] == NETWORK).any(axis=1)
+    out = np.zeros(askers.size, dtype=np.float32)
+    if not activated.any():
+        return out
+    wijk = hh.wijk[askers[activated]]
+    per_wijk = np.bincount(wijk, minlength=model.n_wijken)
+    pool = model.volunteer_pool
+    out[activated] = pool[wijk] / np.maximum(per_wijk[wijk], 1)
+    return out

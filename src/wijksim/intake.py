@@ -1,0 +1,194 @@
+"""Submodel 5, intake and triage: one queue per wijkteam.
+
+Each week a wijk's team has a budget for intake: the client hours left after outreach and the
+hours its current cases ask, but never less than ``team.intake_floor_share`` of client hours.
+Tasks are taken in order of priority (a crisis first, then the worst need stage, then weeks
+waited): following up a signal costs ``followup_hours``, an intake ``intake_hours``.
+
+* A follow-up makes contact with a chance that rises with help-seeking. A household with a
+  moderate or worse need joins the queue; one with only mild needs gets brief advice (each mild
+  need settles with ``brief_advice_success``) and is let go. No contact: the signal is lost.
+* An intake needs a free case slot (``caseload_cap``) with a worker who covers the household's
+  worst domain (any worker in an integrated team). The plan for each domain is then made by
+  casework (submodel 6). In a siloed team the other domains are referred on and start after
+  ``handoff_weeks``.
+
+Referrals and cases left by a worker who quit are also (re)assigned here, to free slots.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from wijksim import casework
+from wijksim.signals import unmet_stage
+from wijksim.state import (
+    CLOSED,
+    CRISIS,
+    IN_SUPPORT,
+    MODERATE,
+    N_DOMAINS,
+    SIGNALLED,
+    UNKNOWN,
+    WAITING,
+)
+from wijksim.team import allocate_slots
+
+if TYPE_CHECKING:
+    from wijksim.model import WijkModel
+
+
+def step(model: WijkModel) -> None:
+    """Follow up signals and admit households from the queue, within each wijk's budget."""
+    hh, cfg, week = model.hh, model.cfg.team, model.week
+    budget = model.intake_budget_per_wijk()
+    rows = np.flatnonzero((hh.status == SIGNALLED) | (hh.status == WAITING))
+    is_followup = hh.status[rows] == SIGNALLED
+    worst = unmet_stage(model, rows).max(axis=1)
+    waited = np.minimum(week - hh.status_since[rows], 9)
+    priority = (worst == CRISIS) * 100 + worst.astype(np.int64) * 10 + waited
+    cost = np.where(is_followup, cfg.followup_hours, cfg.intake_hours)
+
+    # Follow-ups first claim the budget, in order of priority; intakes need a free slot too.
+    wijk = hh.wijk[rows].astype(np.int64)
+    queued = ~is_followup
+    slot = np.full(rows.size, -1, dtype=np.int64)
+    slot[queued] = request_workers(
+        model, rows[queued], primary_domain(model, rows[queued]), priority[queued], commit=False
+    )
+    candidate = is_followup | (slot >= 0)
+    order = np.lexsort((-priority, ~is_followup, wijk))
+    order = order[candidate[order]]
+    fits = np.zeros(rows.size, dtype=bool)
+    fits[order] = cumsum_within(wijk[order], cost[order]) <= budget[wijk[order]]
+
+    followed = rows[fits & is_followup]
+    follow_up(model, followed)
+    take = fits & queued
+    admitted = admit(model, rows[take], slot[take])
+    hours = np.bincount(hh.wijk[followed], minlength=model.n_wijken) * cfg.followup_hours
+    hours = hours + np.bincount(hh.wijk[admitted], minlength=model.n_wijken) * cfg.intake_hours
+    model.intake_hours_spent = hours.astype(np.float64)
+    assign_pending(model)
+
+
+def primary_domain(model: WijkModel, rows: np.ndarray) -> np.ndarray:
+    """The domain of each household's worst unsupported need (its intake domain)."""
+    return np.argmax(unmet_stage(model, rows), axis=1)
+
+
+def cumsum_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Running sums of ``values`` that restart at each new group (``groups`` sorted)."""
+    if values.size == 0:
+        return values.astype(np.float64)
+    total = np.cumsum(values, dtype=np.float64)
+    start = np.searchsorted(groups, groups, side="left")
+    return total - (total[start] - values[start])
+
+
+def follow_up(model: WijkModel, rows: np.ndarray) -> None:
+    """Try to contact signalled households; queue the moderate, advise and let go the mild."""
+    hh, rng = model.hh, model.streams.intake
+    model.tally["followups"] += rows.size
+    if rows.size == 0:
+        return
+    base = model.cfg.signalling.contact_base
+    contact = rng.random(rows.size) < base + (1.0 - base) * hh.help_seeking[rows]
+    lost = rows[~contact]
+    model.set_status(lost, UNKNOWN)
+    reached = rows[contact]
+    model.first_contact(reached)
+    worst = unmet_stage(model, reached).max(axis=1)
+    serious = worst >= MODERATE
+    model.set_status(reached[serious], WAITING)
+    mild = reached[~serious]
+    settle = rng.random((mild.size, N_DOMAINS)) < model.cfg.team.brief_advice_success
+    settled = settle & (hh.need[mild] == 1)
+    r, d = np.nonzero(settled)
+    hh.need[mild[r], d] = 0
+    hh.need_since[mild[r], d] = -1
+    model.tally["brief_advice"] += mild.size
+    model.end_episodes(mild)
+    model.set_status(mild, CLOSED)
+
+
+def admit(model: WijkModel, rows: np.ndarray, worker: np.ndarray) -> np.ndarray:
+    """Take queued households into support with the workers found for them."""
+    hh = model.hh
+    model.team.caseload += np.bincount(worker, minlength=model.team.n).astype(np.int32)
+    model.tally["admissions"] += rows.size
+    model.tally["wait_weeks_sum"] += float((model.week - hh.status_since[rows]).sum())
+    model.set_status(rows, IN_SUPPORT)
+    unmet = unmet_stage(model, rows)
+    if model.integrated:
+        r, d = np.nonzero(unmet > 0)
+        casework.assign(model, rows[r], d, worker[r])
+    else:
+        primary = np.argmax(unmet, axis=1)
+        casework.assign(model, rows, primary, worker)
+        unmet[np.arange(rows.size), primary] = 0
+        r, d = np.nonzero(unmet > 0)
+        hh.handoff_ready[rows[r], d] = model.week + model.cfg.team.handoff_weeks
+    return rows
+
+
+def request_workers(
+    model: WijkModel,
+    rows: np.ndarray,
+    domain: np.ndarray,
+    priority: np.ndarray,
+    commit: bool = True,
+) -> np.ndarray:
+    """A worker slot for each (household, domain) request with free case slots, or -1.
+
+    With ``commit`` the slots are taken (caseloads rise); without, they are only found.
+    """
+    team = model.team
+    free = np.where(model.team_active(), model.slot_cap() - team.caseload, 0)
+    out = np.full(rows.size, -1, dtype=np.int64)
+    wijk = model.hh.wijk[rows].astype(np.int64)
+    passes = (
+        [np.arange(rows.size)]
+        if model.integrated
+        else [np.flatnonzero(domain == d) for d in range(N_DOMAINS)]
+    )
+    for d, idx in enumerate(passes):
+        if idx.size == 0:
+            continue
+        covering = team.covers[:, d] if not model.integrated else np.ones(team.n, bool)
+        f = np.where(covering, free, 0)
+        got = allocate_slots(
+            wijk[idx], priority[idx], team.wijk.astype(np.int64), f, model.n_wijken
+        )
+        out[idx] = got
+        taken = got[got >= 0]
+        free = free - np.bincount(taken, minlength=team.n)
+    if commit:
+        team.caseload += np.bincount(out[out >= 0], minlength=team.n).astype(np.int32)
+    return out
+
+
+def assign_pending(model: WijkModel) -> None:
+    """Assign referred domains (siloed hand-offs) and orphaned cases whose time has come."""
+    hh = model.hh
+    ready = (hh.handoff_ready >= 0) & (hh.handoff_ready <= model.week) & (hh.case_worker < 0)
+    r, d = np.nonzero(ready)
+    if r.size == 0:
+        return
+    worker = np.full(r.size, -1, dtype=np.int64)
+    if model.integrated:
+        own = hh.case_worker[r].max(axis=1)
+        worker[own >= 0] = own[own >= 0]
+    need = np.flatnonzero(worker < 0)
+    if need.size and model.integrated:
+        households, inverse = np.unique(r[need], return_inverse=True)
+        prio = hh.need[households].max(axis=1).astype(np.int64) * 10
+        got = request_workers(model, households, np.zeros_like(households), prio)
+        worker[need] = got[inverse]
+    elif need.size:
+        prio = hh.need[r[need], d[need]].astype(np.int64) * 10
+        worker[need] = request_workers(model, r[need], d[need], prio)
+    ok = worker >= 0
+    casework.assign(model, r[ok], d[ok], worker[ok])

@@ -1,0 +1,88 @@
+"""Submodel 1, life events: new needs arise, and households move.
+
+A household without a need in a domain gets one with a weekly hazard that depends on its type
+(``needs.onset_per_year``) and rises with the stages of its needs in other domains
+(``needs.coupling``: debt -> stress -> care, income <-> debt, youth <-> income, ...) and with
+carer overload (care and social). Hazards are sampled by thinning: candidate household-domains
+are drawn at a fixed upper-bound rate and accepted with probability hazard / bound. The
+candidates depend only on the seed and the population size, so paired scenarios share them.
+Moving households (and Wlz clients who leave) are replaced by newcomers of the same type.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from wijksim.config import DOMAINS
+from wijksim.population import renew_households
+from wijksim.state import CARE, MILD, MODERATE, N_DOMAINS, SOCIAL, WLZ
+
+if TYPE_CHECKING:
+    from wijksim.model import WijkModel
+
+#: Share of new needs that start at stage 2 (a sudden event such as job loss or an accident).
+SUDDEN_SHARE = 0.2
+
+
+def hazard_tables(model: WijkModel) -> tuple[np.ndarray, np.ndarray, float]:
+    """Weekly onset hazards (types x domains), coupling (domains x domains) and their bound."""
+    needs = model.cfg.needs
+    onset = np.array(needs.onset_per_year.as_rows(), dtype=np.float64).T / 52.0
+    coupling = np.array([needs.coupling[d].as_list() for d in DOMAINS], dtype=np.float64)
+    worst = 1.0 + 4.0 * coupling.sum(axis=0).max()
+    overload = 1.0 + model.cfg.informal.overload_hazard_multiplier
+    bound = float(min(onset.max() * worst * overload, 1.0))
+    return onset, coupling, bound
+
+
+def step(model: WijkModel) -> None:
+    """Draw this week's new needs and moves."""
+    new_needs(model)
+    moves(model)
+
+
+def new_needs(model: WijkModel) -> None:
+    """New needs by household type, raised by needs in other domains and by carer overload."""
+    hh, rng = model.hh, model.streams.life_events
+    onset, coupling, bound = model.onset_tables
+    cells = hh.n * N_DOMAINS
+    count = rng.binomial(cells, bound)
+    cand = np.unique(rng.integers(0, cells, size=count))
+    u = rng.random(cand.size)
+    sudden = rng.random(cand.size) < SUDDEN_SHARE
+    rows, dom = np.divmod(cand, N_DOMAINS)
+    free = hh.need[rows, dom] == 0
+    rows, dom, u, sudden = rows[free], dom[free], u[free], sudden[free]
+
+    stages = hh.need[rows].astype(np.float64)
+    lift = 1.0 + np.einsum("ij,ij->i", stages, coupling[:, dom].T)
+    overloaded = hh.strain[rows] > model.cfg.informal.overload_threshold
+    strain_boost = np.where(
+        overloaded & ((dom == CARE) | (dom == SOCIAL)),
+        1.0 + model.cfg.informal.overload_hazard_multiplier,
+        1.0,
+    )
+    hazard = onset[hh.htype[rows], dom] * lift * strain_boost
+    hit = u * bound < hazard
+    rows, dom = rows[hit], dom[hit]
+    hh.need[rows, dom] = np.where(sudden[hit], MODERATE, MILD)
+    hh.need_since[rows, dom] = model.week
+    starting = hh.episode_start[rows] < 0
+    hh.episode_start[rows[starting]] = model.week
+    model.tally["new_needs"] += rows.size
+
+
+def moves(model: WijkModel) -> None:
+    """Households move out (and Wlz clients leave); newcomers of the same type take their place."""
+    hh, rng = model.hh, model.streams.mobility
+    rate = model.cfg.population.mobility_per_year / 52.0
+    movers = rng.integers(0, hh.n, size=rng.binomial(hh.n, rate))
+    wlz = np.flatnonzero(hh.support[:, CARE] == WLZ)
+    leaving = wlz[rng.random(wlz.size) < model.cfg.policy.wlz_exit_per_year / 52.0]
+    rows = np.union1d(movers, leaving)
+    if rows.size:
+        model.release_cases(rows)
+        renew_households(hh, rows, model.cfg, rng, model.week)
+    model.tally["moves"] += rows.size

@@ -1,0 +1,142 @@
+"""Submodel 8b, observation: the weekly KPIs of DESIGN.md.
+
+Rates are per 1,000 inhabitants (``escalations_per_1000`` and ``signals_per_1000`` per year),
+``youth_care_share`` is of under-23s, ``debt_share`` of households (problematic debts: debt need
+at stage 2 or worse), ``turnover_rate`` per year, costs in euro per year, ``workload`` is hours
+asked over hours available. Ratios with nothing to count this week (no contact, no admission,
+no decision) are NaN and averaged over the weeks that have them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from wijksim.costs import week_costs
+from wijksim.state import DEBT, IN_SUPPORT, MODERATE, NO_SUPPORT, SIGNALLED, WAITING, WLZ, YOUTH
+
+if TYPE_CHECKING:
+    from wijksim.model import WijkModel
+
+#: KPI columns every output carries, in order (a contract: scripts rely on these names).
+KPIS: tuple[str, ...] = (
+    "escalations_per_1000",
+    "time_to_help_weeks",
+    "early_contact_share",
+    "waiting_list",
+    "wait_weeks",
+    "non_maatwerk_share",
+    "maatwerk_per_1000",
+    "wmo_per_1000",
+    "youth_care_share",
+    "debt_share",
+    "wlz_per_1000",
+    "workload",
+    "turnover_rate",
+    "vacancies",
+    "signals_per_1000",
+    "carer_overload_share",
+    "unmet_need",
+    "cost_total",
+    "cost_team",
+    "cost_maatwerk",
+    "cost_wlz",
+    "cost_sociale_basis",
+    "cost_crisis",
+)
+
+#: Further columns, for diagnosis.
+EXTRA: tuple[str, ...] = (
+    "crises_per_1000",
+    "in_support",
+    "signalled",
+    "households_with_need",
+    "workers",
+    "sick_workers",
+    "caseload_mean",
+    "partner_relation",
+    "admissions",
+    "maatwerk_grants",
+    "network_plans",
+    "network_failures",
+    "eligible_decisions",
+    "eligible_otherwise",
+    "alt_failed",
+    "wlz_entries",
+    "signals_partner",
+    "signals_help",
+    "signals_outreach",
+    "signals_crisis",
+    "first_contacts",
+    "escalations",
+    "inhabitants",
+)
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num) / float(den) if den else float("nan")
+
+
+def kpis(model: WijkModel) -> dict[str, float]:
+    """All KPIs of the week that just ran."""
+    hh, team, t = model.hh, model.team, model.tally
+    per_1000 = 1000.0 / model.inhabitants
+    year = 52.0 * per_1000
+    costs = week_costs(model)
+    md = model.maatwerk_by_domain
+    unsupported = (hh.support == NO_SUPPORT) & (hh.need >= MODERATE)
+    staffed = team.filled & team.position
+    signals = t["signals_partner"] + t["signals_help"] + t["signals_outreach"] + t["signals_crisis"]
+    strain = hh.strain[model.carer_load > 0] if model.carer_load is not None else np.zeros(0)
+    out = {
+        "escalations_per_1000": t["escalations"] * year,
+        "time_to_help_weeks": _ratio(t["time_to_help_sum"], t["first_contacts"]),
+        "early_contact_share": _ratio(t["early_contacts"], t["first_contacts"]),
+        "waiting_list": float((hh.status == WAITING).sum()),
+        "wait_weeks": _ratio(t["wait_weeks_sum"], t["admissions"]),
+        "non_maatwerk_share": _ratio(t["eligible_otherwise"], t["eligible_decisions"]),
+        "maatwerk_per_1000": float(md.sum()) * per_1000,
+        "wmo_per_1000": float(md[0]) * per_1000,
+        "youth_care_share": _ratio(md[YOUTH], model.under_23),
+        "debt_share": float((hh.need[:, DEBT] >= MODERATE).mean()),
+        "wlz_per_1000": float((hh.support[:, 0] == WLZ).sum()) * per_1000,
+        "workload": model.workload_now,
+        "turnover_rate": _ratio(t["leavers"] * 52.0, t["worker_weeks"]),
+        "vacancies": float((team.position & ~team.filled).sum()),
+        "signals_per_1000": signals * year,
+        "carer_overload_share": _ratio(
+            (strain > model.cfg.informal.overload_threshold).sum(), strain.size
+        ),
+        "unmet_need": float(unsupported.any(axis=1).mean()),
+        **costs,
+        "crises_per_1000": t["crises"] * year,
+        "in_support": float((hh.status == IN_SUPPORT).sum()),
+        "signalled": float((hh.status == SIGNALLED).sum()),
+        "households_with_need": float((hh.need > 0).any(axis=1).sum()),
+        "workers": float(staffed.sum()),
+        "sick_workers": float((staffed & (team.leave_until > model.week)).sum()),
+        "caseload_mean": _ratio(team.caseload[staffed].sum(), staffed.sum()),
+        "partner_relation": _ratio(
+            (model.partners.relation * model.partners.engaged).sum(), model.partners.engaged.sum()
+        ),
+        "inhabitants": float(model.inhabitants),
+    }
+    for name in (
+        "admissions",
+        "maatwerk_grants",
+        "network_plans",
+        "network_failures",
+        "eligible_decisions",
+        "eligible_otherwise",
+        "alt_failed",
+        "wlz_entries",
+        "signals_partner",
+        "signals_help",
+        "signals_outreach",
+        "signals_crisis",
+        "first_contacts",
+        "escalations",
+    ):
+        out[name] = float(t[name])
+    return out

@@ -1,0 +1,142 @@
+"""The wijkteams: positions per wijk, team structure and the assignment of cases to workers.
+
+A *position* (slot) is one FTE in a wijk's team; a worker fills it or it is vacant. In an
+``integrated`` team every worker covers all five domains with broad skills; a household has one
+worker and one plan. In a ``siloed`` team each worker covers one domain (in a team smaller than
+five, a few); a multi-problem household has a worker per domain.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from wijksim.config import Config
+from wijksim.state import N_DOMAINS, Team
+
+#: Relative share of positions per domain in a siloed team (care, youth, income, debt, social).
+DOMAIN_WEIGHTS = np.array([0.3, 0.2, 0.15, 0.2, 0.15])
+
+
+def positions_per_wijk(fte_per_1000: float, inhabitants: np.ndarray) -> np.ndarray:
+    """Positions (1 FTE each) per wijk: FTE per 1,000 inhabitants, at least one."""
+    return np.maximum(1, np.round(fte_per_1000 * inhabitants / 1000.0)).astype(np.int64)
+
+
+def domain_coverage(positions: int, structure: str) -> np.ndarray:
+    """Which domains each of a team's ``positions`` covers (a bool matrix positions x 5)."""
+    covers = np.zeros((positions, N_DOMAINS), dtype=bool)
+    if structure == "integrated":
+        covers[:] = True
+        return covers
+    if positions < N_DOMAINS:
+        for d in range(N_DOMAINS):
+            covers[d % positions, d] = True
+        return covers
+    extra = positions - N_DOMAINS
+    quota = DOMAIN_WEIGHTS * extra
+    per_domain = 1 + np.floor(quota).astype(int)
+    remainder = extra - (per_domain - 1).sum()
+    per_domain[np.argsort(-(quota - np.floor(quota)), kind="stable")[:remainder]] += 1
+    covers[np.arange(positions), np.repeat(np.arange(N_DOMAINS), per_domain)] = True
+    return covers
+
+
+def build_team(cfg: Config, inhabitants: np.ndarray, fte_per_1000: float, structure: str) -> Team:
+    """All positions of all wijken, filled by workers at full productivity at week 0."""
+    per_wijk = positions_per_wijk(fte_per_1000, inhabitants)
+    n = int(per_wijk.sum())
+    team = Team(
+        wijk=np.repeat(np.arange(len(per_wijk), dtype=np.int16), per_wijk),
+        position=np.ones(n, dtype=bool),
+        covers=np.zeros((n, N_DOMAINS), dtype=bool),
+        filled=np.ones(n, dtype=bool),
+        uid=np.arange(n, dtype=np.int64),
+        start_week=np.full(n, -10_000, dtype=np.int32),
+        leave_until=np.full(n, -1, dtype=np.int32),
+        workload=np.ones(n, dtype=np.float32),
+        hours_available=np.zeros(n, dtype=np.float32),
+        hours_demanded=np.zeros(n, dtype=np.float32),
+        hours_spent=np.zeros(n, dtype=np.float32),
+        caseload=np.zeros(n, dtype=np.int32),
+        skill=np.ones(n, dtype=np.float32),
+    )
+    set_structure(team, structure, cfg.team.broad_skill)
+    return team
+
+
+def set_structure(team: Team, structure: str, broad_skill: float) -> None:
+    """(Re)assign domains and skills of every position for ``structure``."""
+    team.covers[:] = False
+    for w in np.unique(team.wijk):
+        rows = np.flatnonzero((team.wijk == w) & team.position)
+        team.covers[rows] = domain_coverage(rows.size, structure)
+    team.skill[:] = broad_skill if structure == "integrated" else 1.0
+
+
+def add_positions(
+    team: Team, wijk: np.ndarray, week: int, next_uid: int, structure: str, broad_skill: float
+) -> Team:
+    """A team with extra positions appended (one per entry of ``wijk``), filled by new workers."""
+    k = wijk.size
+    grown = Team(
+        wijk=np.concatenate([team.wijk, wijk.astype(np.int16)]),
+        position=np.concatenate([team.position, np.ones(k, dtype=bool)]),
+        covers=np.concatenate([team.covers, np.zeros((k, N_DOMAINS), dtype=bool)]),
+        filled=np.concatenate([team.filled, np.ones(k, dtype=bool)]),
+        uid=np.concatenate([team.uid, np.arange(next_uid, next_uid + k, dtype=np.int64)]),
+        start_week=np.concatenate([team.start_week, np.full(k, week, dtype=np.int32)]),
+        leave_until=np.concatenate([team.leave_until, np.full(k, -1, dtype=np.int32)]),
+        workload=np.concatenate([team.workload, np.ones(k, dtype=np.float32)]),
+        hours_available=np.concatenate([team.hours_available, np.zeros(k, dtype=np.float32)]),
+        hours_demanded=np.concatenate([team.hours_demanded, np.zeros(k, dtype=np.float32)]),
+        hours_spent=np.concatenate([team.hours_spent, np.zeros(k, dtype=np.float32)]),
+        caseload=np.concatenate([team.caseload, np.zeros(k, dtype=np.int32)]),
+        skill=np.concatenate([team.skill, np.ones(k, dtype=np.float32)]),
+    )
+    set_structure(grown, structure, broad_skill)
+    return grown
+
+
+def caseloads(case_worker: np.ndarray, n_slots: int) -> np.ndarray:
+    """Cases per worker: distinct (household, worker) pairs in a rows x 5 matrix of slots."""
+    if case_worker.size == 0:
+        return np.zeros(n_slots, dtype=np.int32)
+    cw = np.sort(case_worker, axis=1)
+    first = np.ones_like(cw, dtype=bool)
+    first[:, 1:] = cw[:, 1:] != cw[:, :-1]
+    counted = cw[first & (cw >= 0)]
+    return np.bincount(counted, minlength=n_slots).astype(np.int32)
+
+
+def allocate_slots(
+    req_group: np.ndarray,
+    req_priority: np.ndarray,
+    slot_group: np.ndarray,
+    free: np.ndarray,
+    n_groups: int,
+) -> np.ndarray:
+    """Give requests free case slots of workers in their group, best priority first.
+
+    Requests are ranked within their group by descending priority; the free slots of a group's
+    workers are dealt round-robin (one slot of each worker, then a second of each, ...), so
+    cases spread evenly. Returns the worker slot per request, or -1 where none was free.
+    """
+    out = np.full(req_group.size, -1, dtype=np.int64)
+    if req_group.size == 0:
+        return out
+    order = np.lexsort((-req_priority, req_group))
+    g_sorted = req_group[order]
+    starts = np.searchsorted(g_sorted, np.arange(n_groups))
+    rank = np.arange(order.size) - starts[g_sorted]
+
+    free = np.maximum(free, 0)
+    workers = np.repeat(np.arange(free.size), free)
+    rounds = np.arange(workers.size) - np.repeat(np.cumsum(free) - free, free)
+    s_order = np.lexsort((workers, rounds, slot_group[workers]))
+    slots = workers[s_order]
+    slot_groups = slot_group[slots]
+    slot_start = np.searchsorted(slot_groups, np.arange(n_groups))
+    slot_count = np.bincount(slot_groups, minlength=n_groups)
+    ok = rank < slot_count[g_sorted]
+    out[order[ok]] = slots[slot_start[g_sorted[ok]] + rank[ok]]
+    return out

@@ -1,0 +1,137 @@
+"""Submodel 7, workforce: workload, sick leave, leaving, vacancies and new workers.
+
+A worker's workload is the hours asked of them (cases, outreach, intake, and a share of the
+wijk's backlog of intakes and follow-ups, to be cleared within ``QUEUE_TARGET_WEEKS``) over the
+client hours they have, as a moving average over ``workload_memory_weeks``. Above 1 it raises
+the weekly hazards of sick leave and of leaving by ``exp(k * (workload - 1))``. A worker who
+leaves leaves a vacancy, filled after ``vacancy_weeks`` on average by a new worker who starts at
+``new_worker_productivity`` and reaches full productivity over ``ramp_up_weeks``; the cases of
+a leaver go back to the team for reassignment. Sick workers keep their cases but spend no hours.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from wijksim.state import SIGNALLED, WAITING
+
+if TYPE_CHECKING:
+    from wijksim.model import WijkModel
+
+#: The team feels its backlog as work to be done within this many weeks (a quarter).
+QUEUE_TARGET_WEEKS = 13.0
+
+
+def step(model: WijkModel) -> None:
+    """Update workloads, then sick leave, leaving, hiring, and next week's hours."""
+    update_workload(model)
+    sick_leave(model)
+    leaving(model)
+    hiring(model)
+    model.team.hours_available[:] = available_hours(model)
+
+
+def available_hours(model: WijkModel) -> np.ndarray:
+    """Client hours per position for the coming week (0 when vacant or on leave)."""
+    team, cfg, week = model.team, model.cfg, model.week + 1
+    ramp = cfg.workforce.ramp_up_weeks
+    prod = cfg.workforce.new_worker_productivity
+    tenure = week - team.start_week
+    productivity = (
+        np.where(tenure >= ramp, 1.0, prod + (1.0 - prod) * tenure / max(ramp, 1))
+        if ramp > 0
+        else np.ones(team.n)
+    )
+    active = team.filled & team.position & (team.leave_until <= week)
+    hours = cfg.team.hours_per_fte * cfg.team.direct_share * productivity
+    return np.where(active, hours, 0.0).astype(np.float32)
+
+
+def backlog_hours(model: WijkModel) -> np.ndarray:
+    """Intake and follow-up hours still waiting per wijk."""
+    hh, cfg = model.hh, model.cfg.team
+    waiting = np.bincount(hh.wijk[hh.status == WAITING], minlength=model.n_wijken)
+    signalled = np.bincount(hh.wijk[hh.status == SIGNALLED], minlength=model.n_wijken)
+    return waiting * cfg.intake_hours + signalled * cfg.followup_hours
+
+
+def update_workload(model: WijkModel) -> None:
+    """Workload this week and its moving average per worker."""
+    team = model.team
+    avail = team.hours_available.astype(np.float64)
+    per_wijk = np.bincount(team.wijk, weights=avail, minlength=model.n_wijken)
+    share = np.divide(
+        avail, per_wijk[team.wijk], out=np.zeros_like(avail), where=per_wijk[team.wijk] > 0
+    )
+    backlog = backlog_hours(model)[team.wijk] / QUEUE_TARGET_WEEKS * share
+    asked = (
+        team.hours_demanded
+        + avail * model.cfg.team.outreach_share
+        + model.intake_hours_per_worker()
+        + backlog
+    )
+    now = np.divide(asked, avail, out=np.zeros_like(avail), where=avail > 0)
+    model.workload_now = float(asked[avail > 0].sum() / max(avail.sum(), 1e-9))
+    active = avail > 0
+    memory = model.cfg.workforce.workload_memory_weeks
+    team.workload[active] += ((now[active] - team.workload[active]) / memory).astype(np.float32)
+
+
+def stress(model: WijkModel) -> np.ndarray:
+    """Hazard multiplier per worker from workload above 1."""
+    excess = np.clip(model.team.workload - 1.0, 0.0, 2.0)
+    return np.exp(model.cfg.workforce.workload_sensitivity * excess)
+
+
+def sick_leave(model: WijkModel) -> None:
+    """Workers fall ill with a hazard raised by workload; spells last ``sick_weeks`` on average."""
+    team, cfg, rng = model.team, model.cfg.workforce, model.streams.workforce
+    u, length = rng.random(team.n), rng.geometric(1.0 / max(cfg.sick_weeks, 1.0), team.n)
+    at_work = team.filled & team.position & (team.leave_until <= model.week)
+    p = 1.0 - np.exp(-cfg.sick_per_year / 52.0 * stress(model))
+    ill = at_work & (u < p)
+    team.leave_until[ill] = model.week + length[ill]
+    model.tally["sick_spells"] += int(ill.sum())
+
+
+def leaving(model: WijkModel) -> None:
+    """Workers quit with a hazard raised by workload; their cases go back to the team."""
+    team, cfg, rng = model.team, model.cfg.workforce, model.streams.workforce
+    u = rng.random(team.n)
+    p = 1.0 - np.exp(-cfg.leave_per_year / 52.0 * stress(model))
+    quit_ = team.filled & team.position & (u < p)
+    slots = np.flatnonzero(quit_)
+    model.tally["leavers"] += slots.size
+    model.tally["worker_weeks"] += int((team.filled & team.position).sum())
+    vacate(model, slots)
+
+
+def vacate(model: WijkModel, slots: np.ndarray) -> None:
+    """Empty these positions; their cases wait for another worker."""
+    if slots.size == 0:
+        return
+    team, hh = model.team, model.hh
+    team.filled[slots] = False
+    team.caseload[slots] = 0
+    team.workload[slots] = 1.0
+    orphan = np.isin(hh.case_worker, slots)
+    hh.case_worker[orphan] = -1
+    hh.handoff_ready[orphan] = model.week
+
+
+def hiring(model: WijkModel) -> None:
+    """Vacancies are filled after ``vacancy_weeks`` on average; new workers start slower."""
+    team, cfg, rng = model.team, model.cfg.workforce, model.streams.workforce
+    u = rng.random(team.n)
+    vacant = team.position & ~team.filled
+    hired = vacant & (u < 1.0 / max(cfg.vacancy_weeks, 1.0))
+    slots = np.flatnonzero(hired)
+    team.filled[slots] = True
+    team.uid[slots] = model.next_worker_uid + np.arange(slots.size)
+    model.next_worker_uid += slots.size
+    team.start_week[slots] = model.week + 1
+    team.leave_until[slots] = -1
+    team.workload[slots] = 1.0
+    model.tally["hires"] += slots.size
