@@ -88,7 +88,7 @@ class WijkModel(mesa.Model):
         self._set_up()
         self.datacollector = mesa.DataCollector(
             model_reporters={
-                "week": lambda m: m.week - m.warmup_weeks,
+                "week": lambda m: m.week + 1 - m.warmup_weeks,
                 **{k: (lambda m, k=k: m.kpis[k]) for k in observation.KPIS + observation.EXTRA},
             }
         )

@@ -1,0 +1,281 @@
+"""The ``wijksim`` command line: run, compare and list scenarios.
+
+Bad input of any kind ends with exit code 2 and one line ``error: FILE: FIELD: what is wrong``,
+before anything is written.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+try:  # typer >= 0.20 ships its own copy of click
+    from typer._click import exceptions as click_exc
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click import exceptions as click_exc
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from wijksim import runner
+from wijksim.config import Config, load_config, parse_set
+from wijksim.errors import ConfigError, WijksimError
+from wijksim.scenarios import list_scenarios, scenario_dir
+
+app = typer.Typer(
+    name="wijksim",
+    help="Agent-based simulation of Dutch neighbourhood support systems (wijkteams, partners, "
+    "residents' networks). Run scenarios, compare policies, list presets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out_console = Console(width=None if sys.stdout.isatty() else 140)
+err_console = Console(stderr=True)
+
+#: KPIs shown in the printed summary tables, with their units.
+TABLE_KPIS: dict[str, str] = {
+    "escalations_per_1000": "per 1,000 inh./yr",
+    "time_to_help_weeks": "weeks",
+    "early_contact_share": "share",
+    "waiting_list": "households",
+    "wait_weeks": "weeks",
+    "non_maatwerk_share": "share",
+    "maatwerk_per_1000": "per 1,000 inh.",
+    "wmo_per_1000": "per 1,000 inh.",
+    "youth_care_share": "of under-23s",
+    "debt_share": "of households",
+    "wlz_per_1000": "per 1,000 inh.",
+    "workload": "asked/available",
+    "turnover_rate": "per year",
+    "vacancies": "positions",
+    "signals_per_1000": "per 1,000 inh./yr",
+    "carer_overload_share": "of carers",
+    "unmet_need": "of households",
+    "cost_total": "EUR/yr",
+    "cost_team": "EUR/yr",
+    "cost_maatwerk": "EUR/yr",
+    "cost_wlz": "EUR/yr",
+    "cost_sociale_basis": "EUR/yr",
+    "cost_crisis": "EUR/yr",
+}
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a config field: section.field=value (a TOML value; "
+                 "a bare word is a string). Repeatable."),
+]
+SeedOption = Annotated[int | None, typer.Option(help="Seed of the first replicate.", min=0)]
+WeeksOption = Annotated[int | None, typer.Option(help="Reported weeks (after warm-up).", min=1)]
+ReplicatesOption = Annotated[
+    int | None, typer.Option(help="Paired replicates (seeds derived from --seed).", min=1)
+]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Also write CSV twins of the tables.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table.")]
+
+
+def fmt(value: float) -> str:
+    """A number for a table: thousands separators for big values, 3 significant digits else."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def resolve(path: Path, seed: int | None, weeks: int | None, replicates: int | None,
+            sets: list[str] | None) -> Config:
+    """Load a scenario with command-line overrides (raises ConfigError on any problem)."""
+    overrides = parse_set(sets)
+    if seed is not None:
+        overrides.append(("run.seed", seed))
+    if weeks is not None:
+        overrides.append(("run.weeks", weeks))
+    if replicates is not None:
+        overrides.append(("run.replicates", replicates))
+    return load_config(path, overrides)
+
+
+def progress_bar(total: int, quiet: bool) -> Progress:
+    """A progress bar over simulated weeks (silent when quiet or not a terminal)."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} weeks"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=quiet,
+        transient=True,
+    )
+
+
+def run_with_progress(cfgs: dict[str, Config], quiet: bool) -> dict[str, runner.RunResult]:
+    """Run every scenario's replicates under one progress bar."""
+    total = sum((c.run.warmup_weeks + c.run.weeks) * c.run.replicates for c in cfgs.values())
+    results = {}
+    with progress_bar(total, quiet) as bar:
+        task = bar.add_task("simulating", total=total)
+        for name, cfg in cfgs.items():
+            bar.update(task, description=f"simulating {name}")
+            results[name] = runner.run_replicates(
+                cfg, advance=lambda k: bar.advance(task, k)
+            )
+    return results
+
+
+def check_out_dir(out: Path) -> None:
+    """Refuse an output path that is a file."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(str(out), "--out", "exists and is not a folder")
+
+
+@app.command()
+def run(
+    config: Annotated[Path, typer.Argument(help="Scenario TOML file (see `wijksim scenarios`).")],
+    out: Annotated[Path | None, typer.Option(help="Output folder [default: results/NAME].")] = None,
+    seed: SeedOption = None,
+    weeks: WeeksOption = None,
+    replicates: ReplicatesOption = None,
+    set_: SetOption = None,
+    csv: CsvOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Run a scenario and write time series, summary, config, meta and plots."""
+    cfg = resolve(config, seed, weeks, replicates, set_)
+    out = out or Path("results") / config.stem
+    check_out_dir(out)
+    result = run_with_progress({config.stem: cfg}, quiet)[config.stem]
+    runner.write_run(out, result, ["wijksim", *sys.argv[1:]], csv=csv)
+    if not quiet:
+        print_summary(config.stem, result)
+        out_console.print(f"\nOutputs in [bold]{out}[/]: timeseries.parquet, summary.parquet, "
+                          "config.toml, meta.json, plots/")
+
+
+def print_summary(name: str, result: runner.RunResult) -> None:
+    """Mean of each KPI over replicates, with min and max."""
+    s = result.summary
+    table = Table(title=f"{name}: {len(s)} replicate(s), weeks 1-{result.config.run.weeks} "
+                  f"after {result.config.run.warmup_weeks} weeks warm-up")
+    for col in ("KPI", "unit", "mean", "min", "max"):
+        table.add_column(col, justify="left" if col in ("KPI", "unit") else "right")
+    for kpi, unit in TABLE_KPIS.items():
+        table.add_row(kpi, unit, fmt(s[kpi].mean()), fmt(s[kpi].min()), fmt(s[kpi].max()))
+    out_console.print(table)
+
+
+@app.command()
+def compare(
+    configs: Annotated[list[Path], typer.Argument(help="Two or more scenario TOML files; the "
+                                                  "first is the reference (A).")],
+    out: Annotated[Path | None, typer.Option(help="Output folder [default: results/compare-A-"
+                                             "vs-B].")] = None,
+    replicates: Annotated[int | None, typer.Option(help="Paired replicates [default: 10].",
+                                                   min=1)] = None,
+    seed: SeedOption = None,
+    weeks: WeeksOption = None,
+    set_: SetOption = None,
+    csv: CsvOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Run scenarios on the same seeds and show each KPI's paired difference with a 95% interval."""
+    if len(configs) < 2:
+        raise ConfigError("compare", "CONFIGS", "give at least two scenario files")
+    names = unique_names(configs)
+    reps = replicates if replicates is not None else 10
+    cfgs = {n: resolve(p, seed, weeks, reps, set_) for n, p in zip(names, configs, strict=True)}
+    out = out or Path("results") / ("compare-" + "-vs-".join(names))
+    check_out_dir(out)
+    results = run_with_progress(cfgs, quiet)
+    command = ["wijksim", *sys.argv[1:]]
+    ref = names[0]
+    for name in names:
+        runner.write_run(out / name, results[name], command, csv=csv)
+    from wijksim import plots
+
+    plots.plot_lines({n: r.timeseries for n, r in results.items()}, out / "plots" / "kpis.png",
+                     " vs ".join(names))
+    for name in names[1:]:
+        diff = runner.paired_differences(results[ref].summary, results[name].summary)
+        diff.insert(0, "scenario", name)
+        diff.insert(0, "reference", ref)
+        runner.write_table(diff, out / f"differences_{name}.parquet", csv)
+        plots.plot_differences(diff, out / "plots" / f"differences_{name}.png",
+                               f"{name} minus {ref} (paired, {reps} replicates)")
+        if not quiet:
+            print_differences(ref, name, diff)
+    if not quiet:
+        out_console.print(f"\nOutputs in [bold]{out}[/]: one folder per scenario, "
+                          "differences_*.parquet, plots/")
+
+
+def unique_names(paths: list[Path]) -> list[str]:
+    """Scenario names from file stems, made unique."""
+    names: list[str] = []
+    for p in paths:
+        name, k = p.stem, 2
+        while name in names:
+            name, k = f"{p.stem}_{k}", k + 1
+        names.append(name)
+    return names
+
+
+def print_differences(ref: str, name: str, diff) -> None:
+    """A table of A, B, B - A and the 95% interval per KPI."""
+    n = int(diff["n"].max()) if len(diff) else 0
+    table = Table(title=f"{name} vs {ref}: paired differences over {n} seeds "
+                  "(B - A, 95% interval)")
+    for col in ("KPI", "unit", ref, name, "difference", "95% interval", ""):
+        table.add_column(col, justify="left" if col in ("KPI", "unit") else "right")
+    for row in diff.itertuples():
+        significant = not (row.ci_low <= 0 <= row.ci_high) if not math.isnan(row.ci_low) else False
+        table.add_row(
+            row.kpi, TABLE_KPIS.get(row.kpi, ""), fmt(row.mean_a), fmt(row.mean_b),
+            fmt(row.diff), f"[{fmt(row.ci_low)}, {fmt(row.ci_high)}]",
+            "*" if significant else "",
+        )
+    out_console.print(table)
+    out_console.print("* the interval excludes 0")
+
+
+@app.command()
+def scenarios(
+    folder: Annotated[Path | None, typer.Option("--dir", help="Folder of scenario files.")] = None,
+) -> None:
+    """List the scenario presets with what each shows."""
+    folder = folder or scenario_dir()
+    items = list_scenarios(folder)
+    table = Table(title=f"Scenarios in {folder}")
+    table.add_column("file")
+    table.add_column("description")
+    for path, description in items:
+        table.add_row(path.name, description)
+    out_console.print(table)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``wijksim`` command."""
+    try:
+        code = app(args=argv, prog_name="wijksim", standalone_mode=False)
+    except WijksimError as exc:
+        print(exc.one_line(), file=sys.stderr)
+        sys.exit(2)
+    except click_exc.NoArgsIsHelpError as exc:
+        if exc.ctx is not None:
+            print(exc.ctx.get_help())
+        sys.exit(2)
+    except click_exc.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "wijksim"
+        print(f"error: {where}: {exc.format_message()}", file=sys.stderr)
+        sys.exit(2)
+    except (KeyboardInterrupt, typer.Abort):
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+

@@ -1,0 +1,186 @@
+"""Running scenarios: replicates, paired comparisons, and writing the outputs of DESIGN.md.
+
+``run_replicates`` runs N paired seeds (derived from one seed with
+:func:`wijksim.streams.replicate_seeds`) and returns a tidy time series (a row per reported week
+and replicate) and a summary (a row per replicate: every KPI averaged over the reported weeks).
+``paired_differences`` turns two such summaries with the same seeds into mean differences with
+95% intervals. ``write_run`` puts a run's files in an output folder; every file is written to a
+temporary name first and renamed, so a folder never holds half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from wijksim.config import Config, dump_toml
+from wijksim.model import WijkModel
+from wijksim.observation import EXTRA, KPIS
+from wijksim.streams import replicate_seeds
+
+#: Packages whose versions go into every meta.json.
+VERSIONED = ("wijksim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "networkx", "pydantic")
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class RunResult:
+    """The outputs of one scenario run with replicates."""
+
+    config: Config
+    seeds: list[int]
+    timeseries: pd.DataFrame
+    summary: pd.DataFrame
+
+
+def run_model(cfg: Config, seed: int, advance: Progress | None = None) -> pd.DataFrame:
+    """Run one replicate; return its reported weeks (week 1 .. weeks) as a DataFrame."""
+    model = WijkModel(cfg, rng=seed)
+    while model.running:
+        model.step()
+        if advance is not None:
+            advance(1)
+    frame = model.datacollector.get_model_vars_dataframe()
+    frame = frame[frame["week"] >= 1].reset_index(drop=True)
+    frame.insert(0, "seed", seed)
+    return frame
+
+
+def run_replicates(
+    cfg: Config, replicates: int | None = None, seed: int | None = None,
+    advance: Progress | None = None,
+) -> RunResult:
+    """Run ``replicates`` paired replicates of a scenario (defaults from ``[run]``)."""
+    n = replicates if replicates is not None else cfg.run.replicates
+    base = seed if seed is not None else cfg.run.seed
+    seeds = replicate_seeds(base, n)
+    frames = []
+    for i, s in enumerate(seeds):
+        frame = run_model(cfg, s, advance)
+        frame.insert(0, "replicate", i)
+        frames.append(frame)
+    ts = pd.concat(frames, ignore_index=True)
+    ts["week"] = ts["week"].astype("int64")
+    return RunResult(cfg, seeds, ts, summarise(ts))
+
+
+def summarise(ts: pd.DataFrame) -> pd.DataFrame:
+    """A row per replicate: each KPI averaged over the reported weeks (NaN weeks skipped)."""
+    columns = [c for c in (*KPIS, *EXTRA) if c in ts.columns]
+    summary = ts.groupby(["replicate", "seed"], sort=True)[columns].mean().reset_index()
+    summary["weeks"] = ts.groupby(["replicate", "seed"], sort=True)["week"].max().to_numpy()
+    return summary
+
+
+def paired_differences(
+    a: pd.DataFrame, b: pd.DataFrame, kpis: tuple[str, ...] = KPIS
+) -> pd.DataFrame:
+    """Per KPI: means of A and B, mean paired difference B - A, and its 95% interval.
+
+    Replicates are paired by seed; the interval is a t-interval on the paired differences
+    (NaN when fewer than two replicates).
+    """
+    merged = a.merge(b, on="seed", suffixes=("_a", "_b"))
+    rows = []
+    for kpi in kpis:
+        da, db = merged[f"{kpi}_a"].to_numpy(float), merged[f"{kpi}_b"].to_numpy(float)
+        diff = db - da
+        ok = ~np.isnan(diff)
+        n = int(ok.sum())
+        mean = float(diff[ok].mean()) if n else float("nan")
+        if n >= 2:
+            half = float(stats.t.ppf(0.975, n - 1) * diff[ok].std(ddof=1) / np.sqrt(n))
+        else:
+            half = float("nan")
+        rows.append({
+            "kpi": kpi,
+            "mean_a": float(np.nanmean(da)) if n else float("nan"),
+            "mean_b": float(np.nanmean(db)) if n else float("nan"),
+            "diff": mean,
+            "ci_low": mean - half,
+            "ci_high": mean + half,
+            "n": n,
+        })
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and the packages that shape results."""
+    out = {"python": platform.python_version()}
+    for name in VERSIONED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write a file through a temporary name in the same folder, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_table(frame: pd.DataFrame, path: Path, csv: bool) -> list[Path]:
+    """Write a DataFrame as parquet (and a CSV twin when asked)."""
+    atomic_write(path, lambda p: frame.to_parquet(p, index=False))
+    written = [path]
+    if csv:
+        twin = path.with_suffix(".csv")
+        atomic_write(twin, lambda p: frame.to_csv(p, index=False))
+        written.append(twin)
+    return written
+
+
+def write_meta(out: Path, result: RunResult, command: list[str], extra: dict | None = None) -> None:
+    """meta.json: seeds, versions, command and time."""
+    meta = {
+        "seed": result.seeds[0],
+        "replicate_seeds": result.seeds,
+        "replicates": len(result.seeds),
+        "weeks": result.config.run.weeks,
+        "warmup_weeks": result.config.run.warmup_weeks,
+        "versions": versions(),
+        "command": command,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        **(extra or {}),
+    }
+    atomic_write(out / "meta.json", lambda p: p.write_text(json.dumps(meta, indent=2) + "\n"))
+
+
+def write_run(out: Path, result: RunResult, command: list[str] | None = None,
+              csv: bool = False, plots: bool = True) -> list[Path]:
+    """Write a run's outputs: timeseries, summary, config.toml, meta.json and plots."""
+    from wijksim import plots as plots_mod
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = write_table(result.timeseries, out / "timeseries.parquet", csv)
+    written += write_table(result.summary, out / "summary.parquet", csv)
+    atomic_write(out / "config.toml", lambda p: p.write_text(dump_toml(result.config)))
+    write_meta(out, result, command or sys.argv)
+    if plots:
+        written += plots_mod.plot_run(result.timeseries, out / "plots", result.config.description)
+    return written
