@@ -28,7 +28,7 @@ from wijksim import partners as partners_mod
 from wijksim import team as team_mod
 from wijksim.agents import Partner, Resident, Worker
 from wijksim.config import Config, baseline_levers, load_config, with_flat
-from wijksim.population import draw_households
+from wijksim.population import draw_households, initial_needs
 from wijksim.social_network import build_network
 from wijksim.state import (
     IN_SUPPORT,
@@ -99,6 +99,7 @@ class WijkModel(mesa.Model):
         """Initialisation: households, network, teams and partners (ODD "Initialization")."""
         cfg = self.cfg
         self.hh, wijk_strength = draw_households(cfg, self.streams.population)
+        initial_needs(self.hh, cfg, self.streams.population)
         self.n_wijken = cfg.population.wijken
         self.inhabitants_per_wijk = np.bincount(
             self.hh.wijk, weights=self.hh.members, minlength=self.n_wijken

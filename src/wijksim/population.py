@@ -10,7 +10,25 @@ from __future__ import annotations
 import numpy as np
 
 from wijksim.config import Config
-from wijksim.state import COUPLE, FAMILY, SINGLE_ADULT, SINGLE_ELDERLY, Households
+from wijksim.state import (
+    CARE,
+    CLOSED,
+    COUPLE,
+    FAMILY,
+    MAATWERK,
+    SEVERE,
+    SINGLE_ADULT,
+    SINGLE_ELDERLY,
+    WLZ,
+    Households,
+)
+
+#: Stages of needs present at the start (1 mild, 2 moderate, 3 severe).
+INITIAL_STAGE_SHARES = np.array([0.55, 0.3, 0.15])
+#: Share of needs at the maatwerk stage that already have a maatwerkvoorziening at the start.
+INITIAL_MAATWERK_SHARE = 0.5
+#: Share of severe elderly care needs already under the Wlz at the start.
+INITIAL_WLZ_SHARE = 0.5
 
 
 def wijk_sizes(households: int, wijken: int, rng: np.random.Generator) -> np.ndarray:
@@ -98,3 +116,38 @@ def renew_households(
     hh.relapse_until[rows] = -1
     hh.strain[rows] = 0
     hh.met_share[rows] = 1
+
+
+def initial_needs(hh: Households, cfg: Config, rng: np.random.Generator) -> None:
+    """Start near the steady state: needs, maatwerk and Wlz as they would be after some years.
+
+    A need is present with chance ``1 - exp(-onset * duration)``, its expected duration being the
+    inverse of the mild-stage recovery hazard (slower for chronic domains), at a stage drawn from
+    :data:`INITIAL_STAGE_SHARES`. Some needs at the maatwerk stage already have a provision with
+    part of its term left; some severe elderly care needs are under the Wlz. The warm-up then
+    lets these settle by the model's own dynamics.
+    """
+    needs = cfg.needs
+    onset = np.array(needs.onset_per_year.as_rows()).T[hh.htype]  # n x domains
+    chronic = np.array(needs.chronic.as_list())
+    recovery = needs.recovery_per_year[1] * (1.0 - chronic) + 0.25
+    present = rng.random(onset.shape) < 1.0 - np.exp(-onset / recovery)
+    stage = 1 + rng.choice(3, size=onset.shape, p=INITIAL_STAGE_SHARES)
+    hh.need[:] = np.where(present, stage, 0)
+    since = -rng.integers(1, 105, size=onset.shape)
+    hh.need_since[:] = np.where(present, since, -1)
+    hh.episode_start[:] = np.where(present.any(axis=1), np.where(present, since, 0).min(axis=1), -1)
+
+    weeks = np.array(cfg.policy.maatwerk_weeks.as_list())
+    granted = present & (hh.need >= cfg.policy.maatwerk_stage)
+    granted &= rng.random(onset.shape) < INITIAL_MAATWERK_SHARE
+    r, d = np.nonzero(granted)
+    hh.support[r, d] = MAATWERK
+    hh.support_since[r, d] = since[r, d]
+    hh.provision_until[r, d] = rng.integers(1, weeks[d] + 1)
+    wlz = (hh.elderly > 0) & (hh.need[:, CARE] >= SEVERE)
+    wlz &= rng.random(hh.n) < INITIAL_WLZ_SHARE
+    hh.support[wlz, CARE] = WLZ
+    hh.provision_until[wlz, CARE] = -1
+    known = (hh.support > 0).any(axis=1)
+    hh.status[known] = CLOSED
