@@ -20,7 +20,7 @@ PY      := $(VENV)/bin/python
 EXTRAS  ?= app,sweep,dev
 PYTEST_ARGS ?=
 # Lint what exists (an empty folder is not in a git clone, and ruff fails on a missing path).
-LINT_PATHS := $(wildcard src tests benchmarks experiments)
+LINT_PATHS := $(wildcard src tests benchmarks experiments scripts)
 
 # Solara sends usage telemetry to outside hosts at server start; this network reaches none.
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := false

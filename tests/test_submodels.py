@@ -25,7 +25,7 @@ from wijksim import (
 from wijksim import partners as partners_mod
 from wijksim.config import PARTNER_KINDS
 from wijksim.model import WijkModel
-from wijksim.population import renew_households, wijk_sizes
+from wijksim.population import newcomer_traits, renew_households, wijk_sizes
 from wijksim.social_network import build_network, degrees
 from wijksim.state import (
     CARE,
@@ -387,7 +387,9 @@ def test_renew_households_clears_all_state():
     hh.provision_until[rows] = 99
     hh.status[rows] = IN_SUPPORT
     hh.strain[rows] = 3.0
-    renew_households(hh, rows, model.cfg, np.random.default_rng(0), week=5)
+    traits = newcomer_traits(hh, rows, model.cfg, np.random.default_rng(0))
+    renew_households(hh, rows, *traits, week=5)
+    assert np.allclose(hh.self_reliance[rows], traits[0])
     assert np.all(hh.need[rows] == 0)
     assert np.all(hh.support[rows] == NO_SUPPORT)
     assert np.all(hh.case_worker[rows] == -1)
@@ -509,6 +511,30 @@ def test_outreach_finds_households():
     signals.step(model)
     assert model.tally["signals_outreach"] > 0
     assert (hh.status == SIGNALLED).sum() == model.tally["signals_outreach"]
+
+
+def test_signal_tallies_match_households_moved():
+    model = make(3000, outreach_share=0.3, partners=list(PARTNER_KINDS))
+    clear_needs(model)
+    hh = model.hh
+    rng = np.random.default_rng(2)
+    hh.need[:] = rng.choice(5, size=hh.need.shape, p=[0.8, 0.08, 0.07, 0.04, 0.01])
+    hh.help_seeking[:] = rng.random(hh.n)
+    hh.status[:1000] = CLOSED
+    hh.status[1000:1200] = SIGNALLED  # signalled earlier, not expired
+    hh.status_since[:] = 0
+    model.week = 1
+    before = hh.status.copy()
+    signals.step(model)
+    t = model.tally
+    assert min(t["signals_crisis"], t["signals_help"], t["signals_partner"]) > 0
+    assert t["signals_outreach"] > 0
+    queued = (hh.status == WAITING) & (before != WAITING)
+    newly_signalled = (hh.status == SIGNALLED) & (before != SIGNALLED)
+    assert t["signals_crisis"] + t["signals_help"] == queued.sum()
+    assert t["signals_partner"] + t["signals_outreach"] == newly_signalled.sum()
+    assert t["signals_crisis"] == (queued & (hh.need.max(axis=1) == CRISIS)).sum()
+    assert model.partners.signals_sent.sum() == t["signals_partner"]
 
 
 def test_unanswered_signals_expire():
@@ -850,6 +876,21 @@ def test_spend_hours_never_exceeds_free_hours_and_thins_effect():
     assert hh.effect[200, DEBT] == pytest.approx(t.skill[1])  # fully served, generalist skill
     assert t.skill[1] == pytest.approx(model.cfg.team.broad_skill)
     assert np.all(hh.effect[201:] == 0)
+
+
+def test_effect_of_provisions_and_networks_without_a_worker():
+    model = make(100)
+    clear_needs(model)
+    hh = model.hh
+    model.week = 10
+    model.intake_hours_spent = np.zeros(model.n_wijken)
+    hh.need[0:5, CARE] = MODERATE
+    hh.support[0:5, CARE] = [MAATWERK, MAATWERK, WLZ, NETWORK, LIGHT]
+    hh.provision_until[0:2, CARE] = [11, 10]  # running; ended this week
+    hh.met_share[3] = 0.4  # a released network plan works as far as the network carries it
+    casework.spend_hours(model)
+    np.testing.assert_allclose(hh.effect[0:5, CARE], [1.0, 0.0, 1.0, 0.4, 0.0])
+    assert np.all(model.team.hours_spent == 0)
 
 
 def test_plan_kinds():
@@ -1222,3 +1263,74 @@ def test_team_is_built_for_the_structure():
                 cov = t.covers[t.wijk == w]
                 np.testing.assert_array_equal(cov.sum(axis=0), 1)  # each domain one worker
                 np.testing.assert_array_equal(cov, team.domain_coverage(len(cov), "siloed"))
+
+
+# =========================================================================== initial state
+
+
+def test_initial_needs_have_onset_weeks_before_the_start():
+    model = make(5000)
+    hh = model.hh
+    has_need = hh.need > 0
+    assert has_need.any()
+    # a need present at the start began before week 0, and never at the -1 "none" sentinel
+    np.testing.assert_array_equal(has_need, hh.need_since != -1)
+    assert np.all(hh.need_since[has_need] < -1)
+    needy = has_need.any(axis=1)
+    assert np.all(hh.episode_start[needy] < -1)
+    np.testing.assert_array_equal(
+        hh.episode_start[needy], np.where(has_need, hh.need_since, 0).min(axis=1)[needy]
+    )
+    assert np.all(hh.episode_start[~needy] == -1)
+
+
+def test_initial_provisions_are_consistent():
+    model = make(5000)
+    hh, stage = model.hh, model.cfg.policy.maatwerk_stage
+    maatwerk = hh.support == MAATWERK
+    wlz = hh.support == WLZ
+    assert maatwerk.any() and wlz.any()
+    assert np.all(hh.need[maatwerk] >= stage)
+    assert np.all(hh.provision_until[maatwerk] > 0)
+    assert not wlz[:, 1:].any()
+    assert np.all(hh.elderly[wlz[:, CARE]] > 0)
+    assert np.all(hh.need[wlz[:, CARE], CARE] >= SEVERE)
+    known = (hh.support != NO_SUPPORT).any(axis=1)
+    assert np.all(hh.status[known] == CLOSED)
+    assert np.all(hh.status[~known] == UNKNOWN)
+    assert np.all(hh.case_worker == -1)
+
+
+def test_new_need_keeps_an_episode_begun_before_the_start():
+    model = make(3000)
+    clear_needs(model)
+    hh = model.hh
+    hh.htype[:] = SINGLE_ELDERLY
+    old = np.arange(1500)
+    hh.need[old, INCOME] = MILD
+    hh.need_since[old, INCOME] = -30
+    hh.episode_start[old] = -30
+    model.week = 5
+    for _ in range(50):
+        life_events.new_needs(model)
+    got_new = (hh.need_since == 5).any(axis=1)
+    assert got_new[old].any() and got_new[1500:].any()
+    assert np.all(hh.episode_start[old] == -30)  # the episode goes on
+    assert np.all(hh.episode_start[1500:][got_new[1500:]] == 5)  # a new episode starts
+
+
+def test_first_contact_counts_episodes_begun_before_the_start():
+    model = make(50)
+    clear_needs(model)
+    hh = model.hh
+    hh.need[0:2, DEBT] = MODERATE
+    hh.episode_start[0] = -30
+    hh.episode_start[1] = 4
+    model.week = 10
+    model.first_contact(np.array([0, 1]))
+    assert model.tally["first_contacts"] == 2
+    assert model.tally["time_to_help_sum"] == (10 + 30) + (10 - 4)
+    assert model.tally["early_contacts"] == 2
+    assert np.all(hh.first_contact[:2] == 10)
+    model.first_contact(np.array([0]))  # a second contact is not a first contact
+    assert model.tally["first_contacts"] == 2

@@ -37,13 +37,14 @@ PARTNER_KINDS: tuple[str, ...] = (
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0)]
 PerType = Annotated[list[NonNeg], Field(min_length=4, max_length=4)]
+PerTypeShare = Annotated[list[Share], Field(min_length=4, max_length=4)]
 PerStage = Annotated[list[NonNeg], Field(min_length=5, max_length=5)]
 
 
 class Section(BaseModel):
     """Base of every config table: unknown keys are errors; assignments are validated."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, strict=True)
 
 
 class PerDomain(Section):
@@ -58,6 +59,16 @@ class PerDomain(Section):
     def as_list(self) -> list[float]:
         """Values in the order of :data:`DOMAINS`."""
         return [getattr(self, d) for d in DOMAINS]
+
+
+class PerDomainShare(PerDomain):
+    """One share (0-1) per life domain."""
+
+    care: Share
+    youth: Share
+    income: Share
+    debt: Share
+    social: Share
 
 
 class PerDomainPerType(Section):
@@ -112,8 +123,8 @@ class PopulationSection(Section):
         default_factory=lambda: [1.0, 4.0, 6.0, 5.0],
         description="informal care a household can give, hours per week",
     )
-    self_reliance_mean: PerType = Field(default_factory=lambda: [0.45, 0.6, 0.7, 0.6])
-    help_seeking_mean: PerType = Field(default_factory=lambda: [0.35, 0.3, 0.35, 0.4])
+    self_reliance_mean: PerTypeShare = Field(default_factory=lambda: [0.45, 0.6, 0.7, 0.6])
+    help_seeking_mean: PerTypeShare = Field(default_factory=lambda: [0.35, 0.3, 0.35, 0.4])
     mobility_per_year: Share = Field(
         0.06, description="households moving out per year (replaced by newcomers)"
     )
@@ -149,6 +160,15 @@ class NeedsSection(Section):
         },
         description="row: source domain; column: target; hazard x (1 + c * stage of source)",
     )
+
+    @field_validator("coupling")
+    @classmethod
+    def _coupling_rows(cls, v: dict[str, PerDomain]) -> dict[str, PerDomain]:
+        if set(v) != set(DOMAINS):
+            wrong = sorted(set(v) ^ set(DOMAINS))[0]
+            raise ValueError(f"needs one row per domain ({', '.join(DOMAINS)}); check {wrong!r}")
+        return v
+
     escalation_per_year: PerStage = Field(
         default_factory=lambda: [0.0, 0.9, 0.7, 0.45, 0.0],
         description="hazard of moving one stage up from stage s without effective support",
@@ -157,8 +177,10 @@ class NeedsSection(Section):
         default_factory=lambda: [0.0, 2.0, 0.5, 0.15, 0.0],
         description="hazard of moving one stage down from stage s on one's own",
     )
-    chronic: PerDomain = Field(
-        default_factory=lambda: PerDomain(care=0.9, youth=0.5, income=0.4, debt=0.7, social=0.3),
+    chronic: PerDomainShare = Field(
+        default_factory=lambda: PerDomainShare(
+            care=0.9, youth=0.5, income=0.4, debt=0.7, social=0.3
+        ),
         description="how chronic needs in a domain are: every recovery hazard x (1 - chronic)",
     )
     crisis_recovery_per_year: NonNeg = Field(
@@ -496,6 +518,12 @@ def read_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     return merged
 
 
+def _defaults() -> dict[str, Any]:
+    data = Config().model_dump()
+    data.pop("extends")
+    return data
+
+
 def parse_value(text: str) -> Any:
     """Read a ``--set`` value as a TOML value; a bare word is a string."""
     try:
@@ -558,6 +586,7 @@ def load_config(
     """
     source = str(path) if path is not None else "defaults"
     data = read_raw(Path(path)) if path is not None else {}
+    data = deep_merge(_DEFAULTS, data)  # so a table can be set in part (costs.crisis.care)
     for key, value in overrides or []:
         set_dotted(data, key, value)
     _set_flat(data, flat, source)
@@ -613,3 +642,6 @@ def baseline_levers(cfg: Config) -> Config:
 def dump_toml(cfg: Config) -> str:
     """Write a resolved config as TOML text (read back by :func:`load_config`)."""
     return tomli_w.dumps(cfg.to_toml_dict())
+
+
+_DEFAULTS: dict[str, Any] = _defaults()

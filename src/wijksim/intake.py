@@ -51,7 +51,7 @@ def step(model: WijkModel) -> None:
     priority = (worst == CRISIS) * 100 + worst.astype(np.int64) * 10 + waited
     cost = np.where(is_followup, cfg.followup_hours, cfg.intake_hours)
 
-    # Follow-ups first claim the budget, in order of priority; intakes need a free slot too.
+    # Tasks claim the budget by priority (follow-ups first among equals); intakes need a slot.
     wijk = hh.wijk[rows].astype(np.int64)
     queued = ~is_followup
     slot = np.full(rows.size, -1, dtype=np.int64)
@@ -59,7 +59,7 @@ def step(model: WijkModel) -> None:
         model, rows[queued], primary_domain(model, rows[queued]), priority[queued], commit=False
     )
     candidate = is_followup | (slot >= 0)
-    order = np.lexsort((-priority, ~is_followup, wijk))
+    order = np.lexsort((~is_followup, -priority, wijk))
     order = order[candidate[order]]
     fits = np.zeros(rows.size, dtype=bool)
     fits[order] = cumsum_within(wijk[order], cost[order]) <= budget[wijk[order]]

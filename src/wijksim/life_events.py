@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wijksim.config import DOMAINS
-from wijksim.population import renew_households
-from wijksim.state import CARE, MILD, MODERATE, N_DOMAINS, SOCIAL, WLZ
+from wijksim.population import newcomer_traits, renew_households
+from wijksim.state import CARE, MILD, MODERATE, N_DOMAINS, NEVER, SOCIAL, WLZ
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -69,20 +69,23 @@ def new_needs(model: WijkModel) -> None:
     rows, dom = rows[hit], dom[hit]
     hh.need[rows, dom] = np.where(sudden[hit], MODERATE, MILD)
     hh.need_since[rows, dom] = model.week
-    starting = hh.episode_start[rows] < 0
+    starting = hh.episode_start[rows] == NEVER  # episodes may have begun before week 0
     hh.episode_start[rows[starting]] = model.week
     model.tally["new_needs"] += rows.size
 
 
 def moves(model: WijkModel) -> None:
     """Households move out (and Wlz clients leave); newcomers of the same type take their place."""
-    hh, rng = model.hh, model.streams.mobility
-    rate = model.cfg.population.mobility_per_year / 52.0
-    movers = rng.integers(0, hh.n, size=rng.binomial(hh.n, rate))
-    wlz = np.flatnonzero(hh.support[:, CARE] == WLZ)
-    leaving = wlz[rng.random(wlz.size) < model.cfg.policy.wlz_exit_per_year / 52.0]
-    rows = np.union1d(movers, leaving)
+    hh, rng, cfg = model.hh, model.streams.mobility, model.cfg
+    # Candidates and newcomers' traits are drawn in numbers that do not depend on the state, so
+    # paired scenarios keep drawing the same numbers; a Wlz candidate leaves only if under Wlz.
+    movers = rng.integers(0, hh.n, size=rng.binomial(hh.n, cfg.population.mobility_per_year / 52))
+    exits = rng.integers(0, hh.n, size=rng.binomial(hh.n, cfg.policy.wlz_exit_per_year / 52))
+    candidates = np.concatenate([movers, exits])
+    traits = newcomer_traits(hh, candidates, cfg, rng)
+    leave = np.concatenate([np.ones(movers.size, bool), hh.support[exits, CARE] == WLZ])
+    rows, first = np.unique(candidates[leave], return_index=True)
     if rows.size:
         model.release_cases(rows)
-        renew_households(hh, rows, model.cfg, rng, model.week)
+        renew_households(hh, rows, *(t[leave][first] for t in traits), model.week)
     model.tally["moves"] += rows.size

@@ -34,6 +34,8 @@ from wijksim.state import (
     IN_SUPPORT,
     MODERATE,
     N_DOMAINS,
+    SIGNALLED,
+    UNKNOWN,
     WAITING,
 )
 from wijksim.streams import Streams
@@ -84,6 +86,7 @@ class WijkModel(mesa.Model):
         self.workload_now = 1.0
         self.intake_hours_spent = np.zeros(cfg.population.wijken)
         self.kpis: dict[str, float] = {}
+        self.tally_crisis_by_domain = np.zeros(N_DOMAINS)
         self._residents: dict[int, Resident] = {}
         self._set_up()
         self.datacollector = mesa.DataCollector(
@@ -131,7 +134,9 @@ class WijkModel(mesa.Model):
         self.maatwerk_recovery_per_week = per_week(cfg.policy.maatwerk_recovery_per_year)
         self.case_hours_per_stage = np.asarray(cfg.team.case_hours, dtype=np.float64)
         self.informal_demand_per_stage = np.asarray(cfg.informal.demand_hours, dtype=np.float32)
-        self.maatwerk_weeks = np.asarray(cfg.policy.maatwerk_weeks.as_list()).astype(np.int32)
+        self.maatwerk_weeks = np.maximum(np.asarray(cfg.policy.maatwerk_weeks.as_list()), 1).astype(
+            np.int32
+        )
         self.maatwerk_cost = np.asarray(cfg.costs.maatwerk_per_year.as_list())
         self.crisis_cost = np.asarray(cfg.costs.crisis.as_list())
         self.partner_tables = partners_mod.tables(cfg)
@@ -223,7 +228,7 @@ class WijkModel(mesa.Model):
         new = rows[hh.first_contact[rows] < 0]
         hh.first_contact[new] = self.week
         started = hh.episode_start[new]
-        known = started >= 0
+        known = started != -1  # -1: no episode (start weeks before week 0 are < -1)
         self.tally["first_contacts"] += int(known.sum())
         self.tally["time_to_help_sum"] += float((self.week - started[known]).sum())
         worst = hh.need[new[known]].max(axis=1)
@@ -235,8 +240,8 @@ class WijkModel(mesa.Model):
         rows = rows[(hh.need[rows] == 0).all(axis=1)]
         hh.episode_start[rows] = -1
         hh.first_contact[rows] = -1
-        waiting = rows[(hh.status[rows] == WAITING) | (hh.status[rows] == 1)]
-        self.set_status(waiting, 0)
+        waiting = rows[(hh.status[rows] == WAITING) | (hh.status[rows] == SIGNALLED)]
+        self.set_status(waiting, UNKNOWN)
 
     def release_cases(self, rows: np.ndarray) -> None:
         """Households that leave the wijk leave their workers' caseloads."""

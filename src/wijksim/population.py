@@ -90,20 +90,28 @@ def draw_households(cfg: Config, rng: np.random.Generator) -> tuple[Households, 
     return hh, wijk_strength
 
 
-def renew_households(
-    hh: Households, rows: np.ndarray, cfg: Config, rng: np.random.Generator, week: int
-) -> None:
+def newcomer_traits(hh: Households, rows: np.ndarray, cfg: Config,
+                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Self-reliance and help-seeking of newcomers taking the place of ``rows``."""
+    pop = cfg.population
+    types = hh.htype[rows]
+    return (
+        beta_around(np.asarray(pop.self_reliance_mean)[types], rng),
+        beta_around(np.asarray(pop.help_seeking_mean)[types], rng),
+    )
+
+
+def renew_households(hh: Households, rows: np.ndarray, self_reliance: np.ndarray,
+                     help_seeking: np.ndarray, week: int) -> None:
     """Replace the households in ``rows`` by newcomers of the same type (the count is conserved).
 
     Used when a household moves out or a Wlz client leaves: the dwelling, its wijk and its ties
-    stay; traits are drawn anew and all needs and support are cleared.
+    stay; traits are the given ones and all needs and support are cleared.
     """
     if rows.size == 0:
         return
-    pop = cfg.population
-    types = hh.htype[rows]
-    hh.self_reliance[rows] = beta_around(np.asarray(pop.self_reliance_mean)[types], rng)
-    hh.help_seeking[rows] = beta_around(np.asarray(pop.help_seeking_mean)[types], rng)
+    hh.self_reliance[rows] = self_reliance
+    hh.help_seeking[rows] = help_seeking
     for name in ("need", "support", "effect", "calm_weeks", "alt_eligible"):
         getattr(hh, name)[rows] = 0
     for name in ("need_since", "support_since", "case_worker", "handoff_ready", "provision_until"):
@@ -134,7 +142,7 @@ def initial_needs(hh: Households, cfg: Config, rng: np.random.Generator) -> None
     present = rng.random(onset.shape) < 1.0 - np.exp(-onset / recovery)
     stage = 1 + rng.choice(3, size=onset.shape, p=INITIAL_STAGE_SHARES)
     hh.need[:] = np.where(present, stage, 0)
-    since = -rng.integers(1, 105, size=onset.shape)
+    since = -1 - rng.integers(1, 105, size=onset.shape)  # weeks -2..-105: never -1 (none)
     hh.need_since[:] = np.where(present, since, -1)
     hh.episode_start[:] = np.where(present.any(axis=1), np.where(present, since, 0).min(axis=1), -1)
 

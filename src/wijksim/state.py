@@ -125,7 +125,7 @@ class Team:
     start_week: np.ndarray  # int32, week the current worker started
     leave_until: np.ndarray  # int32, on sick leave until this week
     workload: np.ndarray  # float32, moving average of demanded / available hours
-    hours_available: np.ndarray  # float32, client hours last week
+    hours_available: np.ndarray  # float32, client hours this week (set for the next at week end)
     hours_demanded: np.ndarray  # float32, hours asked of the worker last week
     hours_spent: np.ndarray  # float32, hours spent last week
     caseload: np.ndarray  # int32, cases held

@@ -1,0 +1,112 @@
+"""The documentation matches the code: parameters.md, the ODD's headings, submodels and KPIs."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wijksim.config import Config
+from wijksim.observation import KPIS
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+GENERATOR = ROOT / "scripts" / "gen_parameters.py"
+
+ODD_HEADINGS = [
+    "## 1. Purpose and patterns",
+    "## 2. Entities, state variables, and scales",
+    "## 3. Process overview and scheduling",
+    "## 4. Design concepts",
+    "## 5. Initialization",
+    "## 6. Input data",
+    "## 7. Submodels",
+]
+SUBMODELS = [
+    "life_events",
+    "informal_support",
+    "escalation",
+    "signals",
+    "intake",
+    "casework",
+    "workforce",
+    "costs",
+    "observation",
+]
+
+
+@pytest.fixture(scope="module")
+def generator():
+    spec = importlib.util.spec_from_file_location("gen_parameters", GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(spec.name, None)
+
+
+@pytest.fixture(scope="module")
+def odd() -> str:
+    return (DOCS / "ODD.md").read_text(encoding="utf-8")
+
+
+def _leaf_names(data: Any, prefix: str = "") -> list[str]:
+    """Dotted names of every leaf of the default config, from its plain data."""
+    if isinstance(data, dict):
+        out = []
+        for key, value in data.items():
+            out += _leaf_names(value, f"{prefix}{key}.")
+        return out
+    return [prefix.rstrip(".")]
+
+
+def test_parameters_md_is_up_to_date(generator):
+    assert generator.check(DOCS / "parameters.md"), (
+        "docs/parameters.md is out of date: run `python scripts/gen_parameters.py`"
+    )
+
+
+def test_generator_check_mode_fails_on_stale_file(generator, tmp_path):
+    stale = tmp_path / "parameters.md"
+    stale.write_text("# Parameters\n", encoding="utf-8")
+    assert generator.main(["--check", "--output", str(stale)]) == 1
+    assert generator.main(["--output", str(stale)]) == 0
+    assert generator.main(["--check", "--output", str(stale)]) == 0
+
+
+def test_every_leaf_config_field_is_in_parameters_md():
+    text = (DOCS / "parameters.md").read_text(encoding="utf-8")
+    names = _leaf_names(Config().model_dump(mode="python"))
+    assert len(names) > 100
+    missing = [name for name in names if f"`{name}`" not in text]
+    assert not missing, f"not in docs/parameters.md: {missing}"
+
+
+def test_generator_walks_every_leaf(generator):
+    walked = {leaf.name for leaf in generator.leaves()}
+    assert walked == set(_leaf_names(Config().model_dump(mode="python")))
+
+
+def test_odd_has_the_seven_headings_in_order(odd):
+    level2 = [line.rstrip() for line in odd.splitlines() if re.match(r"## \S", line)]
+    assert level2 == ODD_HEADINGS
+
+
+@pytest.mark.parametrize("module", SUBMODELS)
+def test_every_submodel_has_a_subsection_in_the_odd(odd, module):
+    assert (ROOT / "src" / "wijksim" / f"{module}.py").is_file()
+    submodels = odd.split("## 7. Submodels", 1)[1]
+    headings = [line for line in submodels.splitlines() if line.startswith("### ")]
+    assert any(f"`{module}.py`" in h for h in headings), f"no ODD subsection for {module}.py"
+
+
+@pytest.mark.parametrize("kpi", KPIS)
+def test_every_kpi_is_defined_in_the_odd(odd, kpi):
+    rows = [line for line in odd.splitlines() if line.startswith(f"| `{kpi}` |")]
+    assert rows, f"KPI {kpi} has no row in the ODD's KPI table"
