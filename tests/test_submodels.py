@@ -865,6 +865,7 @@ def test_spend_hours_never_exceeds_free_hours_and_thins_effect():
     hh.case_worker[200, DEBT] = 1  # one case on worker 1: fine
     hh.need[200, DEBT] = MILD
     hh.support[200, DEBT] = LIGHT
+    hh.status[:201] = IN_SUPPORT  # the model only gives households in support a worker
     model.intake_hours_spent = np.zeros(model.n_wijken)
     casework.spend_hours(model)
     free = t.hours_available * model.team_share_for_cases()

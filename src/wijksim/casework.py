@@ -157,10 +157,17 @@ def pick_up_new_needs(model: WijkModel) -> None:
         hh.handoff_ready[rows, d] = model.week + model.cfg.team.handoff_weeks
 
 
+def _cells(rows: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(household row, domain) pairs where ``mask`` (a rows x 5 array for ``rows``) holds."""
+    local, dom = np.nonzero(mask)
+    return rows[local], dom
+
+
 def spend_hours(model: WijkModel) -> None:
     """Workers spend their hours on their cases; set the effect of every supported need."""
     hh, team = model.hh, model.team
-    r, d = np.nonzero(hh.case_worker >= 0)
+    team_rows = np.flatnonzero(hh.status == IN_SUPPORT)  # only they have workers
+    r, d = _cells(team_rows, hh.case_worker[team_rows] >= 0)
     workers = hh.case_worker[r, d]
     hours = case_hours(model, r, d)
     demand = np.bincount(workers, weights=hours, minlength=team.n)
@@ -170,21 +177,28 @@ def spend_hours(model: WijkModel) -> None:
     ratio = np.minimum(ratio, 1.0)
     team.hours_demanded[:] = demand
     team.hours_spent[:] = np.minimum(demand, free)
-    effect = np.zeros_like(hh.effect)
-    effect[r, d] = (ratio[workers] * team.skill[workers]).astype(np.float32)
-    network = hh.support == NETWORK
-    released = network & (hh.case_worker < 0)
-    effect[released] = 1.0
-    effect[network] *= np.broadcast_to(hh.met_share[:, None], hh.effect.shape)[network]
-    formal = ((hh.support == MAATWERK) & (hh.provision_until > model.week)) | (hh.support == WLZ)
+    hh.effect[r, d] = (ratio[workers] * team.skill[workers]).astype(np.float32)
+
+    rows = hh.rows_with_support()  # effect is 0 wherever there is no support
+    support = hh.support[rows]
+    effect = hh.effect[rows]
+    unstaffed = hh.case_worker[rows] < 0
+    effect[(support == LIGHT) & unstaffed] = 0.0
+    network = support == NETWORK
+    effect[network & unstaffed] = 1.0
+    effect[network] *= np.broadcast_to(hh.met_share[rows, None], effect.shape)[network]
+    formal = ((support == MAATWERK) & (hh.provision_until[rows] > model.week)) | (support == WLZ)
     effect[formal] = 1.0
-    hh.effect[:] = effect
+    effect[(support == MAATWERK) & ~formal & unstaffed] = 0.0
+    hh.effect[rows] = effect
 
 
 def recover(model: WijkModel) -> None:
     """Supported needs recover one stage with a hazard set by the kind and effect of support."""
     hh, rng = model.hh, model.streams.casework
-    r, d = np.nonzero((hh.support != NO_SUPPORT) & (hh.support != WLZ) & (hh.need > 0))
+    rows = hh.rows_with_support()
+    support = hh.support[rows]
+    r, d = _cells(rows, (support != NO_SUPPORT) & (support != WLZ) & (hh.need[rows] > 0))
     u = rng.random(r.size)
     kind = hh.support[r, d]
     stage = hh.need[r, d]
@@ -211,7 +225,8 @@ def recover(model: WijkModel) -> None:
 def update_plans(model: WijkModel) -> None:
     """Failed network activation becomes maatwerk; severe care becomes Wlz; provisions end."""
     hh, pol, week = model.hh, model.cfg.policy, model.week
-    r, d = np.nonzero(hh.support == NETWORK)
+    rows = hh.rows_with_support()
+    r, d = _cells(rows, hh.support[rows] == NETWORK)
     threshold = pol.maatwerk_stage + hh.alt_eligible[r, d]
     failed = hh.need[r, d] >= threshold
     r, d = r[failed], d[failed]
@@ -223,16 +238,16 @@ def update_plans(model: WijkModel) -> None:
     hh.provision_until[r, d] = week + model.maatwerk_weeks[d]
     model.tally["maatwerk_grants"] += r.size
 
-    care = np.flatnonzero(
-        (hh.support[:, CARE] == MAATWERK)
-        & (hh.elderly > 0)
-        & (hh.severe_care_weeks >= pol.wlz_weeks_severe)
-    )
+    care = rows[
+        (hh.support[rows, CARE] == MAATWERK)
+        & (hh.elderly[rows] > 0)
+        & (hh.severe_care_weeks[rows] >= pol.wlz_weeks_severe)
+    ]
     hh.support[care, CARE] = WLZ
     release(model, care, np.full(care.size, CARE))
     model.tally["wlz_entries"] += care.size
 
-    r, d = np.nonzero((hh.support == MAATWERK) & (hh.provision_until <= week))
+    r, d = _cells(rows, (hh.support[rows] == MAATWERK) & (hh.provision_until[rows] <= week))
     again = hh.need[r, d] >= pol.maatwerk_stage
     hh.provision_until[r[again], d[again]] = week + model.maatwerk_weeks[d[again]]
     end_support(model, r[~again], d[~again])
@@ -241,28 +256,28 @@ def update_plans(model: WijkModel) -> None:
 def close(model: WijkModel) -> None:
     """Close domains by the closure rule, and households with no domain left at the team."""
     hh, pol, week = model.hh, model.cfg.policy, model.week
-    team_domain = hh.case_worker >= 0
-    calm = (hh.support != NO_SUPPORT) & (hh.need <= 1)
-    hh.calm_weeks[:] = np.where(calm, hh.calm_weeks + 1, 0)
-    solved = team_domain & (hh.need == 0) & (hh.support != MAATWERK)
-    solved |= (hh.support == MAATWERK) & (hh.need == 0) & (hh.calm_weeks >= pol.stable_weeks)
+    rows = hh.rows_with_support()  # a worker implies a plan, so team cases are among these
+    support, need = hh.support[rows], hh.need[rows]
+    team_domain = hh.case_worker[rows] >= 0
+    calm = (support != NO_SUPPORT) & (need <= 1)
+    calm_weeks = np.where(calm, hh.calm_weeks[rows] + 1, 0).astype(np.int16)
+    hh.calm_weeks[rows] = calm_weeks
+    solved = team_domain & (need == 0) & (support != MAATWERK)
+    solved |= (support == MAATWERK) & (need == 0) & (calm_weeks >= pol.stable_weeks)
+    since = week - hh.support_since[rows]
     if pol.closure_rule == "stable":
-        due = team_domain & (hh.calm_weeks >= pol.stable_weeks)
+        due = team_domain & (calm_weeks >= pol.stable_weeks)
     else:
-        due = team_domain & (week - hh.support_since >= pol.fixed_weeks)
+        due = team_domain & (since >= pol.fixed_weeks)
     handed_over = (
-        ((hh.support == NETWORK) | (hh.support == MAATWERK))
-        & team_domain
-        & (week - hh.support_since >= pol.activation_weeks)
+        ((support == NETWORK) | (support == MAATWERK)) & team_domain
+        & (since >= pol.activation_weeks)
     )
-    release_only = (hh.support == MAATWERK) & due | handed_over & ~due
-    r, d = np.nonzero(release_only)
-    release(model, r, d)
-    r, d = np.nonzero((due | solved) & ~release_only)
-    end_support(model, r, d)
-    network_calm = (hh.support == NETWORK) & (hh.case_worker < 0) & (hh.need == 0)
-    r, d = np.nonzero(network_calm)
-    end_support(model, r, d)
+    release_only = (support == MAATWERK) & due | handed_over & ~due
+    release(model, *_cells(rows, release_only))
+    end_support(model, *_cells(rows, (due | solved) & ~release_only))
+    network_calm = (support == NETWORK) & (hh.case_worker[rows] < 0) & (need == 0)
+    end_support(model, *_cells(rows, network_calm))
 
     in_support = np.flatnonzero(hh.status == IN_SUPPORT)
     active = (hh.case_worker[in_support] >= 0) | (hh.handoff_ready[in_support] >= 0)

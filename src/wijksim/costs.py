@@ -23,12 +23,13 @@ if TYPE_CHECKING:
 def week_costs(model: WijkModel) -> dict[str, float]:
     """Costs of this week by budget, in euro per year."""
     hh, team, c = model.hh, model.team, model.cfg.costs
-    active_maatwerk = (hh.support == MAATWERK) & (hh.provision_until > model.week)
-    per_domain = active_maatwerk.sum(axis=0)
+    rows = hh.rows_with_support()
+    active = (hh.support[rows] == MAATWERK) & (hh.provision_until[rows] > model.week)
+    per_domain = active.sum(axis=0)
     out = {
         "cost_team": float((team.filled & team.position).sum() * c.fte),
         "cost_maatwerk": float(per_domain @ model.maatwerk_cost),
-        "cost_wlz": float((hh.support[:, CARE] == WLZ).sum() * c.wlz_per_year),
+        "cost_wlz": float((hh.support[rows, CARE] == WLZ).sum() * c.wlz_per_year),
         "cost_sociale_basis": float(
             model.cfg.policy.sociale_basis_budget * model.inhabitants / 1000.0
         ),

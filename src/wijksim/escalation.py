@@ -24,9 +24,10 @@ if TYPE_CHECKING:
 def step(model: WijkModel) -> None:
     """Move needs up or down one stage by their weekly hazards."""
     hh, cfg, rng = model.hh, model.cfg, model.streams.escalation
-    flat = np.flatnonzero((hh.need > 0).ravel())
-    rows, dom = np.divmod(flat, hh.need.shape[1])
-    u = rng.random(flat.size)
+    needy = hh.rows_with_need()
+    local, dom = np.nonzero(hh.need[needy] > 0)
+    rows = needy[local]
+    u = rng.random(rows.size)
     keep = hh.support[rows, dom] != WLZ
     rows, dom, u = rows[keep], dom[keep], u[keep]
     stage = hh.need[rows, dom]

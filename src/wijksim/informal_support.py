@@ -29,29 +29,32 @@ MAX_STRETCH = 2.0
 ACTIVATION_DEMAND = 2.0
 
 
-def demand_hours(model: WijkModel) -> np.ndarray:
-    """Informal care hours each household asks this week."""
+def demand_hours(model: WijkModel, rows: np.ndarray | None = None) -> np.ndarray:
+    """Informal care hours each household (or each of ``rows``) asks this week."""
     hh = model.hh
-    per_stage = model.informal_demand_per_stage
-    hours = per_stage[hh.need]
-    formal = (hh.support == MAATWERK) | (hh.support == WLZ)
+    need = hh.need if rows is None else hh.need[rows]
+    support = hh.support if rows is None else hh.support[rows]
+    hours = model.informal_demand_per_stage[need]
+    formal = (support == MAATWERK) | (support == WLZ)
     hours = np.where(formal, 0.25 * hours, hours)
-    hours = np.where(hh.support == NETWORK, ACTIVATION_DEMAND * hours, hours)
+    hours = np.where(support == NETWORK, ACTIVATION_DEMAND * hours, hours)
     return hours.sum(axis=1, dtype=np.float32)
 
 
 def step(model: WijkModel) -> None:
     """Share informal care over the network; update met shares and carer strain."""
     hh, cfg = model.hh, model.cfg.informal
-    demand = demand_hours(model)
-    askers = np.flatnonzero(demand > 0)
+    needy = hh.rows_with_need()
+    demand = demand_hours(model, needy)
+    asking = demand > 0
+    askers = needy[asking]
     met = np.ones(hh.n, dtype=np.float32)
     load = np.zeros(hh.n, dtype=np.float32)
     if askers.size:
         sub = model.net[askers]
         reachable = sub @ hh.care_capacity
         volunteer = volunteer_hours(model, askers)
-        ask = demand[askers]
+        ask = demand[asking]
         ratio = np.divide(
             ask, reachable, out=np.full(ask.size, MAX_STRETCH, np.float32), where=reachable > 0
         )

@@ -173,8 +173,10 @@ def request_workers(
 def assign_pending(model: WijkModel) -> None:
     """Assign referred domains (siloed hand-offs) and orphaned cases whose time has come."""
     hh = model.hh
-    ready = (hh.handoff_ready >= 0) & (hh.handoff_ready <= model.week) & (hh.case_worker < 0)
-    r, d = np.nonzero(ready)
+    rows = np.flatnonzero(hh.status == IN_SUPPORT)  # only they have hand-offs pending
+    ready = hh.handoff_ready[rows]
+    local, d = np.nonzero((ready >= 0) & (ready <= model.week) & (hh.case_worker[rows] < 0))
+    r = rows[local]
     if r.size == 0:
         return
     worker = np.full(r.size, -1, dtype=np.int64)

@@ -4,7 +4,7 @@ A household without a need in a domain gets one with a weekly hazard that depend
 (``needs.onset_per_year``) and rises with the stages of its needs in other domains
 (``needs.coupling``: debt -> stress -> care, income <-> debt, youth <-> income, ...) and with
 carer overload (care and social). Hazards are sampled by thinning: candidate household-domains
-are drawn at a fixed upper-bound rate and accepted with probability hazard / bound. The
+are drawn at a fixed upper-bound rate per domain and accepted with probability hazard / bound. The
 candidates depend only on the seed and the population size, so paired scenarios share them.
 Moving households (and Wlz clients who leave) are replaced by newcomers of the same type.
 """
@@ -26,14 +26,20 @@ if TYPE_CHECKING:
 SUDDEN_SHARE = 0.2
 
 
-def hazard_tables(model: WijkModel) -> tuple[np.ndarray, np.ndarray, float]:
-    """Weekly onset hazards (types x domains), coupling (domains x domains) and their bound."""
+def hazard_tables(model: WijkModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weekly onset hazards (types x domains), coupling (domains x domains), bound per domain.
+
+    The bound of a domain is the highest hazard any household can have in it: the largest
+    onset over household types, times the coupling lift with every other need at stage 4,
+    times the carer-overload boost (care and social).
+    """
     needs = model.cfg.needs
     onset = np.array(needs.onset_per_year.as_rows(), dtype=np.float64).T / 52.0
     coupling = np.array([needs.coupling[d].as_list() for d in DOMAINS], dtype=np.float64)
-    worst = 1.0 + 4.0 * coupling.sum(axis=0).max()
-    overload = 1.0 + model.cfg.informal.overload_hazard_multiplier
-    bound = float(min(onset.max() * worst * overload, 1.0))
+    worst = 1.0 + 4.0 * coupling.sum(axis=0)
+    overload = np.ones(N_DOMAINS)
+    overload[[CARE, SOCIAL]] += model.cfg.informal.overload_hazard_multiplier
+    bound = np.minimum(onset.max(axis=0) * worst * overload, 1.0)
     return onset, coupling, bound
 
 
@@ -43,16 +49,34 @@ def step(model: WijkModel) -> None:
     moves(model)
 
 
+def bernoulli_cells(cells: int, p: float, rng: np.random.Generator) -> np.ndarray:
+    """Indices in ``range(cells)`` each chosen with probability ``p``, ascending, in O(chosen).
+
+    The gaps between chosen cells are geometric: cumulative sums of geometric draws give the
+    same distribution as a Bernoulli draw per cell without drawing one number per cell.
+    """
+    if p <= 0 or cells == 0:
+        return np.empty(0, dtype=np.int64)
+    expected = cells * p
+    chunks, last = [], -1
+    while last < cells - 1:
+        k = int(expected + 6.0 * np.sqrt(expected) + 16)
+        pos = last + np.cumsum(rng.geometric(p, size=k))
+        chunks.append(pos)
+        last = int(pos[-1])
+    out = np.concatenate(chunks)
+    return out[out < cells]
+
+
 def new_needs(model: WijkModel) -> None:
     """New needs by household type, raised by needs in other domains and by carer overload."""
     hh, rng = model.hh, model.streams.life_events
     onset, coupling, bound = model.onset_tables
-    cells = hh.n * N_DOMAINS
-    count = rng.binomial(cells, bound)
-    cand = np.unique(rng.integers(0, cells, size=count))
-    u = rng.random(cand.size)
-    sudden = rng.random(cand.size) < SUDDEN_SHARE
-    rows, dom = np.divmod(cand, N_DOMAINS)
+    per_domain = [bernoulli_cells(hh.n, bound[d], rng) for d in range(N_DOMAINS)]
+    rows = np.concatenate(per_domain)
+    dom = np.repeat(np.arange(N_DOMAINS), [c.size for c in per_domain])
+    u = rng.random(rows.size)
+    sudden = rng.random(rows.size) < SUDDEN_SHARE
     free = hh.need[rows, dom] == 0
     rows, dom, u, sudden = rows[free], dom[free], u[free], sudden[free]
 
@@ -65,7 +89,7 @@ def new_needs(model: WijkModel) -> None:
         1.0,
     )
     hazard = onset[hh.htype[rows], dom] * lift * strain_boost
-    hit = u * bound < hazard
+    hit = u * bound[dom] < hazard
     rows, dom = rows[hit], dom[hit]
     hh.need[rows, dom] = np.where(sudden[hit], MODERATE, MILD)
     hh.need_since[rows, dom] = model.week

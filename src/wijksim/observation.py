@@ -85,7 +85,8 @@ def kpis(model: WijkModel) -> dict[str, float]:
     year = 52.0 * per_1000
     costs = week_costs(model)
     md = model.maatwerk_by_domain
-    unsupported = (hh.support == NO_SUPPORT) & (hh.need >= MODERATE)
+    needy = hh.rows_with_need()
+    unsupported = (hh.support[needy] == NO_SUPPORT) & (hh.need[needy] >= MODERATE)
     staffed = team.filled & team.position
     signals = t["signals_partner"] + t["signals_help"] + t["signals_outreach"] + t["signals_crisis"]
     strain = hh.strain[model.carer_load > 0] if model.carer_load is not None else np.zeros(0)
@@ -108,12 +109,12 @@ def kpis(model: WijkModel) -> dict[str, float]:
         "carer_overload_share": _ratio(
             (strain > model.cfg.informal.overload_threshold).sum(), strain.size
         ),
-        "unmet_need": float(unsupported.any(axis=1).mean()),
+        "unmet_need": float(unsupported.any(axis=1).sum() / hh.n),
         **costs,
         "crises_per_1000": t["crises"] * year,
         "in_support": float((hh.status == IN_SUPPORT).sum()),
         "signalled": float((hh.status == SIGNALLED).sum()),
-        "households_with_need": float((hh.need > 0).any(axis=1).sum()),
+        "households_with_need": float(needy.size),
         "workers": float(staffed.sum()),
         "sick_workers": float((staffed & (team.leave_until > model.week)).sum()),
         "caseload_mean": _ratio(team.caseload[staffed].sum(), staffed.sum()),

@@ -59,9 +59,9 @@ def step(model: WijkModel) -> None:
     )
     model.set_status(np.flatnonzero(expired), UNKNOWN)
 
-    open_rows = np.flatnonzero(
-        (hh.status == UNKNOWN) | (hh.status == CLOSED) | (hh.status == SIGNALLED)
-    )
+    needy = hh.rows_with_need()
+    status = hh.status[needy]
+    open_rows = needy[(status == UNKNOWN) | (status == CLOSED) | (status == SIGNALLED)]
     unmet = unmet_stage(model, open_rows)
     worst = unmet.max(axis=1)
     needy = worst > 0
@@ -98,8 +98,8 @@ def partner_signal_chance(
     model: WijkModel, rows: np.ndarray, unmet: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Chance that any engaged partner signals each household, and the likeliest partner."""
-    if rows.size == 0:
-        return np.zeros(0, np.float32), np.zeros(0, np.int64)
+    if rows.size == 0 or not model.partners.engaged.any():
+        return np.zeros(rows.size, np.float32), np.zeros(rows.size, np.int64)
     reach, sens, _ = model.partner_tables
     partners = model.partners
     k = reach.shape[0]

@@ -33,6 +33,14 @@ SUPPORT_NAMES = ("none", "light", "network", "maatwerk", "wlz")
 NEVER = np.int32(-1)
 
 
+def _rows_nonzero(per_domain: np.ndarray) -> np.ndarray:
+    """Rows of an int8 (n, 5) array with a non-zero entry, using its 8-byte row layout."""
+    words = per_domain.base
+    if words is not None and words.shape == (per_domain.shape[0], 8) and words.dtype == np.int8:
+        return np.flatnonzero(words.view(np.int64).ravel())
+    return np.flatnonzero(per_domain.any(axis=1))  # an array replaced from outside
+
+
 @dataclass
 class Households:
     """Every household's state, one row each (see docs/ODD.md, "Entities")."""
@@ -89,6 +97,12 @@ class Households:
             if getattr(self, name) is None:
                 fill = -1 if name in minus_one else 0
                 setattr(self, name, np.full((n, N_DOMAINS), fill, dtype=dtype))
+        # need and support live in 8-byte rows (5 domains + 3 zero bytes), so "any domain is
+        # non-zero" is one comparison of 64-bit words: see rows_with_need / rows_with_support.
+        for name in ("need", "support"):
+            words = np.zeros((n, 8), dtype=np.int8)
+            words[:, :N_DOMAINS] = getattr(self, name)
+            setattr(self, name, words[:, :N_DOMAINS])
         per_household = {
             "status": (np.int8, UNKNOWN),
             "status_since": (np.int32, 0),
@@ -107,6 +121,14 @@ class Households:
     def n(self) -> int:
         """Number of households."""
         return len(self.wijk)
+
+    def rows_with_need(self) -> np.ndarray:
+        """Rows of households with a need in any domain (ascending)."""
+        return _rows_nonzero(self.need)
+
+    def rows_with_support(self) -> np.ndarray:
+        """Rows of households with support of any kind in any domain (ascending)."""
+        return _rows_nonzero(self.support)
 
     def row(self, i: int) -> dict:
         """All state of household ``i`` as plain Python values (for inspection)."""
