@@ -191,7 +191,6 @@ UNITS: dict[str, str] = {
     "costs.maatwerk_per_year": "euro per client-year",
     "costs.wlz_per_year": "euro per client-year",
     "costs.crisis": "euro per crisis",
-    "costs.volunteer_hour": "euro per hour",
 }
 
 #: Descriptions for fields whose schema has none. ``{0}``, ``{1}`` are the components that
@@ -228,8 +227,6 @@ DESCRIPTIONS: dict[str, str] = {
 #: Remarks on how the code uses a field, appended to its description.
 NOTES: dict[str, str] = {
     "policy.network_first": "Applies to every plan, also for needs below `maatwerk_stage`.",
-    "costs.volunteer_hour": "Not read by any submodel at present: volunteers are paid from "
-    "`policy.sociale_basis_budget`.",
     "team.caseload_cap": "Counts households in support per worker.",
     "team.outreach_find_per_hour": "As implemented, a needy household is found with chance "
     "1 - exp(-this x outreach hours per 1,000 inhabitants x visibility / 2), visibility 0.5-2 "

@@ -147,15 +147,17 @@ def test_informal_flows_add_up_on_a_random_network():
     demand = informal_support.demand_hours(model).astype(np.float64)
     reachable = model.net @ hh.care_capacity.astype(np.float64)
     informal_support.step(model)
-    given = np.minimum(demand, 2.0 * reachable)  # carers stretch to twice their capacity
     askers = demand > 0
     assert askers.sum() > 50
-    np.testing.assert_allclose(model.carer_load.sum(), given.sum(), rtol=1e-4)
-    np.testing.assert_allclose(
-        hh.met_share[askers], np.minimum(1.0, given[askers] / demand[askers]), rtol=1e-4
-    )
+    received = hh.met_share[askers] * demand[askers]  # no volunteers: all from the network
+    np.testing.assert_allclose(model.carer_load.sum(), received.sum(), rtol=1e-4)
+    # asking at most twice a tie's share, a household gets at most that much
+    upper = np.minimum(1.0, 2.0 * reachable[askers] / demand[askers])
+    assert np.all(hh.met_share[askers] <= upper + 1e-5)
     assert np.all(hh.met_share[~askers] == 1.0)
-    assert np.all(model.carer_load <= 2.0 * hh.care_capacity * degrees(model.net) + 1e-4)
+    # a carer gives at most twice its capacity in all, and some carers are at that cap
+    assert np.all(model.carer_load <= 2.0 * hh.care_capacity + 1e-4)
+    assert np.any(model.carer_load >= 2.0 * hh.care_capacity - 1e-4)
 
 
 def test_formal_provision_lowers_informal_demand_and_activation_raises_it():

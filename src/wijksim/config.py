@@ -329,7 +329,9 @@ class PolicySection(Section):
     """Policy levers about the kind of support."""
 
     network_first: Share = Field(
-        0.0, description="chance that a plan first activates the network instead of maatwerk"
+        0.0,
+        description="chance that a plan first activates the network (instead of maatwerk or "
+        "light support)",
     )
     maatwerk_stage: int = Field(
         2, ge=1, le=4, description="need stage at which maatwerk is granted"
@@ -407,7 +409,6 @@ class CostsSection(Section):
         ),
         description="cost of one crisis (emergency, eviction, police) by domain",
     )
-    volunteer_hour: NonNeg = Field(15.0, description="cost of a volunteer or activity hour")
 
 
 class Config(Section):

@@ -3,8 +3,10 @@
 A household asks its network for informal care hours by the stages of its needs that no formal
 provision covers (``informal.demand_hours``); a need under network activation (network-first)
 asks twice as much. Each tie passes a share of the carer's capacity, weighted by the tie:
-household ``i`` can draw ``S_i = sum_j w_ij c_j``. Carers give in proportion to what is asked,
-up to twice their capacity: carer ``j`` carries ``c_j * sum_i w_ij min(d_i / S_i, 2)``.
+household ``i`` can draw ``S_i = sum_j w_ij c_j`` and asks each tie ``r_i = min(d_i / S_i, 2)``
+times its share. Carers give what is asked, but at most twice their capacity in all: carer ``j``
+carries ``c_j * min(a_j, 2)`` with ``a_j = sum_i w_ij r_i``, and an asker gets
+``r_i * sum_j w_ij c_j min(1, 2 / a_j)``: what overloaded carers cannot give is missing.
 The share of demand met (``met_share``) shields needs from escalation and speeds recovery
 (submodel 3); carers whose load stays above capacity become overloaded (``strain``), which
 raises their own care and social hazards (submodel 1). Thin networks give less help and load
@@ -59,9 +61,11 @@ def step(model: WijkModel) -> None:
             ask, reachable, out=np.full(ask.size, MAX_STRETCH, np.float32), where=reachable > 0
         )
         ratio = np.minimum(ratio, MAX_STRETCH).astype(np.float32)
-        given = reachable * ratio + volunteer
+        asked = sub.T @ ratio  # per carer, in units of its capacity
+        scale = np.where(asked > MAX_STRETCH, MAX_STRETCH / np.maximum(asked, 1e-12), 1.0)
+        given = ratio * (sub @ (hh.care_capacity * scale.astype(np.float32))) + volunteer
         met[askers] = np.minimum(1.0, given / ask)
-        load = hh.care_capacity * (sub.T @ ratio)
+        load = hh.care_capacity * np.minimum(asked, MAX_STRETCH).astype(np.float32)
     hh.met_share[:] = met
     strain_now = np.divide(
         load, hh.care_capacity, out=np.zeros_like(load), where=hh.care_capacity > 0
