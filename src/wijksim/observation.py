@@ -46,16 +46,8 @@ KPIS: tuple[str, ...] = (
     "cost_crisis",
 )
 
-#: Further columns, for diagnosis.
-EXTRA: tuple[str, ...] = (
-    "crises_per_1000",
-    "in_support",
-    "signalled",
-    "households_with_need",
-    "workers",
-    "sick_workers",
-    "caseload_mean",
-    "partner_relation",
+#: Counts of this week's events, reported as they are (names of the model's tallies).
+COUNTS: tuple[str, ...] = (
     "admissions",
     "maatwerk_grants",
     "network_plans",
@@ -70,6 +62,19 @@ EXTRA: tuple[str, ...] = (
     "signals_crisis",
     "first_contacts",
     "escalations",
+)
+
+#: Further columns, for diagnosis.
+EXTRA: tuple[str, ...] = (
+    "crises_per_1000",
+    "in_support",
+    "signalled",
+    "households_with_need",
+    "workers",
+    "sick_workers",
+    "caseload_mean",
+    "partner_relation",
+    *COUNTS,
     "inhabitants",
 )
 
@@ -123,21 +128,6 @@ def kpis(model: WijkModel) -> dict[str, float]:
         ),
         "inhabitants": float(model.inhabitants),
     }
-    for name in (
-        "admissions",
-        "maatwerk_grants",
-        "network_plans",
-        "network_failures",
-        "eligible_decisions",
-        "eligible_otherwise",
-        "alt_failed",
-        "wlz_entries",
-        "signals_partner",
-        "signals_help",
-        "signals_outreach",
-        "signals_crisis",
-        "first_contacts",
-        "escalations",
-    ):
+    for name in COUNTS:
         out[name] = float(t[name])
     return out
