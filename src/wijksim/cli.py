@@ -258,6 +258,190 @@ def scenarios(
     out_console.print(table)
 
 
+@app.command(name="app")
+def app_command(
+    port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65535)] = 8765,
+    host: Annotated[str, typer.Option(help="Address to bind; the default serves this "
+                                      "machine only.")] = "127.0.0.1",
+) -> None:
+    """Serve the app (Solara page, Dutch/English) on HOST:PORT; works with no internet."""
+    from wijksim.app.launch import serve
+
+    serve(host, port)
+
+
+@app.command()
+def sweep(
+    sweep_file: Annotated[Path, typer.Argument(metavar="SWEEP", help="Sweep TOML file (see "
+                                               "docs/experiments.md).")],
+    out: Annotated[Path | None, typer.Option(help="Output folder; run the same command again "
+                                             "to resume (default: results/sweeps/NAME).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Local worker processes (default: number "
+                                                "of cores).", min=1)] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Run on an existing Dask cluster: "
+                                                  "tcp://HOST:PORT.")] = None,
+    slurm_jobscript: Annotated[bool, typer.Option(
+        "--slurm-jobscript", help="Print a Slurm job script that starts Dask workers for "
+        "--scheduler (dask-jobqueue) and exit; see docs/experiments.md.")] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Run a parameter sweep (grid, lhs or sobol design; paired replicates); resumable."""
+    from wijksim import experiments
+
+    if slurm_jobscript:
+        experiments.read_sweep(sweep_file)
+        if not scheduler:
+            raise ConfigError(str(sweep_file), "--slurm-jobscript", "needs --scheduler "
+                              "tcp://HOST:PORT, the scheduler the workers connect to")
+        print(experiments.slurm_job_script(scheduler))
+        return
+    result = experiments.run_sweep(sweep_file, out or Path("results/sweeps") / sweep_file.stem,
+                                   workers=workers, scheduler=scheduler, quiet=quiet,
+                                   command=["wijksim", *sys.argv[1:]])
+    experiments.report(result, out_console, quiet)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sensitivity(
+    sweep_file: Annotated[Path, typer.Argument(metavar="SWEEP", help="Sweep TOML file; its "
+                                               "{min, max} parameters are the factors.")],
+    method: Annotated[str, typer.Option(help="sobol (S1, ST) or morris (mu*, sigma).")] = "sobol",
+    kpi: Annotated[list[str] | None, typer.Option(help="KPI to analyse (repeatable) (default: "
+                                                  "escalations_per_1000, cost_total, "
+                                                  "time_to_help_weeks, workload).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (runs resume) (default: "
+                                             "results/sensitivity/NAME-METHOD).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Local worker processes.", min=1)] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler tcp://HOST:PORT.")] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Global sensitivity analysis with SALib (Sobol or Morris) through the sweep machinery."""
+    from wijksim import sensitivity as sens
+
+    result = sens.run_sensitivity(sweep_file, method, kpi, out, workers=workers,
+                                  scheduler=scheduler, quiet=quiet,
+                                  command=["wijksim", *sys.argv[1:]])
+    sens.report(result, out_console, quiet)
+    if result.sweep.failed:
+        raise typer.Exit(1)
+
+
+# --- calibrate and validate (src/wijksim/calibration.py, src/wijksim/validation.py) ---------
+
+
+def _runs_bar(total: int, quiet: bool, what: str):
+    """A progress bar over model runs; returns the bar and an ``advance(n, label)`` callback."""
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                   TextColumn("{task.completed}/{task.total} runs"), TimeElapsedColumn(),
+                   TimeRemainingColumn(), console=err_console, disable=quiet, transient=True)
+    task = bar.add_task(what, total=total)
+
+    def advance(n: int, label: str) -> None:
+        bar.update(task, advance=n, description=f"{what}: {label}")
+
+    return bar, advance
+
+
+@app.command()
+def calibrate(
+    config: Annotated[Path, typer.Argument(help="Scenario to calibrate (the baseline).")] = Path(
+        "configs/baseline.toml"),
+    write: Annotated[Path | None, typer.Option(help="Calibrated config to write [default: "
+                                               "calibrated.toml next to CONFIG; with --quick: "
+                                               "in the report folder].")] = None,
+    report: Annotated[Path | None, typer.Option(help="Report folder [default: "
+                                                "results/calibration, or "
+                                                "results/calibration-quick].")] = None,
+    docs: Annotated[Path | None, typer.Option(help="Also rewrite the generated block of this "
+                                              "markdown file (docs/calibration.md) and its "
+                                              "figures in img/ next to it.")] = None,
+    budget: Annotated[int | None, typer.Option(help="Model runs for screen and fit [default: "
+                                               "300, about 5-8 minutes on 2 cores; --quick: "
+                                               "40].", min=1)] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="A small wijk, a short horizon and a "
+                                        "tiny budget: checks the machinery, not a "
+                                        "calibration.")] = False,
+    workers: Annotated[int | None, typer.Option(help="Worker processes [default: cores].",
+                                                min=1)] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the screen design and the common "
+                                      "seeds.", min=0)] = 1,
+    set_: SetOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Fit the base rates to the CBS figures of P7; write a calibrated config and a report.
+
+    A Morris screen picks the most influential candidates, then simulated method of moments
+    (scipy least_squares on common seeds) fits them; see docs/calibration.md.
+    """
+    from wijksim import calibration
+
+    overrides = parse_set(set_)
+    load_config(config, overrides)  # bad input stops here, before anything runs
+    settings = calibration.settings_for(quick, budget, workers, seed)
+    settings.overrides = settings.overrides + overrides
+    report = report or Path("results/calibration-quick" if quick else "results/calibration")
+    write = write or (report / "calibrated.toml" if quick else config.parent / "calibrated.toml")
+    check_out_dir(report)
+    bar, advance = _runs_bar(calibration.total_runs(settings), quiet, "calibrating")
+    with bar:
+        result = calibration.calibrate(config, settings, advance)
+    written = calibration.write_outputs(result, write, report, docs,
+                                        " ".join(["wijksim", *sys.argv[1:]]))
+    if not quiet:
+        calibration.print_result(result, out_console)
+        out_console.print(f"\nCalibrated config: [bold]{write}[/]; report: [bold]{report}[/]"
+                          + (f"; docs: [bold]{docs}[/]" if docs else "")
+                          + f" ({len(written)} files)")
+
+
+@app.command(name="validate")
+def validate_command(
+    quick: Annotated[bool, typer.Option("--quick", help="Small populations, a short horizon "
+                                        "and 3 replicates (about a minute).")] = False,
+    config: Annotated[Path, typer.Option(help="The baseline; the other presets are read from "
+                                         "its folder.")] = Path("configs/baseline.toml"),
+    report: Annotated[Path | None, typer.Option(help="Markdown report to write, figures in "
+                                                "validation/ next to it [default: "
+                                                "docs/validation.md; --quick: "
+                                                "results/validation-quick/validation.md].")
+                      ] = None,
+    pattern: Annotated[list[str] | None, typer.Option(help="Only this pattern (P1-P8; "
+                                                      "repeatable).")] = None,
+    replicates: Annotated[int | None, typer.Option(help="Paired replicates [default: 10; "
+                                                   "--quick: 3].", min=2)] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the first replicate.", min=0)] = 1,
+    workers: Annotated[int | None, typer.Option(help="Worker processes [default: cores].",
+                                                min=1)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit with code 1 when a pattern "
+                                         "does not hold.")] = False,
+    set_: SetOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Check the patterns P1-P8 on paired replicates: effect, 95% interval, holds or not."""
+    from wijksim import validation
+
+    patterns = validation.check_patterns(pattern)
+    overrides = parse_set(set_)
+    load_config(config, overrides)  # bad input stops here, before anything runs
+    report = report or Path("results/validation-quick/validation.md" if quick
+                            else "docs/validation.md")
+    if report.exists() and report.is_dir():
+        raise ConfigError(str(report), "--report", "is a folder; give a markdown file")
+    total = validation.total_runs(quick, patterns, replicates)
+    bar, advance = _runs_bar(total, quiet, "validating")
+    with bar:
+        result = validation.validate(config, quick, patterns, replicates, seed, workers, advance,
+                                     overrides)
+    validation.write_report(result, report, " ".join(["wijksim", *sys.argv[1:]]))
+    validation.print_result(result, out_console)
+    out_console.print(f"\nReport: [bold]{report}[/] (figures and validation.json in "
+                      f"{validation.figure_dir(report)})")
+    if strict and not all(p.holds for p in result.patterns):
+        raise typer.Exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``wijksim`` command."""
     try:

@@ -1,0 +1,352 @@
+"""Every label of the app in Dutch and English.
+
+:data:`TEXTS` maps a language code to a dict of labels; both languages have the same keys (a
+test checks this). :func:`tr` looks a label up and fills in ``{placeholders}``;
+:func:`fmt_number` writes numbers the Dutch way (``1.234,5``) or the English way (``1,234.5``).
+"""
+
+from __future__ import annotations
+
+import math
+
+#: Languages of the app, in the order of the switch.
+LANGUAGES: tuple[str, ...] = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+
+_NL: dict[str, str] = {
+    # header
+    "app.title": "wijksim",
+    "app.subtitle": "Integraal werken in de wijk: wat doen beleidskeuzes met bewoners, "
+    "wijkteam en kosten?",
+    "app.language": "Taal",
+    # scenario and run settings
+    "settings.title": "Scenario",
+    "settings.preset": "Startscenario",
+    "settings.preset_help": "Een voorbeeldwijk uit configs/; kiezen zet alle knoppen en begint "
+    "opnieuw.",
+    "settings.seed": "Toevalsgetal (seed)",
+    "settings.seed_help": "Zelfde seed = zelfde levensgebeurtenissen; geldt bij Opnieuw.",
+    "settings.households": "Huishoudens",
+    "settings.households_help": "Grootte van de wijk; leeg = zoals in het scenario. Geldt bij "
+    "Opnieuw.",
+    "settings.pending": "Nog niet toegepast: klik op Opnieuw.",
+    # levers
+    "levers.title": "Beleidsknoppen",
+    "levers.live": "Wijzigingen gelden vanaf de volgende week; Opnieuw begint met deze knoppen "
+    "bij week 0.",
+    "lever.fte_per_1000.label": "Formatie",
+    "lever.fte_per_1000.unit": "fte per 1.000 inwoners",
+    "lever.fte_per_1000.help": "Hoeveel wijkteammedewerkers er zijn voor de wijk.",
+    "lever.outreach_share.label": "Outreach",
+    "lever.outreach_share.unit": "% van de uren",
+    "lever.outreach_share.help": "Tijd in de wijk en bij partners: vindt vragen eerder, maar "
+    "gaat af van de casussen.",
+    "lever.structure.label": "Teamvorm",
+    "lever.structure.unit": "",
+    "lever.structure.help": "Integraal: één medewerker en één plan per huishouden. Verkokerd: "
+    "een medewerker per leefgebied.",
+    "structure.integrated": "integraal",
+    "structure.siloed": "verkokerd",
+    "lever.partners.label": "Partners in vroegsignalering",
+    "lever.partners.unit": "aangesloten",
+    "lever.partners.help": "Partners die zorgen doorgeven aan het wijkteam (als de relatie "
+    "het toelaat).",
+    "partner.supermarket": "supermarkt",
+    "partner.school": "school",
+    "partner.gp": "huisarts",
+    "partner.community_centre": "buurthuis",
+    "partner.residents_initiative": "bewonersinitiatief",
+    "partner.creditors": "schuldeisers (Wgs)",
+    "lever.network_first.label": "Eerst het netwerk",
+    "lever.network_first.unit": "% van de plannen",
+    "lever.network_first.help": "Kans dat een plan eerst netwerk en vrijwilligers inzet in "
+    "plaats van maatwerk (Breda).",
+    "lever.maatwerk_stage.label": "Drempel maatwerk",
+    "lever.maatwerk_stage.unit": "vanaf fase (1-4)",
+    "lever.maatwerk_stage.help": "Vanaf welke ernst (1 licht .. 4 crisis) een "
+    "maatwerkvoorziening wordt toegekend.",
+    # controls
+    "controls.play": "Afspelen",
+    "controls.pause": "Pauze",
+    "controls.step": "Stap (1 week)",
+    "controls.year": "1 jaar",
+    "controls.reset": "Opnieuw",
+    "controls.speed": "Snelheid",
+    "controls.speed_unit": "weken per seconde",
+    "controls.week": "Week {week} van {weeks}",
+    "controls.warmup": "Inloop van {warmup} weken met de basislijn-knoppen is al gedraaid.",
+    "controls.end": "Einde van de looptijd bereikt; klik op Opnieuw.",
+    "controls.busy": "Bezig: {what}",
+    "busy.reset": "wijk opbouwen en inloop draaien",
+    "busy.year": "een jaar simuleren",
+    "busy.compare": "basislijn draaien",
+    # KPI cards
+    "kpis.title": "Kerncijfers",
+    "kpis.window": "gemiddelde over de laatste {n} weken",
+    "kpi.escalations_per_1000": "Escalaties",
+    "kpi.escalations_per_1000.unit": "per 1.000 inwoners per jaar",
+    "kpi.time_to_help_weeks": "Tijd tot hulp",
+    "kpi.time_to_help_weeks.unit": "weken van begin vraag tot eerste contact",
+    "kpi.waiting_list": "Wachtlijst",
+    "kpi.waiting_list.unit": "huishoudens",
+    "kpi.workload": "Werkdruk",
+    "kpi.workload.unit": "gevraagde / beschikbare uren",
+    "kpi.turnover_rate": "Verloop",
+    "kpi.turnover_rate.unit": "deel van de medewerkers per jaar",
+    "kpi.costs": "Kosten per budget",
+    "kpi.costs.unit": "euro per jaar",
+    "kpi.cost_team": "wijkteam",
+    "kpi.cost_maatwerk": "maatwerk (Wmo, Jeugd, ...)",
+    "kpi.cost_wlz": "Wlz",
+    "kpi.cost_sociale_basis": "sociale basis (vrijwilligers)",
+    "kpi.cost_crisis": "crises",
+    "kpi.cost_total": "totaal",
+    "kpi.early_contact_share": "Vroeg contact",
+    "kpi.early_contact_share.unit": "deel eerste contacten bij lichte of matige vraag",
+    "kpi.signals_per_1000": "Signalen",
+    "kpi.signals_per_1000.unit": "per 1.000 inwoners per jaar",
+    "kpi.maatwerk_per_1000": "Maatwerk",
+    "kpi.maatwerk_per_1000.unit": "cliënten per 1.000 inwoners",
+    "kpi.non_maatwerk_share": "Anders opgelost",
+    "kpi.non_maatwerk_share.unit": "deel van de maatwerkvragen zonder maatwerk",
+    "kpi.unmet_need": "Onbeantwoorde vraag",
+    "kpi.unmet_need.unit": "deel huishoudens met matige vraag zonder steun",
+    "kpi.carer_overload_share": "Overbelaste mantelzorgers",
+    "kpi.carer_overload_share.unit": "deel van de mantelzorgers",
+    # charts
+    "charts.title": "Verloop in de tijd",
+    "charts.week": "week",
+    "charts.warmup": "inloop",
+    "charts.policy": "dit beleid",
+    "charts.baseline": "basislijn",
+    "charts.lever_change": "knoppen gewijzigd",
+    "charts.smoothed": "lijnen: voortschrijdend gemiddelde over 4 weken (verloop: 13 weken)",
+    "charts.costs_m": "kosten (mln euro per jaar)",
+    "charts.empty": "Nog geen weken gesimuleerd: klik op Stap, Afspelen of 1 jaar.",
+    # network
+    "network.title": "Netwerk van {n} huishoudens in wijk {wijk}",
+    "network.caption": "Kleur: zwaarste vraag. Rand: status bij het wijkteam. Vierkantjes "
+    "onder: medewerkers (lijn naar hun huishoudens). Driehoeken boven: partners (gevuld = "
+    "aangesloten).",
+    "need.0": "geen vraag",
+    "need.1": "licht",
+    "need.2": "matig",
+    "need.3": "zwaar",
+    "need.4": "crisis",
+    "status.unknown": "onbekend",
+    "status.signalled": "gesignaleerd",
+    "status.waiting": "wacht",
+    "status.in_support": "in begeleiding",
+    "status.closed": "afgesloten",
+    "network.workers": "medewerkers",
+    "network.partners": "partners",
+    "network.vacant": "vacature / ziek",
+    # comparison
+    "compare.title": "Vergelijken met de basislijn",
+    "compare.help": "Draait dezelfde wijk met dezelfde seed met de knoppen van de basislijn "
+    "(reactief, verkokerd, 0,5 fte) even lang mee; het verschil komt dan alleen door het beleid.",
+    "compare.button": "Vergelijk met basislijn",
+    "compare.stop": "Stop vergelijking",
+    "compare.need_weeks": "Simuleer eerst een paar weken.",
+    "compare.kpi": "kerncijfer",
+    "compare.policy": "dit beleid",
+    "compare.baseline": "basislijn",
+    "compare.difference": "verschil",
+    "compare.over": "gemiddelden over week 1-{weeks}, zelfde seed; groen = beter, rood = slechter",
+    # teacher panel
+    "teach.title": "Voor de docent",
+    "teach.about": "Over dit scenario",
+    "teach.notice": "Wat valt op",
+    "teach.try": "Wat kun je proberen",
+    "teach.none": "Voor dit scenario zijn nog geen lesnotities geschreven.",
+    # download
+    "download.title": "Resultaten",
+    "download.button": "Download CSV",
+    "download.help": "Een rij per week (na de inloop) per scenario, met alle kerncijfers.",
+    # errors
+    "error.whole_number": "{field}: vul een heel getal in van {lo} tot en met {hi} "
+    "(niet '{value}').",
+    "error.config": "Scenario kan niet worden geladen: {message}",
+    "error.no_presets": "Geen scenario's gevonden in {folder}.",
+    "error.run": "De simulatie stopte met een fout: {message}",
+}
+
+_EN: dict[str, str] = {
+    "app.title": "wijksim",
+    "app.subtitle": "Integrated work in the neighbourhood: what policy choices do to residents, "
+    "the wijkteam and costs",
+    "app.language": "Language",
+    "settings.title": "Scenario",
+    "settings.preset": "Starting scenario",
+    "settings.preset_help": "An example wijk from configs/; choosing one sets every lever and "
+    "starts again.",
+    "settings.seed": "Random seed",
+    "settings.seed_help": "Same seed = same life events; applies at Reset.",
+    "settings.households": "Households",
+    "settings.households_help": "Size of the wijk; empty = as in the scenario. Applies at Reset.",
+    "settings.pending": "Not applied yet: click Reset.",
+    "levers.title": "Policy levers",
+    "levers.live": "Changes apply from the next week; Reset starts again at week 0 with these "
+    "levers.",
+    "lever.fte_per_1000.label": "Staffing",
+    "lever.fte_per_1000.unit": "FTE per 1,000 inhabitants",
+    "lever.fte_per_1000.help": "How many wijkteam workers the wijk has.",
+    "lever.outreach_share.label": "Outreach",
+    "lever.outreach_share.unit": "% of hours",
+    "lever.outreach_share.help": "Time in the wijk and with partners: finds needs earlier, "
+    "but is taken from casework.",
+    "lever.structure.label": "Team structure",
+    "lever.structure.unit": "",
+    "lever.structure.help": "Integrated: one worker and one plan per household. Siloed: a "
+    "worker per life domain.",
+    "structure.integrated": "integrated",
+    "structure.siloed": "siloed",
+    "lever.partners.label": "Partners in early signalling",
+    "lever.partners.unit": "engaged",
+    "lever.partners.help": "Partners that pass concerns on to the wijkteam (as far as the "
+    "relation allows).",
+    "partner.supermarket": "supermarket",
+    "partner.school": "school",
+    "partner.gp": "GP",
+    "partner.community_centre": "community centre",
+    "partner.residents_initiative": "residents' initiative",
+    "partner.creditors": "creditors (Wgs)",
+    "lever.network_first.label": "Network first",
+    "lever.network_first.unit": "% of plans",
+    "lever.network_first.help": "Chance that a plan first activates network and volunteers "
+    "instead of maatwerk (Breda).",
+    "lever.maatwerk_stage.label": "Maatwerk threshold",
+    "lever.maatwerk_stage.unit": "from stage (1-4)",
+    "lever.maatwerk_stage.help": "From which severity (1 mild .. 4 crisis) a "
+    "maatwerkvoorziening is granted.",
+    "controls.play": "Play",
+    "controls.pause": "Pause",
+    "controls.step": "Step (1 week)",
+    "controls.year": "1 year",
+    "controls.reset": "Reset",
+    "controls.speed": "Speed",
+    "controls.speed_unit": "weeks per second",
+    "controls.week": "Week {week} of {weeks}",
+    "controls.warmup": "A warm-up of {warmup} weeks with the baseline's levers has run already.",
+    "controls.end": "End of the run reached; click Reset.",
+    "controls.busy": "Working: {what}",
+    "busy.reset": "building the wijk and running the warm-up",
+    "busy.year": "simulating a year",
+    "busy.compare": "running the baseline",
+    "kpis.title": "Key figures",
+    "kpis.window": "mean over the last {n} weeks",
+    "kpi.escalations_per_1000": "Escalations",
+    "kpi.escalations_per_1000.unit": "per 1,000 inhabitants per year",
+    "kpi.time_to_help_weeks": "Time to help",
+    "kpi.time_to_help_weeks.unit": "weeks from onset to first contact",
+    "kpi.waiting_list": "Waiting list",
+    "kpi.waiting_list.unit": "households",
+    "kpi.workload": "Workload",
+    "kpi.workload.unit": "hours asked / available",
+    "kpi.turnover_rate": "Turnover",
+    "kpi.turnover_rate.unit": "share of workers leaving per year",
+    "kpi.costs": "Costs by budget",
+    "kpi.costs.unit": "euro per year",
+    "kpi.cost_team": "wijkteam",
+    "kpi.cost_maatwerk": "maatwerk (Wmo, youth, ...)",
+    "kpi.cost_wlz": "Wlz",
+    "kpi.cost_sociale_basis": "sociale basis (volunteers)",
+    "kpi.cost_crisis": "crises",
+    "kpi.cost_total": "total",
+    "kpi.early_contact_share": "Early contact",
+    "kpi.early_contact_share.unit": "share of first contacts at a mild or moderate need",
+    "kpi.signals_per_1000": "Signals",
+    "kpi.signals_per_1000.unit": "per 1,000 inhabitants per year",
+    "kpi.maatwerk_per_1000": "Maatwerk",
+    "kpi.maatwerk_per_1000.unit": "clients per 1,000 inhabitants",
+    "kpi.non_maatwerk_share": "Solved otherwise",
+    "kpi.non_maatwerk_share.unit": "share of would-be maatwerk solved without it",
+    "kpi.unmet_need": "Unmet need",
+    "kpi.unmet_need.unit": "share of households with a moderate need and no support",
+    "kpi.carer_overload_share": "Overloaded carers",
+    "kpi.carer_overload_share.unit": "share of informal carers",
+    "charts.title": "Over time",
+    "charts.week": "week",
+    "charts.warmup": "warm-up",
+    "charts.policy": "this policy",
+    "charts.baseline": "baseline",
+    "charts.lever_change": "levers changed",
+    "charts.smoothed": "lines: 4-week moving average (turnover: 13 weeks)",
+    "charts.costs_m": "costs (EUR million per year)",
+    "charts.empty": "No weeks simulated yet: click Step, Play or 1 year.",
+    "network.title": "Network of {n} households in wijk {wijk}",
+    "network.caption": "Colour: most severe need. Ring: status with the wijkteam. Squares "
+    "below: workers (a line to their households). Triangles above: partners (filled = engaged).",
+    "need.0": "no need",
+    "need.1": "mild",
+    "need.2": "moderate",
+    "need.3": "severe",
+    "need.4": "crisis",
+    "status.unknown": "unknown",
+    "status.signalled": "signalled",
+    "status.waiting": "waiting",
+    "status.in_support": "in support",
+    "status.closed": "closed",
+    "network.workers": "workers",
+    "network.partners": "partners",
+    "network.vacant": "vacant / on leave",
+    "compare.title": "Compare with the baseline",
+    "compare.help": "Runs the same wijk on the same seed with the baseline's levers (reactive, "
+    "siloed, 0.5 FTE) for as long; the difference then comes from the policy alone.",
+    "compare.button": "Compare with baseline",
+    "compare.stop": "Stop comparing",
+    "compare.need_weeks": "Simulate a few weeks first.",
+    "compare.kpi": "key figure",
+    "compare.policy": "this policy",
+    "compare.baseline": "baseline",
+    "compare.difference": "difference",
+    "compare.over": "means over weeks 1-{weeks}, same seed; green = better, red = worse",
+    "teach.title": "For the teacher",
+    "teach.about": "About this scenario",
+    "teach.notice": "What to notice",
+    "teach.try": "What to try",
+    "teach.none": "No teaching notes have been written for this scenario yet.",
+    "download.title": "Results",
+    "download.button": "Download CSV",
+    "download.help": "A row per week (after the warm-up) per scenario, with every KPI.",
+    "error.whole_number": "{field}: enter a whole number from {lo} to {hi} (not '{value}').",
+    "error.config": "The scenario cannot be loaded: {message}",
+    "error.no_presets": "No scenarios found in {folder}.",
+    "error.run": "The simulation stopped with an error: {message}",
+}
+
+#: Labels per language.
+TEXTS: dict[str, dict[str, str]] = {"nl": _NL, "en": _EN}
+
+
+def tr(lang: str, key: str, **values: object) -> str:
+    """The label ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``.
+
+    An unknown language falls back to the default; an unknown key raises ``KeyError`` (a bug).
+    """
+    table = TEXTS.get(lang, TEXTS[DEFAULT_LANGUAGE])
+    text = table[key]
+    return text.format(**values) if values else text
+
+
+def fmt_number(value: float | None, lang: str, decimals: int = 1) -> str:
+    """A number with thousands separators and ``decimals`` decimals, Dutch or English style."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if lang == "nl":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def fmt_euro(value: float | None, lang: str) -> str:
+    """A yearly amount in euro, in thousands (``€ 234k``) or millions (``€ 1,23 mln``).
+
+    The spaces are non-breaking, so an amount never wraps.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if abs(value) >= 1e6:
+        unit = "\u00a0mln" if lang == "nl" else "M"
+        return f"€\u00a0{fmt_number(value / 1e6, lang, 2)}{unit}"
+    return f"€\u00a0{fmt_number(value / 1e3, lang, 0)}k"

@@ -1,0 +1,681 @@
+"""The Solara page of ``wijksim app``, in Dutch and English.
+
+Scenario, levers, run controls, KPIs, charts, network, comparison with the baseline, teacher
+notes and CSV download.
+
+Every piece of state belongs to the browser session: it lives in component state
+(``solara.use_reactive`` / ``use_memo`` inside :func:`Page`), never in module globals, so several
+sessions at once each have their own models. A session's models are stepped by one worker thread
+(started with ``solara.use_thread``) that takes jobs from a queue - reset, a week, a year, start
+the comparison, new levers - and plays; so the page never blocks and no two actions step a model
+at the same time. Charts and the network view are matplotlib figures (no CDN), redrawn at most
+about once a second while playing, in a background thread so that the page never waits for them.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import reacton.ipyvuetify as rv
+import reacton.ipywidgets as rw
+import solara
+from matplotlib.figure import Figure
+
+from wijksim.app import charts, network_view
+from wijksim.app.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_euro, fmt_number, tr
+from wijksim.app.state import (
+    CARD_WINDOW,
+    DEFAULT_PRESET,
+    HOUSEHOLDS_RANGE,
+    LEVER_SPECS,
+    SEED_RANGE,
+    STRUCTURES,
+    InputError,
+    Levers,
+    Settings,
+    Simulation,
+    list_presets,
+    load_preset,
+    parse_whole,
+    preset_dir,
+    settings_for_preset,
+)
+from wijksim.app.teaching import notes_for
+from wijksim.config import PARTNER_KINDS
+from wijksim.errors import WijksimError
+
+log = logging.getLogger(__name__)
+
+#: Seconds between play ticks, and at least between two chart redraws while playing.
+TICK = 0.25
+CHART_INTERVAL = 1.0
+#: Choices of the speed control, in weeks per second.
+SPEEDS = [1, 2, 4, 8, 13, 26, 52]
+DEFAULT_SPEED = 8
+YEAR = 52
+
+CSS = """
+.wijksim-header { background: #1f4e79; color: #fff; padding: 10px 18px; border-radius: 4px; }
+.wijksim-header h1 { font-size: 1.5rem; margin: 0; font-weight: 600; }
+.wijksim-header .subtitle { font-size: 0.9rem; opacity: 0.9; }
+.wijksim-header .v-btn { color: #1f4e79 !important; }
+.panel-title { display: block; font-size: 1.05rem; font-weight: 600; margin: 2px 0 6px 0; }
+.lever { margin-top: 6px; }
+.lever-label { font-size: 0.9rem; font-weight: 600; }
+.lever-value { float: right; font-weight: 600; color: #1f4e79; }
+.lever-help, .hint { display: block; font-size: 0.75rem; color: #555; line-height: 1.25; }
+.lever .v-input__slot, .lever .v-messages { margin-bottom: 0 !important; min-height: 0; }
+.lever .v-input { margin-top: 0; padding-top: 0; }
+.kpi-card { background: #fff; border: 1px solid #dde3ea; border-radius: 6px; padding: 8px 12px;
+            min-width: 150px; flex: 1 1 150px; }
+.kpi-name { font-size: 0.85rem; color: #333; font-weight: 600; }
+.kpi-value { font-size: 1.6rem; font-weight: 600; color: #1f4e79; line-height: 1.3; }
+.kpi-unit, .kpi-base { font-size: 0.72rem; color: #666; }
+.kpi-costs table { font-size: 0.8rem; border-collapse: collapse; width: 100%; }
+.kpi-costs td { padding: 0 4px; }
+.kpi-costs td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.chart img { max-width: 100%; height: auto; }
+.compare-table { border-collapse: collapse; font-size: 0.85rem; width: 100%; }
+.compare-table th, .compare-table td { padding: 2px 6px; border-bottom: 1px solid #eee; }
+.compare-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.teacher li { margin-bottom: 4px; font-size: 0.9rem; }
+.week-label { font-size: 1.1rem; font-weight: 600; color: #1f4e79; }
+"""
+
+
+def problem_text(L: str, problem: InputError) -> str:
+    """An input problem in language ``L``, with its bounds written the local way."""
+    values = {k: fmt_number(v, L, 0) if isinstance(v, int) else v
+              for k, v in problem.values.items()}
+    return tr(L, problem.key, **values)
+
+
+# --------------------------------------------------------------------------- session set-up
+
+
+@dataclass
+class Boot:
+    """What a new session starts with: a simulation (warmed up), its settings, or an error."""
+
+    sim: Simulation
+    settings: Settings
+    presets: list[str]
+    error: tuple[str, dict[str, Any]] | None = None
+
+
+def boot() -> Boot:
+    """A session's first state: the default preset, built and warmed up."""
+    sim = Simulation()
+    presets = list_presets()
+    if not presets:
+        return Boot(sim, Settings(), presets, ("error.no_presets", {"folder": str(preset_dir())}))
+    name = DEFAULT_PRESET if DEFAULT_PRESET in presets else presets[0]
+    try:
+        settings = settings_for_preset(name)
+        sim.reset(settings)
+    except WijksimError as exc:
+        return Boot(sim, Settings(preset=name), presets,
+                    ("error.config", {"message": exc.one_line()}))
+    return Boot(sim, settings, presets)
+
+
+# --------------------------------------------------------------------------- the page
+
+
+@solara.component
+def Layout(children: list | None = None):
+    """The page as it is, without Solara's default app bar and sidebar."""
+    return solara.Column(children=children or [], style={"padding": "8px"})
+
+
+@solara.component
+def Page():
+    """The whole app; one instance per browser session."""
+    start = solara.use_memo(boot, [])
+    sim = start.sim
+    lang = solara.use_reactive(DEFAULT_LANGUAGE)
+    settings = solara.use_reactive(start.settings)
+    seed_text = solara.use_reactive(str(start.settings.seed))
+    households_text = solara.use_reactive("")
+    version = solara.use_reactive(0)
+    chart_version = solara.use_reactive(0)
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive(DEFAULT_SPEED)
+    busy = solara.use_reactive("")
+    progress = solara.use_reactive(0.0)
+    error = solara.use_reactive(start.error)
+    refused = solara.use_reactive(False)
+    jobs: queue.Queue = solara.use_memo(queue.Queue, [])
+
+    def refresh(charts_too: bool = True) -> None:
+        version.set(version.value + 1)
+        if charts_too:
+            chart_version.set(chart_version.value + 1)
+
+    def run_job(kind: str, arg: Any) -> None:
+        def report(done: int, total: int) -> None:
+            progress.set(done / max(total, 1))
+
+        try:
+            if kind == "reset":
+                sim.reset(arg, progress=report)
+            elif kind == "step":
+                sim.step(arg, progress=report)
+            elif kind == "levers":
+                sim.set_levers(arg)
+            elif kind == "compare":
+                sim.compare(progress=report)
+            elif kind == "stop_compare":
+                sim.stop_comparing()
+            if kind in ("reset", "compare"):
+                error.set(None)
+        except WijksimError as exc:
+            error.set(("error.config", {"message": exc.one_line()}))
+        except Exception as exc:  # noqa: BLE001 - shown on the page, the session goes on
+            log.exception("wijksim app: job %s failed", kind)
+            error.set(("error.run", {"message": f"{type(exc).__name__}: {exc}"}))
+        finally:
+            if not sim.running:
+                playing.set(False)
+            busy.set("")
+            progress.set(0.0)
+            refresh()
+
+    def worker(cancel: threading.Event) -> None:
+        owed, last, last_chart, was_playing = 0.0, time.monotonic(), 0.0, False
+        while not cancel.is_set():
+            try:
+                job = jobs.get(timeout=TICK if playing.value else 0.1)
+            except queue.Empty:
+                job = None
+            if cancel.is_set():
+                break
+            if job is not None:
+                run_job(*job)
+                continue
+            now = time.monotonic()
+            if playing.value and sim.running:
+                if not was_playing:
+                    owed, last, was_playing = 1.0, now, True
+                owed = min(owed + (now - last) * speed.value, float(speed.value))
+                last = now
+                weeks = int(owed)
+                if weeks >= 1:
+                    owed -= weeks
+                    try:
+                        sim.step(weeks)
+                    except Exception as exc:  # noqa: BLE001 - shown on the page
+                        log.exception("wijksim app: step failed")
+                        error.set(("error.run", {"message": f"{type(exc).__name__}: {exc}"}))
+                        playing.set(False)
+                    if not sim.running:
+                        playing.set(False)
+                    redraw = now - last_chart >= CHART_INTERVAL or not sim.running
+                    if redraw:
+                        last_chart = now
+                    refresh(charts_too=redraw)
+            elif was_playing:
+                was_playing = False
+                refresh()
+
+    solara.use_thread(worker, dependencies=[], intrusive_cancel=False)
+
+    # -- handlers
+
+    def submit(kind: str, arg: Any = None, busy_key: str = "") -> None:
+        if busy_key:
+            busy.set(busy_key)
+        jobs.put((kind, arg))
+
+    def parsed_inputs() -> tuple[int | None, int | None, list[InputError]]:
+        problems: list[InputError] = []
+        seed = households = None
+        try:
+            seed = parse_whole(seed_text.value, *SEED_RANGE, tr(lang.value, "settings.seed"))
+        except InputError as exc:
+            problems.append(exc)
+        try:
+            households = parse_whole(households_text.value, *HOUSEHOLDS_RANGE,
+                                     tr(lang.value, "settings.households"), optional=True)
+        except InputError as exc:
+            problems.append(exc)
+        return seed, households, problems
+
+    def on_reset() -> None:
+        seed, households, problems = parsed_inputs()
+        if problems:
+            refused.set(True)
+            return
+        refused.set(False)
+        playing.set(False)
+        new = replace(settings.value, seed=int(seed), households=households)
+        settings.set(new)
+        submit("reset", new, "busy.reset")
+
+    def on_preset(name: str) -> None:
+        if not name or name == settings.value.preset:
+            return
+        try:
+            cfg = load_preset(name)
+        except WijksimError as exc:
+            error.set(("error.config", {"message": exc.one_line()}))
+            return
+        seed, _, problems = parsed_inputs()
+        seed = seed if seed is not None else int(cfg.run.seed)
+        seed_text.set(str(seed))
+        households_text.set("")
+        refused.set(False)
+        playing.set(False)
+        new = Settings(preset=name, seed=seed, households=None, levers=Levers.from_config(cfg))
+        settings.set(new)
+        submit("reset", new, "busy.reset")
+
+    def on_levers(levers: Levers) -> None:
+        settings.set(replace(settings.value, levers=levers))
+        submit("levers", levers)
+
+    # -- view
+
+    L = lang.value
+    seed, households, problems = parsed_inputs()
+    busy_now = bool(busy.value)
+    solara.Title("wijksim")
+    solara.Style(CSS)
+    with solara.Column(gap="10px", style={"max-width": "1600px", "margin": "0 auto"}):
+        Header(lang)
+        if error.value is not None:
+            key, values = error.value
+            solara.Error(tr(L, key, **values), classes=["app-error"])
+        if refused.value and problems:
+            solara.Error(" ".join(problem_text(L, p) for p in problems),
+                         classes=["input-error"])
+        with solara.Columns([1, 3], gutters_dense=True):
+            with solara.Column(gap="6px"):
+                SettingsPanel(L, start.presets, settings.value, seed_text, households_text,
+                              problems, sim, busy_now, on_preset, on_reset)
+                LeverPanel(L, settings.value.levers, on_levers, busy_now)
+            with solara.Column(gap="10px"):
+                Controls(L, sim, version.value, playing, speed, busy, progress.value,
+                         on_step=lambda: submit("step", 1),
+                         on_year=lambda: submit("step", YEAR, "busy.year"),
+                         on_reset=on_reset)
+                KpiCards(L, sim, version.value)
+                ChartsPanel(L, sim, chart_version.value)
+                with solara.Columns([2, 3], gutters_dense=True):
+                    NetworkPanel(L, sim, chart_version.value)
+                    with solara.Column(gap="10px"):
+                        ComparePanel(L, sim, version.value, busy_now,
+                                     on_compare=lambda: submit("compare", None, "busy.compare"),
+                                     on_stop=lambda: submit("stop_compare"))
+                        DownloadPanel(L, sim, version.value)
+                TeacherPanel(L, sim.settings.preset if sim.settings else settings.value.preset)
+
+
+# --------------------------------------------------------------------------- parts
+
+
+@solara.component
+def Header(lang: solara.Reactive[str]):
+    """Title, subtitle and the language switch."""
+    L = lang.value
+    with solara.Row(classes=["wijksim-header"], justify="space-between",
+                    style={"align-items": "center"}):
+        with solara.Column(gap="0px"):
+            solara.HTML(tag="h1", unsafe_innerHTML=html.escape(tr(L, "app.title")))
+            solara.Text(tr(L, "app.subtitle"), classes=["subtitle"])
+        with solara.Row(style={"align-items": "center"}):
+            solara.Text(tr(L, "app.language"))
+            with solara.ToggleButtonsSingle(value=lang, dense=True, classes=["lang-switch"]):
+                for code in LANGUAGES:
+                    solara.Button(code.upper(), value=code, classes=[f"lang-{code}"])
+
+
+@solara.component
+def SettingsPanel(L: str, presets: list[str], settings: Settings,
+                  seed_text: solara.Reactive[str], households_text: solara.Reactive[str],
+                  problems: list[InputError], sim: Simulation, busy: bool, on_preset, on_reset):
+    """Preset, seed and households, with their checks."""
+    errors = {p.values.get("field"): problem_text(L, p) for p in problems}
+    seed_label, hh_label = tr(L, "settings.seed"), tr(L, "settings.households")
+    applied = sim.settings
+    pending = applied is not None and (
+        seed_text.value.strip() != str(applied.seed)
+        or (households_text.value.strip() or None) != (
+            str(applied.households) if applied.households is not None else None)
+    )
+    with solara.Card(margin=0, classes=["settings-panel"]):
+        solara.Text(tr(L, "settings.title"), classes=["panel-title"])
+        rv.Select(label=tr(L, "settings.preset"), items=presets, v_model=settings.preset,
+                  on_v_model=on_preset, disabled=busy, dense=True, hide_details=True,
+                  class_="preset-select", style_="margin-top: 14px")
+        solara.Text(tr(L, "settings.preset_help"), classes=["hint"])
+        with solara.Row(gap="8px", style={"padding-top": "22px"}):
+            solara.InputText(seed_label, value=seed_text, error=errors.get(seed_label, False),
+                             classes=["seed-input"], dense=True,
+                             message=tr(L, "settings.seed_help"))
+            solara.InputText(hh_label, value=households_text, error=errors.get(hh_label, False),
+                             classes=["households-input"], dense=True,
+                             placeholder=str(sim.model.hh.n) if sim.model is not None else "",
+                             message=tr(L, "settings.households_help"))
+        if pending and not problems:
+            solara.Text(tr(L, "settings.pending"), classes=["hint", "pending-hint"])
+
+
+@solara.component
+def LeverPanel(L: str, levers: Levers, on_levers, busy: bool):
+    """The policy levers: each with its unit, value and a one-line explanation."""
+
+    def label(name: str, shown: str) -> None:
+        unit = tr(L, f"lever.{name}.unit")
+        solara.HTML(tag="div", classes=["lever-label"], unsafe_innerHTML=(
+            f"{html.escape(tr(L, f'lever.{name}.label'))}"
+            f"<span class='lever-value lever-value-{name}'>{html.escape(shown)} "
+            f"<small>{html.escape(unit)}</small></span>"))
+
+    def help_line(name: str) -> None:
+        solara.Text(tr(L, f"lever.{name}.help"), classes=["lever-help"])
+
+    def set_value(name: str, value: float) -> None:
+        spec = LEVER_SPECS[name]
+        value = value / 100.0 if spec.percent else value
+        value = int(value) if name == "maatwerk_stage" else round(float(value), 4)
+        on_levers(replace(levers, **{name: value}))
+
+    with solara.Card(margin=0, classes=["lever-panel"]):
+        solara.Text(tr(L, "levers.title"), classes=["panel-title"])
+        solara.Text(tr(L, "levers.live"), classes=["hint"])
+        for name, spec in LEVER_SPECS.items():
+            if name == "maatwerk_stage":
+                continue
+            value = getattr(levers, name)
+            with solara.Column(gap="0px", classes=["lever", f"lever-{name}"]):
+                if spec.percent:
+                    label(name, fmt_number(value * 100, L, 0))
+                    solara.SliderInt("", value=int(round(value * 100)), min=int(spec.lo * 100),
+                                     max=int(spec.hi * 100), step=int(round(spec.step * 100)),
+                                     on_value=lambda v, n=name: set_value(n, v),
+                                     disabled=busy, thumb_label=False)
+                else:
+                    label(name, fmt_number(value, L, 2))
+                    solara.SliderFloat("", value=float(value), min=spec.lo, max=spec.hi,
+                                       step=spec.step, on_value=lambda v, n=name: set_value(n, v),
+                                       disabled=busy, thumb_label=False)
+                help_line(name)
+            if name == "fte_per_1000":
+                with solara.Column(gap="0px", classes=["lever", "lever-structure"]):
+                    label("structure", tr(L, f"structure.{levers.structure}"))
+                    with solara.ToggleButtonsSingle(
+                        value=levers.structure, dense=True, classes=["structure-switch"],
+                        on_value=lambda v: on_levers(replace(levers, structure=v)),
+                    ):
+                        for s in STRUCTURES:
+                            solara.Button(tr(L, f"structure.{s}"), value=s, disabled=busy,
+                                          classes=[f"structure-{s}"], small=True)
+                    help_line("structure")
+        with solara.Column(gap="0px", classes=["lever", "lever-maatwerk_stage"]):
+            spec = LEVER_SPECS["maatwerk_stage"]
+            label("maatwerk_stage", str(levers.maatwerk_stage))
+            solara.SliderInt("", value=int(levers.maatwerk_stage), min=int(spec.lo),
+                             max=int(spec.hi), step=1, disabled=busy, thumb_label=False,
+                             on_value=lambda v: set_value("maatwerk_stage", v))
+            help_line("maatwerk_stage")
+        with solara.Column(gap="0px", classes=["lever", "lever-partners"]):
+            label("partners", f"{len(levers.partners)}/{len(PARTNER_KINDS)}")
+            for kind in PARTNER_KINDS:
+                solara.Checkbox(label=tr(L, f"partner.{kind}"), value=kind in levers.partners,
+                                on_value=lambda v, k=kind: on_levers(levers.with_partner(k, v)),
+                                disabled=busy)
+            help_line("partners")
+
+
+@solara.component
+def Controls(L: str, sim: Simulation, version: int, playing: solara.Reactive[bool],
+             speed: solara.Reactive[int], busy: solara.Reactive[str], progress: float,
+             on_step, on_year, on_reset):
+    """Play / Pause, Step, 1 year, Reset, the speed, the week and progress."""
+    can_run = sim.running and not busy.value
+    with solara.Card(margin=0, classes=["controls"]):
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="8px"):
+            solara.Button(tr(L, "controls.pause") if playing.value else tr(L, "controls.play"),
+                          icon_name="mdi-pause" if playing.value else "mdi-play",
+                          color="primary", classes=["play-button"],
+                          disabled=not (can_run or playing.value),
+                          on_click=lambda: playing.set(not playing.value))
+            solara.Button(tr(L, "controls.step"), icon_name="mdi-step-forward",
+                          classes=["step-button"], disabled=playing.value or not can_run,
+                          on_click=on_step, outlined=True)
+            solara.Button(tr(L, "controls.year"), icon_name="mdi-fast-forward",
+                          classes=["year-button"], disabled=playing.value or not can_run,
+                          on_click=on_year, outlined=True)
+            solara.Button(tr(L, "controls.reset"), icon_name="mdi-restart",
+                          classes=["reset-button"], disabled=bool(busy.value),
+                          on_click=on_reset, outlined=True, color="secondary")
+            with solara.Column(gap="0px", style={"min-width": "220px", "flex": "1 1 220px"},
+                               classes=["speed"]):
+                solara.Text(f"{tr(L, 'controls.speed')}: {speed.value} "
+                            f"{tr(L, 'controls.speed_unit')}", classes=["hint"])
+                solara.SliderValue("", value=speed, values=SPEEDS)
+            solara.Text(tr(L, "controls.week", week=sim.week, weeks=sim.horizon),
+                        classes=["week-label"])
+        if sim.model is not None and sim.model.warmup_weeks and sim.week == 0:
+            solara.Text(tr(L, "controls.warmup", warmup=sim.model.warmup_weeks),
+                        classes=["hint"])
+        if sim.model is not None and not sim.running:
+            solara.Text(tr(L, "controls.end"), classes=["hint", "end-hint"])
+        if busy.value:
+            solara.Text(tr(L, "controls.busy", what=tr(L, busy.value)), classes=["hint"])
+            solara.ProgressLinear(progress * 100 if progress > 0 else True)
+
+
+#: KPI cards: KPI, decimals, and whether it is a share shown in percent.
+CARDS: tuple[tuple[str, int, bool], ...] = (
+    ("escalations_per_1000", 1, False),
+    ("time_to_help_weeks", 1, False),
+    ("waiting_list", 1, False),
+    ("workload", 2, False),
+    ("turnover_rate", 0, True),
+)
+
+
+def _show(value: float | None, L: str, decimals: int, percent: bool) -> str:
+    if value is None:
+        return "–"
+    return (fmt_number(value * 100, L, decimals) + "%") if percent else fmt_number(
+        value, L, decimals)
+
+
+@solara.component
+def KpiCards(L: str, sim: Simulation, version: int):
+    """The key figures, averaged over the last weeks; with the baseline when comparing."""
+    now = sim.card_values()
+    base = sim.card_values(baseline=True) if sim.comparing else {}
+    solara.Text(f"{tr(L, 'kpis.title')} ({tr(L, 'kpis.window', n=CARD_WINDOW)})",
+                classes=["panel-title"])
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap"}, classes=["kpi-row"]):
+        for kpi, decimals, percent in CARDS:
+            value = now.get(kpi)
+            parts = [
+                f"<div class='kpi-name'>{html.escape(tr(L, f'kpi.{kpi}'))}</div>",
+                f"<div class='kpi-value' data-kpi='{kpi}'>"
+                f"{html.escape(_show(value, L, decimals, percent))}</div>",
+                f"<div class='kpi-unit'>{html.escape(tr(L, f'kpi.{kpi}.unit'))}</div>",
+            ]
+            if base:
+                b = base.get(kpi)
+                parts.append(f"<div class='kpi-base'>{html.escape(tr(L, 'compare.baseline'))}: "
+                             f"{html.escape(_show(b, L, decimals, percent))}</div>")
+            solara.HTML(tag="div", classes=["kpi-card", f"kpi-{kpi}"],
+                        unsafe_innerHTML="".join(parts))
+        rows = []
+        for part in (*charts.COST_PARTS, "cost_total"):
+            cell = f"<td class='num'>{html.escape(fmt_euro(now.get(part), L))}</td>"
+            if base:
+                cell += (f"<td class='num kpi-base'>"
+                         f"{html.escape(fmt_euro(base.get(part), L))}</td>")
+            style = " style='font-weight:600'" if part == "cost_total" else ""
+            rows.append(f"<tr{style}><td>{html.escape(tr(L, f'kpi.{part}'))}</td>{cell}</tr>")
+        head = ""
+        if base:
+            head = (f"<tr><td></td><td class='num kpi-base'>{html.escape(tr(L, 'charts.policy'))}"
+                    f"</td><td class='num kpi-base'>{html.escape(tr(L, 'charts.baseline'))}"
+                    f"</td></tr>")
+        solara.HTML(tag="div", classes=["kpi-card", "kpi-costs"], style="flex: 2 1 260px",
+                    unsafe_innerHTML=(
+                        f"<div class='kpi-name'>{html.escape(tr(L, 'kpi.costs'))} "
+                        f"<span class='kpi-unit'>({html.escape(tr(L, 'kpi.costs.unit'))})"
+                        f"</span></div><table>{head}{''.join(rows)}</table>"))
+
+
+def use_png(make: Callable[[], Figure | None], dependencies: list) -> bytes | None:
+    """A matplotlib figure rendered to PNG in a background thread (solara.use_thread).
+
+    The page never waits for matplotlib: it shows the last finished image until the new one
+    is ready; a newer request supersedes one still waiting. The figure is drawn with the Agg
+    canvas on the server, so it needs nothing from a CDN (as solara.FigureMatplotlib does).
+    """
+    last = solara.use_ref(None)
+
+    def work() -> bytes | None:
+        fig = make()
+        return charts.figure_png(fig) if fig is not None else None
+
+    result = solara.use_thread(work, dependencies=dependencies, intrusive_cancel=False)
+    if result.state == solara.ResultState.FINISHED:
+        last.current = result.value
+    elif result.state == solara.ResultState.ERROR and result.error is not None:
+        log.error("wijksim app: a figure failed: %r", result.error)
+    return last.current
+
+
+@solara.component
+def ChartsPanel(L: str, sim: Simulation, chart_version: int):
+    """The time series (redrawn when ``chart_version`` or the language changes)."""
+
+    def make() -> Figure:
+        with sim.lock:
+            policy = sim.frame()
+            base = sim.frame(baseline=True) if sim.comparing else None
+            changes = list(sim.lever_changes)
+        return charts.timeseries_figure(policy, base, changes, L)
+
+    png = use_png(make, [chart_version, L])
+    with solara.Card(margin=0, classes=["charts"]):
+        solara.Text(tr(L, "charts.title"), classes=["panel-title"])
+        with solara.Column(classes=["chart", "timeseries-chart"]):
+            if png is not None:
+                rw.Image(value=png, format="png")
+            else:
+                solara.ProgressLinear(True)
+        if sim.week < 1:
+            solara.Text(tr(L, "charts.empty"), classes=["hint"])
+
+
+@solara.component
+def NetworkPanel(L: str, sim: Simulation, chart_version: int):
+    """The network of a sample of households (layout cached per model)."""
+
+    def make() -> Figure | None:
+        with sim.lock:
+            sample = network_view.cached_sample(sim)
+            if sample is None:
+                return None
+            state = network_view.snapshot(sim.model, sample)
+        return network_view.network_figure(state, sample, L)
+
+    png = use_png(make, [chart_version, L])
+    with solara.Card(margin=0, classes=["network"]):
+        with solara.Column(classes=["chart", "network-chart"]):
+            if png is not None:
+                rw.Image(value=png, format="png")
+            else:
+                solara.ProgressLinear(True)
+        solara.Text(tr(L, "network.caption"), classes=["hint"])
+
+
+@solara.component
+def ComparePanel(L: str, sim: Simulation, version: int, busy: bool, on_compare, on_stop):
+    """The chosen policy against the baseline on the same seed, with the difference."""
+    with solara.Card(margin=0, classes=["compare-panel"]):
+        solara.Text(tr(L, "compare.title"), classes=["panel-title"])
+        solara.Text(tr(L, "compare.help"), classes=["hint"])
+        if not sim.comparing:
+            solara.Button(tr(L, "compare.button"), icon_name="mdi-compare", color="primary",
+                          classes=["compare-button"], disabled=busy or sim.model is None,
+                          on_click=on_compare)
+            return
+        table = sim.comparison()
+        weeks = table.attrs.get("weeks", 0)
+        solara.Button(tr(L, "compare.stop"), icon_name="mdi-close", classes=["stop-compare"],
+                      outlined=True, disabled=busy, on_click=on_stop)
+        if weeks < 1:
+            solara.Text(tr(L, "compare.need_weeks"), classes=["hint"])
+            return
+        rows = []
+        for row in table.itertuples():
+            if row.kpi not in charts.COMPARE_KPIS:
+                continue
+            is_cost = row.kpi.startswith("cost_")
+            name = (f"{tr(L, 'kpi.costs')}: {tr(L, f'kpi.{row.kpi}')}" if is_cost
+                    else tr(L, f"kpi.{row.kpi}"))
+            shown = (lambda v: fmt_euro(v, L)) if is_cost else (lambda v: fmt_number(v, L, 2))
+            diff = row.difference
+            sign = "+" if diff > 0 else ""
+            colour = charts.difference_colour(row.kpi, diff)
+            rows.append(
+                f"<tr data-kpi='{row.kpi}'><td>{html.escape(name)}</td>"
+                f"<td class='num'>{html.escape(shown(row.policy))}</td>"
+                f"<td class='num'>{html.escape(shown(row.baseline))}</td>"
+                f"<td class='num diff' style='color:{colour}'>"
+                f"{html.escape(sign + shown(diff))}</td></tr>")
+        head = "".join(f"<th>{html.escape(tr(L, k))}</th>" for k in
+                       ("compare.kpi", "compare.policy", "compare.baseline", "compare.difference"))
+        solara.HTML(tag="div", classes=["compare-result"], unsafe_innerHTML=(
+            f"<table class='compare-table'><tr>{head}</tr>{''.join(rows)}</table>"))
+        solara.Text(tr(L, "compare.over", weeks=weeks), classes=["hint"])
+
+
+@solara.component
+def DownloadPanel(L: str, sim: Simulation, version: int):
+    """The results as CSV (made when the button is clicked)."""
+    get_csv = solara.use_memo(lambda: sim.csv, [])
+    preset = sim.settings.preset if sim.settings else "run"
+    seed = sim.settings.seed if sim.settings else 0
+    with solara.Card(margin=0, classes=["download-panel"]):
+        solara.Text(tr(L, "download.title"), classes=["panel-title"])
+        solara.Text(tr(L, "download.help"), classes=["hint"])
+        solara.FileDownload(get_csv, filename=f"wijksim_{preset}_seed{seed}.csv",
+                            label=tr(L, "download.button"), mime_type="text/csv")
+
+
+@solara.component
+def TeacherPanel(L: str, preset: str):
+    """What to notice / What to try for the preset (NetLogo's Info tab)."""
+    notes = notes_for(preset, L)
+    with solara.Card(margin=0, classes=["teacher"]):
+        solara.Text(f"{tr(L, 'teach.title')}: {preset}", classes=["panel-title"])
+        if notes is None:
+            try:
+                description = load_preset(preset).description
+            except WijksimError:
+                description = ""
+            solara.Text(description)
+            solara.Text(tr(L, "teach.none"), classes=["hint"])
+            return
+
+        def items(lines: tuple[str, ...]) -> str:
+            return "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+
+        solara.HTML(tag="p", classes=["teacher-about"], unsafe_innerHTML=(
+            f"<b>{html.escape(tr(L, 'teach.about'))}:</b> {html.escape(notes.summary)}"))
+        with solara.Columns([1, 1], gutters_dense=True, classes=["teacher-notes"]):
+            for key, lines in (("teach.notice", notes.notice), ("teach.try", notes.try_)):
+                solara.HTML(tag="div", classes=[key.replace(".", "-")], unsafe_innerHTML=(
+                    f"<div class='panel-title'>{html.escape(tr(L, key))}</div>"
+                    f"<ul>{items(lines)}</ul>"))

@@ -1,0 +1,286 @@
+"""The Solara page rendered without a browser (solara.render): controls, KPIs, language,
+input checks, levers, comparison, download, and separate state per session."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import time
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+
+os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
+
+import ipyvuetify as v  # noqa: E402
+import ipywidgets  # noqa: E402
+import solara  # noqa: E402
+from solara.components.file_download import FileDownloadWidget  # noqa: E402
+from solara.widgets import widgets as solara_widgets  # noqa: E402
+
+from wijksim.app.i18n import TEXTS  # noqa: E402
+from wijksim.app.page import Page  # noqa: E402
+
+TIMEOUT = 30
+
+
+@pytest.fixture()
+def page():
+    box, rc = solara.render(Page(), handle_error=False)
+    yield rc
+    rc.close()
+
+
+def wait_until(check: Callable[[], bool], what: str, timeout: float = TIMEOUT) -> None:
+    """Poll ``check`` (the worker thread steps the model in the background)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except (ValueError, AssertionError):  # widget not (yet) there
+            pass
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def week_text(rc) -> str:
+    return rc.find(v.Html, class_="week-label").widget.children[0]
+
+
+def click(rc, css: str) -> None:
+    rc.find(v.Btn, class_=css).widget.click()
+
+
+def html_blocks(rc, css: str) -> list:
+    """The solara.HTML widgets whose class list includes ``css``."""
+    return [w for w in rc.find(solara_widgets.HTML).widgets
+            if css in (w.attributes or {}).get("class", "").split()]
+
+
+def html_of(rc, css: str) -> str:
+    blocks = html_blocks(rc, css)
+    assert len(blocks) == 1, f"{len(blocks)} blocks with class {css}"
+    return blocks[0].unsafe_innerHTML
+
+
+def kpi_html(rc, kpi: str) -> str:
+    return html_of(rc, f"kpi-{kpi}")
+
+
+def kpi_number(rc, kpi: str) -> str:
+    return re.search(r"data-kpi='[a-z_0-9]+'>([^<]*)<", kpi_html(rc, kpi)).group(1)
+
+
+def all_widgets(rc) -> list:
+    """Every widget under the page's root, depth first."""
+    out, stack = [], list(rc.find().widgets)
+    while stack:
+        w = stack.pop()
+        out.append(w)
+        stack.extend(c for c in (getattr(w, "children", None) or [])
+                     if isinstance(c, ipywidgets.Widget))
+    return out
+
+
+def texts(rc) -> str:
+    """Every piece of visible text on the page (labels, buttons, HTML blocks), joined."""
+    out: list[str] = []
+    for w in all_widgets(rc):
+        out.extend(c for c in (getattr(w, "children", None) or []) if isinstance(c, str))
+        for attr in ("label", "unsafe_innerHTML", "placeholder", "messages", "hint"):
+            value = getattr(w, attr, None)
+            if isinstance(value, str):
+                out.append(value)
+        if isinstance(w, v.Select):
+            out.extend(str(i) for i in w.items or [])
+    return "\n".join(out)
+
+
+def alert_text(rc) -> str:
+    return " ".join(str(c) for a in rc.find(v.Alert).widgets for c in a.children)
+
+
+def switch_language(rc, code: str) -> None:
+    toggle = rc.find(v.BtnToggle, class_="lang-switch").widget
+    toggle.v_model = ["nl", "en"].index(code)
+
+
+def wait_idle(rc) -> None:
+    wait_until(lambda: not rc.find(v.Btn, class_="reset-button").widget.disabled, "idle")
+
+
+def test_first_render_shows_week_zero_kpis_charts_network_and_notes(page):
+    assert week_text(page) == "Week 0 van 260"
+    for kpi in ("escalations_per_1000", "time_to_help_weeks", "waiting_list", "workload",
+                "turnover_rate"):
+        assert re.fullmatch(r"[\d.,%–]+", kpi_number(page, kpi)), kpi
+    costs = html_of(page, "kpi-costs")
+    assert "Wlz" in costs and "€" in costs
+    wait_until(lambda: len(page.find(ipywidgets.Image).widgets) == 2, "charts and network")
+    images = page.find(ipywidgets.Image).widgets
+    assert all(img.value[:4] == b"\x89PNG" and len(img.value) > 10_000 for img in images)
+    notes = texts(page)
+    assert "Wat valt op" in notes and "Wat kun je proberen" in notes
+    assert page.find(v.Select, class_="preset-select").widget.v_model == "teaching"
+
+
+def test_step_and_a_year_advance_the_week_and_change_the_kpis(page):
+    before = {k: kpi_html(page, k) for k in ("escalations_per_1000", "waiting_list", "workload")}
+    costs_before = html_of(page, "kpi-costs")
+    click(page, "step-button")
+    wait_until(lambda: week_text(page) == "Week 1 van 260", "week 1")
+    click(page, "year-button")
+    wait_until(lambda: week_text(page) == "Week 53 van 260", "week 53")
+    after = {k: kpi_html(page, k) for k in before}
+    assert after != before or html_of(page, "kpi-costs") != costs_before
+    # Reset goes back to week 0 with the same levers
+    click(page, "reset-button")
+    wait_until(lambda: week_text(page) == "Week 0 van 260", "reset to week 0")
+
+
+def test_play_runs_weeks_and_pause_stops(page):
+    click(page, "play-button")
+    wait_until(lambda: int(re.search(r"\d+", week_text(page)).group()) >= 3, "playing")
+    click(page, "play-button")  # now "Pause"
+    wait_until(lambda: "Afspelen" in page.find(v.Btn, class_="play-button").widget.children,
+               "paused")
+    time.sleep(1.5)  # a step under way when Pause was clicked finishes
+    stopped_at = week_text(page)
+    time.sleep(1.0)
+    assert week_text(page) == stopped_at
+
+
+def test_language_switch_changes_every_label(page):
+    nl_page = texts(page)
+    switch_language(page, "en")
+    wait_until(lambda: week_text(page) == "Week 0 of 260", "English week label")
+    en_page = texts(page)
+    assert "Play" in page.find(v.Btn, class_="play-button").widget.children
+    assert "What to notice" in en_page and "Wat valt op" not in en_page
+
+    def only(lang: str, other: str) -> set[str]:
+        return {t for k, t in TEXTS[lang].items()
+                if "{" not in t and t != TEXTS[other][k] and len(t) > 3
+                and t not in TEXTS[other].values()}
+
+    nl_only, en_only = only("nl", "en"), only("en", "nl")
+    left_in_english = sorted(t for t in nl_only if t in en_page)
+    assert not left_in_english, f"Dutch labels left after switching: {left_in_english}"
+    assert len([t for t in en_only if t in en_page]) >= 30
+    assert len([t for t in nl_only if t in nl_page]) >= 30
+    switch_language(page, "nl")
+    wait_until(lambda: week_text(page) == "Week 0 van 260", "back to Dutch")
+
+
+def test_letters_in_the_seed_are_refused_with_a_message(page):
+    click(page, "step-button")
+    wait_until(lambda: week_text(page) == "Week 1 van 260", "week 1")
+    seed = page.find(v.TextField, class_="seed-input").widget
+    seed.v_model = "12abc"
+    seed.fire_event("keyup.enter", None)
+    wait_until(lambda: seed.error, "field error")
+    click(page, "reset-button")
+    wait_until(lambda: "12abc" in alert_text(page), "the message")
+    assert "heel getal" in alert_text(page)
+    time.sleep(0.3)
+    assert week_text(page) == "Week 1 van 260"  # nothing was reset
+    switch_language(page, "en")
+    wait_until(lambda: "whole number" in alert_text(page), "message in English")
+    seed = page.find(v.TextField, class_="seed-input").widget
+    seed.v_model = "7"
+    seed.fire_event("keyup.enter", None)
+    click(page, "reset-button")
+    wait_until(lambda: week_text(page) == "Week 0 of 260", "reset with seed 7")
+    wait_until(lambda: not alert_text(page), "no message")
+
+
+def test_households_out_of_range_is_refused(page):
+    field = page.find(v.TextField, class_="households-input").widget
+    field.v_model = "5"
+    field.fire_event("keyup.enter", None)
+    click(page, "reset-button")
+    wait_until(lambda: "100" in alert_text(page), "the message")
+    assert "50.000" in alert_text(page)  # numbers written the Dutch way
+
+
+def test_levers_apply_to_the_run_and_show_in_the_csv(page):
+    slider = page.find(v.Slider).widgets
+    assert len(slider) >= 4
+    fte_slider = [w for w in slider if w.max == 2.0 and w.step == 0.05][0]
+    fte_slider.v_model = 1.0
+    wait_until(lambda: "1,00" in html_blocks(page, "lever-label")[0].unsafe_innerHTML, "label")
+    checkbox = [w for w in page.find(v.Checkbox).widgets if w.label == "school"][0]
+    checkbox.v_model = True
+    click(page, "step-button")
+    wait_until(lambda: week_text(page) == "Week 1 van 260", "week 1")
+    download = page.find(FileDownloadWidget).widget
+    download.request_download = True
+    wait_until(lambda: download.bytes, "CSV bytes")
+    df = pd.read_csv(io.BytesIO(download.bytes))
+    assert list(df["week"]) == [1]
+    assert df.loc[0, "fte_per_1000"] == 1.0 and df.loc[0, "partners"] == "school"
+    assert download.filename == "wijksim_teaching_seed1.csv"
+
+
+def test_structure_toggle_and_preset_choice(page):
+    toggle = page.find(v.BtnToggle, class_="structure-switch").widget
+    toggle.v_model = 1  # integrated
+    wait_until(lambda: "integraal" in html_blocks(page, "lever-label")[1].unsafe_innerHTML,
+               "label")
+    select = page.find(v.Select, class_="preset-select").widget
+    select.v_model = "early_signalling"
+    wait_until(lambda: week_text(page) == "Week 0 van 260", "preset built")
+    wait_idle(page)
+    boxes = {w.label: w.v_model for w in page.find(v.Checkbox).widgets}
+    assert all(boxes.values()) and len(boxes) == 6  # the preset engages every partner
+    assert "vroegsignalering" in texts(page).lower()
+    assert "early_signalling" in texts(page)
+
+
+def test_comparison_shows_policy_baseline_and_difference(page):
+    checkbox = [w for w in page.find(v.Checkbox).widgets if w.label == "schuldeisers (Wgs)"][0]
+    checkbox.v_model = True
+    click(page, "year-button")
+    wait_until(lambda: week_text(page) == "Week 52 van 260", "a year")
+    click(page, "compare-button")
+    wait_until(lambda: html_blocks(page, "compare-result"), "comparison table")
+    table = html_of(page, "compare-result")
+    assert "dit beleid" in table and "basislijn" in table and "verschil" in table
+    assert "data-kpi='signals_per_1000'" in table
+    row = re.search(r"data-kpi='signals_per_1000'>(.*?)</tr>", table).group(1)
+    assert "+" in row  # creditors add signals
+    wait_until(lambda: "basislijn" in kpi_html(page, "waiting_list"), "baseline on cards")
+    click(page, "step-button")  # both models step on
+    wait_until(lambda: "week 1-53" in texts(page), "comparison over 53 weeks")
+
+
+def test_a_preset_without_teacher_notes_shows_its_description(tmp_path, monkeypatch):
+    from wijksim.app.page import TeacherPanel
+
+    (tmp_path / "mine.toml").write_text('description = "My own wijk, for a workshop."\n')
+    monkeypatch.setenv("WIJKSIM_CONFIGS", str(tmp_path))
+    _, rc = solara.render(TeacherPanel("en", "mine"), handle_error=False)
+    try:
+        shown = texts(rc)
+        assert "My own wijk, for a workshop." in shown
+        assert "No teaching notes" in shown and "What to notice" not in shown
+    finally:
+        rc.close()
+
+
+def test_two_sessions_keep_their_own_state():
+    _, one = solara.render(Page(), handle_error=False)
+    _, two = solara.render(Page(), handle_error=False)
+    try:
+        click(one, "year-button")
+        wait_until(lambda: week_text(one) == "Week 52 van 260", "session one ran a year")
+        switch_language(two, "en")
+        wait_until(lambda: week_text(two) == "Week 0 of 260", "session two in English")
+        assert week_text(one) == "Week 52 van 260"
+        assert week_text(two) == "Week 0 of 260"
+    finally:
+        one.close()
+        two.close()

@@ -1,0 +1,568 @@
+"""Sweeps: designs, paired seeds, run identity, resume (also after SIGKILL), failures, bad files,
+Dask and Slurm backends, load() and DuckDB."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wijksim import cli, experiments
+from wijksim.observation import KPIS
+from wijksim.streams import replicate_seeds
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+WIJKSIM = str(BIN / "wijksim")
+SMALL = {"run.weeks": 10, "run.warmup_weeks": 4, "population.households": 200}
+
+
+def sweep_text(body: str, base: str | None = None, overrides: dict | None = None) -> str:
+    base = base or (ROOT / "configs" / "baseline.toml").as_posix()
+    lines = [f'base = "{base}"', body.strip(), "[overrides]"]
+    for key, value in {**SMALL, **(overrides or {})}.items():
+        lines.append(f'"{key}" = {json.dumps(value)}')
+    return "\n".join(lines) + "\n"
+
+
+GRID = """
+design = "grid"
+replicates = 2
+seed = 7
+[parameters]
+"team.outreach_share" = [0.0, 0.2]
+"team.structure" = ["siloed", "integrated"]
+"""
+
+
+@pytest.fixture()
+def grid_file(tmp_path: Path) -> Path:
+    path = tmp_path / "grid.toml"
+    path.write_text(sweep_text(GRID))
+    return path
+
+
+def read_runs(out: Path) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted((out / "runs").glob("*.json"))]
+
+
+def comparable(summary: pd.DataFrame) -> pd.DataFrame:
+    return summary.sort_values(["point", "replicate"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- designs
+
+
+def test_grid_points_and_paired_seeds(grid_file: Path):
+    sweep = experiments.read_sweep(grid_file)
+    plan = experiments.plan_sweep(sweep)
+    assert plan.points == [
+        {"team.outreach_share": 0.0, "team.structure": "siloed"},
+        {"team.outreach_share": 0.0, "team.structure": "integrated"},
+        {"team.outreach_share": 0.2, "team.structure": "siloed"},
+        {"team.outreach_share": 0.2, "team.structure": "integrated"},
+    ]
+    assert len(plan.runs) == 8
+    seeds = replicate_seeds(7, 2)
+    for point in range(4):
+        assert [r.seed for r in plan.runs if r.point == point] == seeds
+    assert len({r.key for r in plan.runs}) == 8
+
+
+def test_nested_tables_are_dotted_paths(tmp_path: Path):
+    path = tmp_path / "nested.toml"
+    path.write_text(sweep_text('[parameters]\nteam.outreach_share = [0.1, 0.3]\n'))
+    sweep = experiments.read_sweep(path)
+    assert list(sweep.parameters) == ["team.outreach_share"]
+
+
+@pytest.mark.parametrize("design", ["lhs", "sobol"])
+def test_lhs_and_sobol_points_are_seeded_and_in_range(tmp_path: Path, design: str):
+    body = f"""
+design = "{design}"
+samples = 16
+seed = 3
+[parameters]
+"team.outreach_share" = {{min = 0.05, max = 0.25}}
+"team.caseload_cap" = {{min = 10, max = 30}}
+"team.fte_per_1000" = {{min = 0.4, max = 0.8}}
+"""
+    path = tmp_path / "s.toml"
+    path.write_text(sweep_text(body))
+    sweep = experiments.read_sweep(path)
+    points = experiments.design_points(sweep)
+    assert len(points) == 16
+    share = np.array([p["team.outreach_share"] for p in points])
+    assert share.min() >= 0.05 and share.max() <= 0.25
+    assert all(isinstance(p["team.caseload_cap"], int) for p in points)
+    assert {10 <= p["team.caseload_cap"] <= 30 for p in points} == {True}
+    fte = np.array([p["team.fte_per_1000"] for p in points])
+    if design == "lhs":  # a Latin hypercube: one point in each of the 16 strata per dimension
+        strata = np.floor((fte - 0.4) / 0.4 * 16).astype(int)
+        assert sorted(strata) == list(range(16))
+    assert experiments.design_points(sweep) == points  # same seed, same design
+    other = experiments.copy_sweep(sweep, seed=4)
+    assert experiments.design_points(other) != points
+    plan = experiments.plan_sweep(sweep)  # every point validates as a config
+    assert len(plan.runs) == 16
+
+
+def test_float_range_of_an_integer_field_is_rounded(tmp_path: Path):
+    path = tmp_path / "s.toml"
+    path.write_text(sweep_text('design = "lhs"\nsamples = 4\n[parameters]\n'
+                               '"team.caseload_cap" = {min = 10.0, max = 30.0}\n'))
+    plan = experiments.plan_sweep(experiments.read_sweep(path))
+    assert all(isinstance(p["team.caseload_cap"], int) for p in plan.points)
+
+
+def test_run_key_depends_on_config_and_seed_only(grid_file: Path, tmp_path: Path):
+    plan = experiments.plan_sweep(experiments.read_sweep(grid_file))
+    again = experiments.plan_sweep(experiments.read_sweep(grid_file))
+    assert [r.key for r in plan.runs] == [r.key for r in again.runs]
+    moved = tmp_path / "elsewhere.toml"  # same definition, other file name and description
+    moved.write_text(grid_file.read_text().replace("seed = 7", 'description = "x"\nseed = 7'))
+    assert experiments.plan_sweep(experiments.read_sweep(moved)).identity == plan.identity
+    changed = tmp_path / "changed.toml"
+    changed.write_text(grid_file.read_text().replace('"run.weeks" = 10', '"run.weeks" = 11'))
+    other = experiments.plan_sweep(experiments.read_sweep(changed))
+    assert not {r.key for r in other.runs} & {r.key for r in plan.runs}
+
+
+def test_scenarios_are_crossed_with_the_design(tmp_path: Path):
+    body = """
+replicates = 2
+[parameters]
+"team.fte_per_1000" = [0.4, 0.6]
+[scenarios.reactive]
+"signalling.partners" = []
+[scenarios.signalling]
+"signalling.partners" = ["school", "gp"]
+"team.outreach_share" = 0.1
+"""
+    path = tmp_path / "s.toml"
+    path.write_text(sweep_text(body))
+    result = experiments.run_sweep(path, tmp_path / "out", workers=1)
+    s = result.summary
+    assert len(s) == 2 * 2 * 2 and set(s["scenario"]) == {"reactive", "signalling"}
+    effects = experiments.paired_effects(s, "reactive", kpis=("signals_per_1000",))
+    assert len(effects) == 2 and (effects["n"] == 2).all()
+
+
+# --------------------------------------------------------------------------- running, resume
+
+
+def test_sweep_writes_runs_manifest_and_summary(grid_file: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    result = experiments.run_sweep(grid_file, out, workers=2)
+    assert (result.ran, result.skipped, result.failed) == (8, 0, 0)
+    runs = read_runs(out)
+    assert len(runs) == 8 and {r["status"] for r in runs} == {"ok"}
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["complete"] and manifest["failed"] == 0 and manifest["total"] == 8
+    assert manifest["seeds"] == replicate_seeds(7, 2)
+    assert manifest["sweep"]["parameters"]["team.structure"] == ["siloed", "integrated"]
+    for package in ("wijksim", "mesa", "numpy", "pandas", "dask", "SALib", "python"):
+        assert package in manifest["versions"]
+    summary = pd.read_parquet(out / "summary.parquet")
+    for column in ("point", "team.outreach_share", "team.structure", "replicate", "seed",
+                   "status", *KPIS):
+        assert column in summary.columns, column
+    assert len(summary) == 8 and (summary["status"] == "ok").all()
+    assert not summary[["escalations_per_1000", "cost_total"]].isna().any().any()
+    # the same paired seeds at every design point
+    assert summary.groupby("point")["seed"].apply(tuple).nunique() == 1
+    pd.testing.assert_frame_equal(experiments.load(out), summary)
+
+    # one process and two give the same results; a rerun skips everything
+    single = experiments.run_sweep(grid_file, tmp_path / "single", workers=1)
+    pd.testing.assert_frame_equal(comparable(single.summary), comparable(summary))
+    rerun = experiments.run_sweep(grid_file, out, workers=2)
+    assert (rerun.ran, rerun.skipped) == (0, 8)
+    assert len(read_runs(out)) == 8
+
+
+def test_resume_runs_only_the_missing(grid_file: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    full = experiments.run_sweep(grid_file, out, workers=1).summary
+    for path in sorted((out / "runs").glob("*.json"))[:3]:
+        path.unlink()
+    (out / "summary.parquet").unlink()
+    (out / "runs" / ".half-written.json.tmp").write_text("{")  # as left by a kill
+    partial = experiments.load(out)  # readable while incomplete
+    assert (partial["status"] == "pending").sum() == 3
+    result = experiments.run_sweep(grid_file, out, workers=1)
+    assert (result.ran, result.skipped) == (3, 5)
+    assert not list((out / "runs").glob(".*"))
+    pd.testing.assert_frame_equal(experiments.load(out), full)
+
+
+def test_sigkill_half_way_then_rerun_equals_uninterrupted(tmp_path: Path):
+    body = """
+replicates = 4
+seed = 11
+[parameters]
+"team.outreach_share" = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25]
+"team.structure" = ["siloed", "integrated"]
+"""
+    sweep_file = tmp_path / "kill.toml"
+    sweep_file.write_text(sweep_text(body, overrides={"run.weeks": 26,
+                                                      "population.households": 300}))
+    total = 6 * 2 * 4
+    out = tmp_path / "killed"
+    command = [WIJKSIM, "sweep", str(sweep_file), "--out", str(out), "--workers", "2", "-q"]
+    proc = subprocess.Popen(command, cwd=tmp_path, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if len(list((out / "runs").glob("*.json"))) >= 4:
+                break
+            time.sleep(0.005)
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    before = len(list((out / "runs").glob("*.json")))
+    assert proc.returncode == -signal.SIGKILL
+    assert 4 <= before < total, f"not killed half-way: {before} of {total} runs"
+    assert not (out / "summary.parquet").exists()
+
+    rerun = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    last = manifest["sessions"][-1]
+    assert last["skipped"] >= before and last["ran"] + last["skipped"] == total
+    runs = read_runs(out)
+    assert len(runs) == total and len({r["key"] for r in runs}) == total  # none duplicated
+    resumed = pd.read_parquet(out / "summary.parquet")
+
+    clean = experiments.run_sweep(sweep_file, tmp_path / "clean", workers=2).summary
+    pd.testing.assert_frame_equal(comparable(resumed), comparable(clean))
+
+
+def test_timeseries_are_kept_when_asked(tmp_path: Path):
+    path = tmp_path / "ts.toml"
+    path.write_text(sweep_text('timeseries = true\nreplicates = 2\n[parameters]\n'
+                               '"team.outreach_share" = [0.0, 0.2]\n'))
+    out = tmp_path / "out"
+    experiments.run_sweep(path, out, workers=1)
+    ts = experiments.load(out, timeseries=True)
+    assert len(ts) == 2 * 2 * 10 and sorted(ts["week"].unique()) == list(range(1, 11))
+    assert {"point", "team.outreach_share", "replicate", "seed", "cost_total"} <= set(ts.columns)
+    summary = experiments.load(out)
+    means = ts.groupby(["point", "replicate"])["cost_total"].mean().to_numpy()
+    np.testing.assert_allclose(means, summary.sort_values(["point", "replicate"])["cost_total"])
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def test_failed_runs_are_recorded_and_retried(grid_file: Path, tmp_path: Path):
+    from sweep_helpers import fail_on_integrated
+
+    out = tmp_path / "out"
+    result = experiments.run_sweep(grid_file, out, workers=2, run_fn=fail_on_integrated)
+    assert result.failed == 4 and result.ran == 8
+    failed = [r for r in read_runs(out) if r["status"] == "failed"]
+    assert len(failed) == 4
+    for record in failed:
+        assert record["params"]["team.structure"] == "integrated"
+        assert record["seed"] in replicate_seeds(7, 2)
+        assert f"injected failure at seed {record['seed']}" in record["error"]
+        assert "RuntimeError" in record["traceback"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["failed"] == 4 and len(manifest["failed_runs"]) == 4
+    summary = pd.read_parquet(out / "summary.parquet")
+    assert (summary["status"] == "failed").sum() == 4
+    assert summary.loc[summary["status"] == "failed", "cost_total"].isna().all()
+
+    retry = experiments.run_sweep(grid_file, out, workers=2)
+    assert (retry.ran, retry.skipped, retry.failed) == (4, 4, 0)
+    assert (pd.read_parquet(out / "summary.parquet")["status"] == "ok").all()
+    assert json.loads((out / "manifest.json").read_text())["failed"] == 0
+
+
+def test_cli_reports_failures_with_exit_1(grid_file: Path, tmp_path: Path, capsys, monkeypatch):
+    from sweep_helpers import fail_on_integrated
+
+    real = experiments.run_sweep
+
+    def patched(*args, **kwargs):
+        return real(*args, run_fn=fail_on_integrated, **kwargs)
+
+    monkeypatch.setattr(experiments, "run_sweep", patched)
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["sweep", str(grid_file), "--out", str(tmp_path / "o"), "--workers", "1"])
+    assert exc.value.code == 1
+    out = capsys.readouterr().out
+    assert "4 failed" in out and "4 run(s) failed" in out
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def run_cli(args: list[str], capsys) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(args)
+    return exc.value.code, capsys.readouterr().err
+
+
+BAD = {
+    "unknown path": ('[parameters]\n"team.outreach_shar" = [0.1]\n',
+                     "parameters.team.outreach_shar", "unknown config field"),
+    "empty list": ('[parameters]\n"team.outreach_share" = []\n',
+                   "parameters.team.outreach_share", "empty list"),
+    "min > max": ('design = "lhs"\nsamples = 4\n[parameters]\n'
+                  '"team.outreach_share" = {min = 0.3, max = 0.1}\n',
+                  "parameters.team.outreach_share", "min > max"),
+    "unknown design": ('design = "factorial"\n', "design", "unknown design"),
+    "bad samples": ('design = "lhs"\nsamples = 0\n[parameters]\n'
+                    '"team.outreach_share" = {min = 0.1, max = 0.3}\n', "samples", "at least 1"),
+    "sobol not power of 2": ('design = "sobol"\nsamples = 50\n[parameters]\n'
+                             '"team.outreach_share" = {min = 0.1, max = 0.3}\n', "samples",
+                             "power of 2"),
+    "lhs without samples": ('design = "lhs"\n[parameters]\n'
+                            '"team.outreach_share" = {min = 0.1, max = 0.3}\n', "samples",
+                            "missing"),
+    "out of range value": ('[parameters]\n"team.outreach_share" = [0.1, 1.5]\n',
+                           "parameters.team.outreach_share", "less than or equal to 1"),
+    "list for lhs": ('design = "lhs"\nsamples = 4\n[parameters]\n'
+                     '"team.outreach_share" = [0.1]\n', "parameters.team.outreach_share",
+                     "{min = ..., max = ...}"),
+    "seed as parameter": ('[parameters]\n"run.seed" = [1, 2]\n', "parameters.run.seed",
+                          "cannot be set"),
+    "unknown key": ('replicate = 3\n', "replicate", "unknown key"),
+    "bad override": ('[parameters]\n"team.outreach_share" = [0.1]\n',
+                     "overrides.team.structure", "integrated"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_sweep_files_exit_2_with_one_line_and_write_nothing(case, tmp_path, capsys):
+    body, field, message = BAD[case]
+    path = tmp_path / "bad.toml"
+    overrides = {"team.structure": "matrix"} if case == "bad override" else None
+    path.write_text(sweep_text(body, overrides=overrides))
+    out = tmp_path / "out"
+    code, err = run_cli(["sweep", str(path), "--out", str(out)], capsys)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"error: {path}: {field}: "), lines[0]
+    assert message in lines[0], lines[0]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("case", ["missing base", "base not found", "invalid toml", "no file"])
+def test_bad_files_exit_2(case, tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    if case == "missing base":
+        path.write_text('design = "grid"\n[parameters]\n"team.outreach_share" = [0.1]\n')
+        field = "base"
+    elif case == "base not found":
+        path.write_text(sweep_text("", base="nope.toml"))
+        field = "base"
+    elif case == "invalid toml":
+        path.write_text('base = "x.toml"\n[parameters\n')
+        field = "toml"
+    else:
+        field = "file"
+    out = tmp_path / "out"
+    code, err = run_cli(["sweep", str(path), "--out", str(out)], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"error: {path}: {field}: ")
+    assert not out.exists()
+
+
+def test_a_different_sweep_in_the_folder_is_refused(grid_file: Path, tmp_path: Path, capsys):
+    out = tmp_path / "out"
+    experiments.run_sweep(grid_file, out, workers=1)
+    before = {p.name: p.stat().st_mtime_ns for p in out.rglob("*")}
+    grid_file.write_text(grid_file.read_text().replace("replicates = 2", "replicates = 3"))
+    code, err = run_cli(["sweep", str(grid_file), "--out", str(out)], capsys)
+    assert code == 2
+    assert err.startswith(f"error: {grid_file}: --out: ") and "different sweep" in err
+    assert {p.name: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+
+
+def test_cli_sweep_as_a_user_runs_it(grid_file: Path, tmp_path: Path):
+    out = tmp_path / "cli-out"
+    result = subprocess.run([WIJKSIM, "sweep", str(grid_file), "--out", str(out),
+                             "--workers", "2"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "8 runs (8 ok, 0 failed)" in result.stdout
+    assert len(experiments.load(out)) == 8
+    helps = subprocess.run([WIJKSIM, "sweep", "--help"], capture_output=True, text=True)
+    for option in ("--out", "--workers", "--scheduler", "--slurm-jobscript"):
+        assert option in helps.stdout
+
+
+# --------------------------------------------------------------------------- DuckDB
+
+
+def test_duckdb_reads_the_summary_and_the_run_files(grid_file: Path, tmp_path: Path):
+    duckdb = pytest.importorskip("duckdb")
+    out = tmp_path / "out"
+    experiments.run_sweep(grid_file, out, workers=1)
+    frame = experiments.load(out)
+    con = duckdb.connect()
+    rows = con.execute(
+        f"""SELECT "team.structure" AS structure, avg(cost_total) AS cost, count(*) AS n
+            FROM read_parquet('{out}/summary.parquet') WHERE status = 'ok'
+            GROUP BY structure ORDER BY structure"""
+    ).fetchall()
+    expected = frame.groupby("team.structure")["cost_total"].mean()
+    assert [r[0] for r in rows] == ["integrated", "siloed"]
+    for structure, cost, n in rows:
+        assert n == 4 and cost == pytest.approx(expected[structure])
+    n_runs = con.execute(
+        f"SELECT count(*) FROM read_json_auto('{out}/runs/*.json') WHERE status = 'ok'"
+    ).fetchone()[0]
+    assert n_runs == 8
+
+
+# --------------------------------------------------------------------------- Slurm
+
+
+def test_slurm_job_script_for_a_scheduler():
+    pytest.importorskip("dask_jobqueue")
+    script = experiments.slurm_job_script("tcp://login1:8786", queue="normal", account="proj42",
+                                          walltime="01:30:00", cores=4, processes=4,
+                                          memory="8GB",
+                                          job_extra_directives=["--output=wijksim-%j.out"])
+    for line in ("#SBATCH -J wijksim", "#SBATCH -p normal", "#SBATCH -A proj42",
+                 "#SBATCH -t 01:30:00", "#SBATCH --cpus-per-task=4", "#SBATCH --mem=",
+                 "#SBATCH --output=wijksim-%j.out"):
+        assert line in script, line
+    assert "distributed.cli.dask_worker tcp://login1:8786" in script
+    assert "--nworkers 4" in script and sys.executable in script
+
+
+def test_slurm_cluster_job_script_without_slurm():
+    pytest.importorskip("dask_jobqueue")
+    script = experiments.slurm_job_script(
+        queue="short", walltime="00:20:00", memory="2GB",
+        scheduler_options={"host": "127.0.0.1", "dashboard_address": "127.0.0.1:0"},
+    )
+    assert "#SBATCH -p short" in script and "#SBATCH -t 00:20:00" in script
+    assert "#SBATCH -J wijksim" in script
+    assert "tcp://127.0.0.1:" in script
+
+
+def test_cli_slurm_jobscript(grid_file: Path, capsys):
+    pytest.importorskip("dask_jobqueue")
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["sweep", str(grid_file), "--scheduler", "tcp://login1:8786",
+                  "--slurm-jobscript"])
+    assert exc.value.code == 0
+    assert "#SBATCH -J wijksim" in capsys.readouterr().out
+    code, err = run_cli(["sweep", str(grid_file), "--slurm-jobscript"], capsys)
+    assert code == 2 and "needs --scheduler" in err
+
+
+# --------------------------------------------------------------------------- Dask
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(tmp_path_factory):
+    """A real dask scheduler and two workers on 127.0.0.1, stopped by PID at the end."""
+    pytest.importorskip("distributed")
+    folder = tmp_path_factory.mktemp("dask")
+    sched_file = folder / "scheduler.json"
+    procs = []
+
+    def start(args: list[str], name: str) -> subprocess.Popen:
+        log = open(folder / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen(args, cwd=folder, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        procs.append((proc, log))
+        return proc
+
+    try:
+        start([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
+               "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(sched_file)],
+              "scheduler")
+        deadline = time.monotonic() + 60
+        while not sched_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sched_file.exists(), (folder / "scheduler.log").read_text()
+        for i in range(2):
+            start([str(BIN / "dask"), "worker", "--host", "127.0.0.1", "--dashboard-address",
+                   "127.0.0.1:0", "--nworkers", "1", "--nthreads", "1", "--scheduler-file",
+                   str(sched_file)], f"worker{i}")
+        from distributed import Client
+
+        address = json.loads(sched_file.read_text())["address"]
+        assert address.startswith("tcp://127.0.0.1:")
+        with Client(address, timeout=30) as client:
+            client.wait_for_workers(2, timeout=90)
+            hosts = {w["host"] for w in client.scheduler_info()["workers"].values()}
+        assert hosts == {"127.0.0.1"}
+        yield address
+    finally:
+        for proc, _ in reversed(procs):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc, log in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+            log.close()
+
+
+@pytest.mark.cluster
+def test_dask_cluster_gives_the_local_results(dask_cluster: str, grid_file: Path,
+                                              tmp_path: Path):
+    out = tmp_path / "dask"
+    result = subprocess.run([WIJKSIM, "sweep", str(grid_file), "--out", str(out),
+                             "--scheduler", dask_cluster], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"on dask {dask_cluster}" in result.stdout
+    remote = experiments.load(out)
+    local = experiments.run_sweep(grid_file, tmp_path / "local", workers=2).summary
+    pd.testing.assert_frame_equal(comparable(remote), comparable(local))
+    hosts = {r["host"] for r in read_runs(out)}
+    assert hosts  # every record says where it ran
+    # resume on Dask: a rerun skips everything
+    again = experiments.run_sweep(grid_file, out, scheduler=dask_cluster)
+    assert (again.ran, again.skipped) == (0, 8)
+
+
+@pytest.mark.cluster
+def test_dask_records_a_worker_failure(dask_cluster: str, grid_file: Path, tmp_path: Path):
+    from distributed import Client
+
+    def boom(task: dict) -> dict:
+        if task["replicate"] == 1:
+            raise ValueError("raised on a dask worker")
+        return experiments.execute_run(task)
+
+    with Client(dask_cluster, timeout=30) as client:
+        result = experiments.run_sweep(grid_file, tmp_path / "o", client=client, run_fn=boom)
+    assert result.failed == 4
+    failed = result.summary[result.summary["status"] == "failed"]
+    assert set(failed["replicate"]) == {1}
+    assert failed["error"].str.contains("raised on a dask worker").all()
+
+
+def test_unreachable_scheduler_is_exit_2_and_writes_nothing(grid_file, tmp_path, capsys,
+                                                            monkeypatch):
+    pytest.importorskip("distributed")
+    real = experiments.connect
+    monkeypatch.setattr(experiments, "connect", lambda s, **k: real(s, timeout=1.0))
+    out = tmp_path / "out"
+    code, err = run_cli(["sweep", str(grid_file), "--out", str(out), "--scheduler",
+                         "tcp://127.0.0.1:9"], capsys)
+    assert code == 2 and "cannot connect to the Dask scheduler" in err
+    assert not out.exists()
