@@ -348,32 +348,35 @@ def _runs_bar(total: int, quiet: bool, what: str):
 def calibrate(
     config: Annotated[Path, typer.Argument(help="Scenario to calibrate (the baseline).")] = Path(
         "configs/baseline.toml"),
-    write: Annotated[Path | None, typer.Option(help="Calibrated config to write [default: "
+    write: Annotated[Path | None, typer.Option(help="Calibrated config to write (default: "
                                                "calibrated.toml next to CONFIG; with --quick: "
-                                               "in the report folder].")] = None,
-    report: Annotated[Path | None, typer.Option(help="Report folder [default: "
+                                               "in the report folder).")] = None,
+    report: Annotated[Path | None, typer.Option(help="Report folder (default: "
                                                 "results/calibration, or "
-                                                "results/calibration-quick].")] = None,
+                                                "results/calibration-quick).")] = None,
     docs: Annotated[Path | None, typer.Option(help="Also rewrite the generated block of this "
                                               "markdown file (docs/calibration.md) and its "
                                               "figures in img/ next to it.")] = None,
-    budget: Annotated[int | None, typer.Option(help="Model runs for screen and fit [default: "
+    budget: Annotated[int | None, typer.Option(help="Model runs for screen and fit (default: "
                                                "300, about 5-8 minutes on 2 cores; --quick: "
-                                               "40].", min=1)] = None,
+                                               "40).", min=1)] = None,
     quick: Annotated[bool, typer.Option("--quick", help="A small wijk, a short horizon and a "
                                         "tiny budget: checks the machinery, not a "
                                         "calibration.")] = False,
-    workers: Annotated[int | None, typer.Option(help="Worker processes [default: cores].",
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: cores).",
                                                 min=1)] = None,
     seed: Annotated[int, typer.Option(help="Seed of the screen design and the common "
                                       "seeds.", min=0)] = 1,
+    refine: Annotated[bool, typer.Option("--refine", help="Start from CONFIG's values (e.g. "
+                                         "the current calibration) instead of the first "
+                                         "estimates in config.py.")] = False,
     set_: SetOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Fit the base rates to the CBS figures of P7; write a calibrated config and a report.
 
-    A Morris screen picks the most influential candidates, then simulated method of moments
-    (scipy least_squares on common seeds) fits them; see docs/calibration.md.
+    A Morris screen ranks the candidate parameters; simulated method of moments fits them.
+    See docs/calibration.md.
     """
     from wijksim import calibration
 
@@ -381,6 +384,7 @@ def calibrate(
     load_config(config, overrides)  # bad input stops here, before anything runs
     settings = calibration.settings_for(quick, budget, workers, seed)
     settings.overrides = settings.overrides + overrides
+    settings.refine = refine
     report = report or Path("results/calibration-quick" if quick else "results/calibration")
     write = write or (report / "calibrated.toml" if quick else config.parent / "calibrated.toml")
     check_out_dir(report)
@@ -403,16 +407,16 @@ def validate_command(
     config: Annotated[Path, typer.Option(help="The baseline; the other presets are read from "
                                          "its folder.")] = Path("configs/baseline.toml"),
     report: Annotated[Path | None, typer.Option(help="Markdown report to write, figures in "
-                                                "validation/ next to it [default: "
+                                                "validation/ next to it (default: "
                                                 "docs/validation.md; --quick: "
-                                                "results/validation-quick/validation.md].")
+                                                "results/validation-quick/validation.md).")
                       ] = None,
     pattern: Annotated[list[str] | None, typer.Option(help="Only this pattern (P1-P8; "
                                                       "repeatable).")] = None,
-    replicates: Annotated[int | None, typer.Option(help="Paired replicates [default: 10; "
-                                                   "--quick: 3].", min=2)] = None,
+    replicates: Annotated[int | None, typer.Option(help="Paired replicates (default: 10; "
+                                                   "--quick: 3).", min=2)] = None,
     seed: Annotated[int, typer.Option(help="Seed of the first replicate.", min=0)] = 1,
-    workers: Annotated[int | None, typer.Option(help="Worker processes [default: cores].",
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: cores).",
                                                 min=1)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit with code 1 when a pattern "
                                          "does not hold.")] = False,
@@ -435,9 +439,11 @@ def validate_command(
         result = validation.validate(config, quick, patterns, replicates, seed, workers, advance,
                                      overrides)
     validation.write_report(result, report, " ".join(["wijksim", *sys.argv[1:]]))
-    validation.print_result(result, out_console)
-    out_console.print(f"\nReport: [bold]{report}[/] (figures and validation.json in "
-                      f"{validation.figure_dir(report)})")
+    if not quiet:
+        validation.print_result(result, out_console)
+    held = sum(p.holds for p in result.patterns)
+    out_console.print(f"{held} of {len(result.patterns)} patterns hold. Report: [bold]{report}[/]"
+                      f" (figures and validation.json in {validation.figure_dir(report)})")
     if strict and not all(p.holds for p in result.patterns):
         raise typer.Exit(1)
 
