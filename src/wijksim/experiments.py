@@ -44,7 +44,6 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import as_completed as futures_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -587,13 +586,7 @@ def _clean_temporaries(out: Path) -> None:
 
 def versions() -> dict[str, str]:
     """Versions of Python, wijksim and the packages that shape or run a sweep."""
-    out = runner.versions()
-    for name in SWEEP_VERSIONED:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+    return runner.versions(SWEEP_VERSIONED)
 
 
 def manifest_path(out: Path) -> Path:

@@ -120,10 +120,10 @@ def paired_differences(
 # --------------------------------------------------------------------------- writing
 
 
-def versions() -> dict[str, str]:
-    """Versions of Python and the packages that shape results."""
+def versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """Versions of Python and the packages that shape results (and any ``extra`` ones)."""
     out = {"python": platform.python_version()}
-    for name in VERSIONED:
+    for name in (*VERSIONED, *extra):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
