@@ -1017,14 +1017,18 @@ def header_text(cal: Calibration, command: str) -> str:
         f"Method: Morris screen ({s.trajectories} trajectories), then simulated method of moments "
         f"(scipy least_squares) on {s.fit_seeds} common seed(s); {cal.runs} model runs, "
         f"{cal.seconds:.0f} s; stopped: {cal.fit.stopped}.",
-        f"Fitted: {', '.join(f.name for f in cal.selected)}. The other candidates keep the values "
-        "they had;",
-        "the costs per client-year are the CBS/AEF inputs of P7.",
+        f"Fitted: {', '.join(f.name for f in cal.selected)}.",
+        "The other candidates keep their starting values; the costs per client-year are the",
+        "CBS/AEF inputs of P7.",
         "Fit achieved (check on fresh seeds):",
     ]
     for row in cal.table.itertuples():
-        lines.append(f"  {row.target}: model {_fmt(row.model)} vs target {_fmt(row.value)} "
-                     f"({row.relative_error:+.1%})")
+        if row.kind.startswith("side condition"):
+            lines.append(f"  {row.target}: model {_fmt(row.model)}, at most {_fmt(row.value)} "
+                         f"({'met' if row.within else 'NOT met'})")
+        else:
+            lines.append(f"  {row.target}: model {_fmt(row.model)} vs target {_fmt(row.value)} "
+                         f"({row.relative_error:+.1%})")
     return "\n".join(lines)
 
 
@@ -1247,7 +1251,7 @@ def write_outputs(cal: Calibration, config_out: Path, report_dir: Path,
         "start_objective": cal.fit.start_objective, "best_objective": cal.fit.best_objective,
         "stopped": cal.fit.stopped, "runs": cal.runs, "seconds": cal.seconds,
         "fit": json.loads(cal.table.to_json(orient="records")),
-        "versions": versions(), "command": command,
+        "versions": versions(("SALib",)), "command": command,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     atomic_write(report_dir / "calibration.json",
