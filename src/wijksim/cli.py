@@ -24,6 +24,7 @@ from rich.table import Table
 from wijksim import runner
 from wijksim.config import Config, load_config, parse_set
 from wijksim.errors import ConfigError, WijksimError
+from wijksim.runner import fmt
 from wijksim.scenarios import list_scenarios, scenario_dir
 
 app = typer.Typer(
@@ -76,15 +77,6 @@ ReplicatesOption = Annotated[
 ]
 CsvOption = Annotated[bool, typer.Option("--csv", help="Also write CSV twins of the tables.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table.")]
-
-
-def fmt(value: float) -> str:
-    """A number for a table: thousands separators for big values, 3 significant digits else."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
 
 
 def resolve(path: Path, seed: int | None, weeks: int | None, replicates: int | None,

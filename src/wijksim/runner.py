@@ -11,6 +11,7 @@ temporary name first and renamed, so a folder never holds half a file.
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import sys
@@ -115,6 +116,15 @@ def paired_differences(
             "n": n,
         })
     return pd.DataFrame(rows)
+
+
+def fmt(value: float) -> str:
+    """A number for a table: thousands separators for big values, 3 significant digits else."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
 
 
 # --------------------------------------------------------------------------- writing

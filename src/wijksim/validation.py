@@ -34,7 +34,7 @@ from scipy import stats
 
 from wijksim.config import Config, baseline_levers, load_config, set_dotted
 from wijksim.config import validate as validate_config
-from wijksim.runner import atomic_write, run_model, versions
+from wijksim.runner import atomic_write, fmt, run_model, versions
 from wijksim.streams import replicate_seeds
 
 # --------------------------------------------------------------------------- settings
@@ -740,15 +740,6 @@ def total_runs(quick: bool, patterns: Sequence[str] | None = None,
 
 
 # --------------------------------------------------------------------------- formatting
-
-
-def fmt(value: float) -> str:
-    """A number for a table: thousands separators for big values, 3 significant digits else."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
 
 
 def summary_rows(result: Validation) -> list[dict[str, Any]]:
