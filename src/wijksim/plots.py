@@ -31,10 +31,11 @@ def _weekly(ts: pd.DataFrame, kpi: str, smooth: int = 4) -> pd.DataFrame:
     return g.rolling(smooth, min_periods=1).mean()
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
+def save_figure(fig: plt.Figure, path: Path, dpi: int = 110) -> Path:
+    """Save a figure as PNG through a temporary name, close it, and return the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=110, bbox_inches="tight")
+    fig.savefig(tmp, dpi=dpi, bbox_inches="tight")
     plt.close(fig)
     tmp.replace(path)
     return path
@@ -63,7 +64,7 @@ def plot_lines(runs: dict[str, pd.DataFrame], path: Path, title: str = "") -> Pa
     if len(runs) > 1:
         axes.flat[0].legend(fontsize=8)
     fig.suptitle(title or "wijksim", fontsize=12)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_costs(ts: pd.DataFrame, path: Path, title: str = "") -> Path:
@@ -77,7 +78,7 @@ def plot_costs(ts: pd.DataFrame, path: Path, title: str = "") -> Path:
     ax.set_title(f"Costs by budget - {title}" if title else "Costs by budget")
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_differences(diff: pd.DataFrame, path: Path, title: str = "") -> Path:
@@ -97,4 +98,4 @@ def plot_differences(diff: pd.DataFrame, path: Path, title: str = "") -> Path:
     ax.set_xlabel("change against A (%), with 95% interval of the paired difference")
     ax.set_title(title)
     ax.grid(axis="x", alpha=0.3)
-    return _save(fig, path)
+    return save_figure(fig, path)

@@ -165,7 +165,7 @@ def analyse(prob: dict[str, Any], method: str, x: np.ndarray, y: np.ndarray,
 
 def plot(table: pd.DataFrame, method: str, kpi: str, path: Path) -> Path:
     """A bar plot of the indices with their 95% intervals."""
-    from wijksim.plots import _save, plt
+    from wijksim.plots import plt, save_figure
 
     fig, ax = plt.subplots(figsize=(7, 0.6 + 0.55 * len(table)))
     pos = np.arange(len(table))
@@ -182,7 +182,7 @@ def plot(table: pd.DataFrame, method: str, kpi: str, path: Path) -> Path:
     ax.axvline(0, color="black", linewidth=0.6)
     ax.set_title(f"{'Sobol' if method == 'sobol' else 'Morris'} indices for {kpi} (95% intervals)")
     ax.legend(loc="lower right")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def report(result: SensitivityResult, console: Any, quiet: bool = False) -> None:

@@ -34,6 +34,7 @@ from scipy import stats
 
 from wijksim.config import Config, baseline_levers, load_config, set_dotted
 from wijksim.config import validate as validate_config
+from wijksim.plots import save_figure
 from wijksim.runner import atomic_write, fmt, run_model, versions
 from wijksim.streams import replicate_seeds
 
@@ -844,12 +845,7 @@ def plot_pattern(p: PatternResult, runs: Runs, path: Path) -> Path:
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7)
     fig.suptitle(f"{p.key} {p.title}: {'holds' if p.holds else 'does not hold'}", y=1.05)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=100, bbox_inches="tight")
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_figure(fig, path, dpi=100)
 
 
 def _short(label: str, width: int = 42) -> str:
