@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from wijksim.compiled import F32, kernel, status_rows
 from wijksim.state import (
     CARE,
     CLOSED,
@@ -42,7 +43,6 @@ from wijksim.state import (
     NO_SUPPORT,
     WLZ,
 )
-from wijksim.team import caseloads
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -106,28 +106,56 @@ def end_support(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> None:
 
 def case_hours(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> np.ndarray:
     """Weekly hours asked by each (household, domain) case that has a worker."""
-    hh, pol, team = model.hh, model.cfg.policy, model.cfg.team
-    kind = hh.support[rows, doms]
-    stage = hh.need[rows, doms]
-    activating = model.week - hh.support_since[rows, doms] < pol.activation_weeks
-    hours = np.select(
-        [kind == LIGHT, (kind == NETWORK) & activating, kind == MAATWERK],
-        [model.case_hours_per_stage[stage], pol.activation_hours, pol.maatwerk_monitor_hours],
-        default=0.0,
-    )
-    if not model.integrated:
-        workers = hh.case_worker[rows]
-        distinct = _distinct_workers(workers)
-        hours = hours + team.coordination_hours * np.maximum(distinct - 1, 0)
+    hh, pol = model.hh, model.cfg.policy
+    coordination = 0.0 if model.integrated else model.cfg.team.coordination_hours
+    out = np.empty(rows.size)
+    for i in range(rows.size):
+        out[i] = cell_hours(
+            hh.support, hh.need, hh.support_since, hh.case_worker, rows[i], doms[i],
+            np.int64(model.week), np.int64(pol.activation_weeks), model.case_hours_per_stage,
+            np.float64(pol.activation_hours), np.float64(pol.maatwerk_monitor_hours),
+            np.float64(coordination),
+        )
+    return out
+
+
+@kernel
+def cell_hours(
+    support, need, support_since, case_worker, r, d, week, activation_weeks, hours_per_stage,
+    activation_hours, monitor_hours, coordination_hours,
+):
+    """Hours a case asks this week.
+
+    Light support by stage, activation, monitoring; plus coordination with every other worker
+    on the household (0 in an integrated team).
+    """
+    kind = support[r, d]
+    hours = 0.0
+    if kind == LIGHT:
+        hours = hours_per_stage[need[r, d]]
+    elif kind == NETWORK and week - support_since[r, d] < activation_weeks:
+        hours = activation_hours
+    elif kind == MAATWERK:
+        hours = monitor_hours
+    if coordination_hours > 0:
+        hours = hours + coordination_hours * max(distinct_workers(case_worker, r) - 1, 0)
     return hours
 
 
-def _distinct_workers(workers: np.ndarray) -> np.ndarray:
-    """Number of distinct workers (>= 0) per row of a rows x 5 matrix."""
-    w = np.sort(workers, axis=1)
-    first = np.ones_like(w, dtype=bool)
-    first[:, 1:] = w[:, 1:] != w[:, :-1]
-    return (first & (w >= 0)).sum(axis=1)
+@kernel
+def distinct_workers(case_worker, r):
+    """Number of distinct workers on household ``r``."""
+    count = 0
+    for d in range(case_worker.shape[1]):
+        w = case_worker[r, d]
+        if w < 0:
+            continue
+        seen = False
+        for e in range(d):
+            if case_worker[r, e] == w:
+                seen = True
+        count += not seen
+    return count
 
 
 def step(model: WijkModel) -> None:
@@ -142,14 +170,11 @@ def step(model: WijkModel) -> None:
 def pick_up_new_needs(model: WijkModel) -> None:
     """New needs of households in support: the own worker (integrated) or a referral (siloed)."""
     hh = model.hh
-    in_support = np.flatnonzero(hh.status == IN_SUPPORT)
-    sub = hh.need[in_support] > 0
-    new = sub & (hh.support[in_support] == NO_SUPPORT) & (hh.case_worker[in_support] < 0)
-    new &= hh.handoff_ready[in_support] < 0
-    r, d = np.nonzero(new)
-    rows = in_support[r]
+    in_support = status_rows(hh.status, IN_SUPPORT)
+    rows, d, own = new_needs_in_support(
+        in_support, hh.need, hh.support, hh.case_worker, hh.handoff_ready
+    )
     if model.integrated:
-        own = hh.case_worker[rows].max(axis=1)
         has = own >= 0
         assign(model, rows[has], d[has], own[has])
         hh.handoff_ready[rows[~has], d[~has]] = model.week
@@ -157,131 +182,299 @@ def pick_up_new_needs(model: WijkModel) -> None:
         hh.handoff_ready[rows, d] = model.week + model.cfg.team.handoff_weeks
 
 
-def _cells(rows: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(household row, domain) pairs where ``mask`` (a rows x 5 array for ``rows``) holds."""
-    local, dom = np.nonzero(mask)
-    return rows[local], dom
+@kernel
+def new_needs_in_support(rows, need, support, case_worker, handoff_ready):
+    """Needs of ``rows`` nobody works on or is referred to: (row, domain, the row's worker)."""
+    n_dom = need.shape[1]
+    out_rows = np.empty(rows.size * n_dom, np.int64)
+    out_doms = np.empty(rows.size * n_dom, np.int64)
+    out_own = np.empty(rows.size * n_dom, np.int64)
+    k = 0
+    for r in rows:
+        own = -1
+        for d in range(n_dom):
+            own = max(own, case_worker[r, d])
+        for d in range(n_dom):
+            if (need[r, d] > 0 and support[r, d] == NO_SUPPORT and case_worker[r, d] < 0
+                    and handoff_ready[r, d] < 0):
+                out_rows[k] = r
+                out_doms[k] = d
+                out_own[k] = own
+                k += 1
+    return out_rows[:k].copy(), out_doms[:k].copy(), out_own[:k].copy()
 
 
 def spend_hours(model: WijkModel) -> None:
     """Workers spend their hours on their cases; set the effect of every supported need."""
-    hh, team = model.hh, model.team
-    team_rows = np.flatnonzero(hh.status == IN_SUPPORT)  # only they have workers
-    r, d = _cells(team_rows, hh.case_worker[team_rows] >= 0)
-    workers = hh.case_worker[r, d]
-    hours = case_hours(model, r, d)
-    demand = np.bincount(workers, weights=hours, minlength=team.n)
+    hh, team, pol = model.hh, model.team, model.cfg.policy
+    team_rows = status_rows(hh.status, IN_SUPPORT)  # only they have workers
+    coordination = 0.0 if model.integrated else model.cfg.team.coordination_hours
+    demand = hours_per_worker(
+        team_rows, hh.support, hh.need, hh.support_since, hh.case_worker, team.n,
+        np.int64(model.week), np.int64(pol.activation_weeks), model.case_hours_per_stage,
+        np.float64(pol.activation_hours), np.float64(pol.maatwerk_monitor_hours),
+        np.float64(coordination),
+    )
     share = model.team_share_for_cases()
     free = np.maximum(team.hours_available * share - model.intake_hours_per_worker(), 0.0)
     ratio = np.divide(free, demand, out=np.ones(team.n), where=demand > 0)
     ratio = np.minimum(ratio, 1.0)
     team.hours_demanded[:] = demand
     team.hours_spent[:] = np.minimum(demand, free)
-    hh.effect[r, d] = (ratio[workers] * team.skill[workers]).astype(np.float32)
+    set_effects(
+        team_rows, hh.rows_with_support(), hh.case_worker, hh.support, hh.provision_until,
+        hh.met_share, hh.effect, ratio, team.skill, np.int64(model.week),
+    )
 
-    rows = hh.rows_with_support()  # effect is 0 wherever there is no support
-    support = hh.support[rows]
-    effect = hh.effect[rows]
-    unstaffed = hh.case_worker[rows] < 0
-    effect[(support == LIGHT) & unstaffed] = 0.0
-    network = support == NETWORK
-    effect[network & unstaffed] = 1.0
-    effect[network] *= np.broadcast_to(hh.met_share[rows, None], effect.shape)[network]
-    formal = ((support == MAATWERK) & (hh.provision_until[rows] > model.week)) | (support == WLZ)
-    effect[formal] = 1.0
-    effect[(support == MAATWERK) & ~formal & unstaffed] = 0.0
-    hh.effect[rows] = effect
+
+@kernel
+def hours_per_worker(
+    rows, support, need, support_since, case_worker, n_workers, week, activation_weeks,
+    hours_per_stage, activation_hours, monitor_hours, coordination_hours,
+):
+    """Hours each worker's cases among ``rows`` ask this week."""
+    demand = np.zeros(n_workers)
+    for r in rows:
+        for d in range(case_worker.shape[1]):
+            w = case_worker[r, d]
+            if w >= 0:
+                demand[w] += cell_hours(
+                    support, need, support_since, case_worker, r, d, week, activation_weeks,
+                    hours_per_stage, activation_hours, monitor_hours, coordination_hours,
+                )
+    return demand
+
+
+@kernel
+def set_effects(
+    team_rows, supported, case_worker, support, provision_until, met_share, effect, ratio,
+    skill, week,
+):
+    """Effect of support per need.
+
+    The worker's share of hours times skill; the network's met share under activation; 1 under
+    running maatwerk or Wlz; 0 where nobody works on it.
+    """
+    for r in team_rows:
+        for d in range(case_worker.shape[1]):
+            w = case_worker[r, d]
+            if w >= 0:
+                effect[r, d] = ratio[w] * skill[w]
+    for r in supported:
+        for d in range(support.shape[1]):
+            kind = support[r, d]
+            unstaffed = case_worker[r, d] < 0
+            if kind == LIGHT and unstaffed:
+                effect[r, d] = F32(0.0)
+            elif kind == NETWORK:
+                if unstaffed:
+                    effect[r, d] = F32(1.0)
+                effect[r, d] *= met_share[r]
+            elif kind == WLZ or (kind == MAATWERK and provision_until[r, d] > week):
+                effect[r, d] = F32(1.0)
+            elif kind == MAATWERK and unstaffed:
+                effect[r, d] = F32(0.0)
 
 
 def recover(model: WijkModel) -> None:
     """Supported needs recover one stage with a hazard set by the kind and effect of support."""
-    hh, rng = model.hh, model.streams.casework
+    hh = model.hh
     rows = hh.rows_with_support()
-    support = hh.support[rows]
-    r, d = _cells(rows, (support != NO_SUPPORT) & (support != WLZ) & (hh.need[rows] > 0))
-    u = rng.random(r.size)
-    kind = hh.support[r, d]
-    stage = hh.need[r, d]
-    hazard = (
-        np.select(
-            [kind == LIGHT, kind == NETWORK, kind == MAATWERK],
-            [
-                model.light_recovery_per_week[stage],
-                model.network_recovery_per_week[stage],
-                model.maatwerk_recovery_per_week[stage],
-            ],
-            default=0.0,
-        )
-        * hh.effect[r, d]
-        * model.recovery_factor[d]
+    u = model.streams.casework.random(count_recovering(rows, hh.support, hh.need))
+    solved = recover_supported(
+        rows, u, hh.support, hh.need, hh.need_since, hh.effect, model.light_recovery_per_week,
+        model.network_recovery_per_week, model.maatwerk_recovery_per_week, model.recovery_factor,
     )
-    down = u < hazard
-    hh.need[r[down], d[down]] -= 1
-    solved = down & (hh.need[r, d] == 0)
-    hh.need_since[r[solved], d[solved]] = -1
-    model.end_episodes(r[solved])
+    model.end_episodes(solved)
+
+
+@kernel
+def count_recovering(rows, support, need):
+    """Needs under light, network or maatwerk support among ``rows``: one uniform each."""
+    k = 0
+    for r in rows:
+        for d in range(need.shape[1]):
+            kind = support[r, d]
+            k += kind != NO_SUPPORT and kind != WLZ and need[r, d] > 0
+    return k
+
+
+@kernel
+def recover_supported(
+    rows, u, support, need, need_since, effect, light, network, maatwerk, recovery_factor
+):
+    """Each supported need recovers one stage with its hazard; returns rows that solved one."""
+    solved = np.empty(rows.size, np.int64)
+    n_solved = 0
+    k = 0
+    for r in rows:
+        any_solved = False
+        for d in range(need.shape[1]):
+            kind = support[r, d]
+            stage = need[r, d]
+            if kind in (NO_SUPPORT, WLZ) or stage == 0:
+                continue
+            if kind == LIGHT:
+                base = light[stage]
+            elif kind == NETWORK:
+                base = network[stage]
+            else:
+                base = maatwerk[stage]
+            if u[k] < base * effect[r, d] * recovery_factor[d]:
+                need[r, d] = stage - 1
+                if stage == 1:
+                    need_since[r, d] = -1
+                    any_solved = True
+            k += 1
+        if any_solved:
+            solved[n_solved] = r
+            n_solved += 1
+    return solved[:n_solved].copy()
 
 
 def update_plans(model: WijkModel) -> None:
     """Failed network activation becomes maatwerk; severe care becomes Wlz; provisions end."""
-    hh, pol, week = model.hh, model.cfg.policy, model.week
-    rows = hh.rows_with_support()
-    r, d = _cells(rows, hh.support[rows] == NETWORK)
-    threshold = pol.maatwerk_stage + hh.alt_eligible[r, d]
-    failed = hh.need[r, d] >= threshold
-    r, d = r[failed], d[failed]
-    model.tally["network_failures"] += r.size
-    model.tally["alt_failed"] += int(hh.alt_eligible[r, d].sum())
-    hh.support[r, d] = MAATWERK
-    hh.support_since[r, d] = week
-    hh.alt_eligible[r, d] = False
-    hh.provision_until[r, d] = week + model.maatwerk_weeks[d]
-    model.tally["maatwerk_grants"] += r.size
+    hh, pol = model.hh, model.cfg.policy
+    counts = revise_plans(
+        hh.rows_with_support(), hh.support, hh.need, hh.support_since, hh.alt_eligible,
+        hh.provision_until, hh.case_worker, hh.handoff_ready, hh.effect, hh.relapse_until,
+        hh.elderly, hh.severe_care_weeks, model.maatwerk_weeks, np.int64(model.week),
+        np.int64(pol.maatwerk_stage), np.int64(pol.wlz_weeks_severe),
+        np.int64(model.cfg.needs.relapse_weeks),
+    )
+    for name, count in zip(
+        ("network_failures", "alt_failed", "maatwerk_grants", "wlz_entries"), counts, strict=True
+    ):
+        model.tally[name] += int(count)
 
-    care = rows[
-        (hh.support[rows, CARE] == MAATWERK)
-        & (hh.elderly[rows] > 0)
-        & (hh.severe_care_weeks[rows] >= pol.wlz_weeks_severe)
-    ]
-    hh.support[care, CARE] = WLZ
-    release(model, care, np.full(care.size, CARE))
-    model.tally["wlz_entries"] += care.size
 
-    r, d = _cells(rows, (hh.support[rows] == MAATWERK) & (hh.provision_until[rows] <= week))
-    again = hh.need[r, d] >= pol.maatwerk_stage
-    hh.provision_until[r[again], d[again]] = week + model.maatwerk_weeks[d[again]]
-    end_support(model, r[~again], d[~again])
+@kernel
+def revise_plans(
+    rows, support, need, support_since, alt_eligible, provision_until, case_worker,
+    handoff_ready, effect, relapse_until, elderly, severe_care_weeks, maatwerk_weeks, week,
+    maatwerk_stage, wlz_weeks_severe, relapse_weeks,
+):
+    """Per household: failed activations, entries into Wlz, maatwerk that ends or is renewed.
+
+    Returns counts of network failures, failures of would-be maatwerk plans, maatwerk grants
+    and Wlz entries.
+    """
+    counts = np.zeros(4, np.int64)
+    for r in rows:
+        for d in range(support.shape[1]):
+            if support[r, d] == NETWORK and need[r, d] >= maatwerk_stage + alt_eligible[r, d]:
+                counts[0] += 1
+                counts[1] += alt_eligible[r, d]
+                counts[2] += 1
+                support[r, d] = MAATWERK
+                support_since[r, d] = week
+                alt_eligible[r, d] = False
+                provision_until[r, d] = week + maatwerk_weeks[d]
+        if (support[r, CARE] == MAATWERK and elderly[r] > 0
+                and severe_care_weeks[r] >= wlz_weeks_severe):
+            support[r, CARE] = WLZ
+            case_worker[r, CARE] = -1
+            handoff_ready[r, CARE] = -1
+            counts[3] += 1
+        for d in range(support.shape[1]):
+            if support[r, d] == MAATWERK and provision_until[r, d] <= week:
+                if need[r, d] >= maatwerk_stage:
+                    provision_until[r, d] = week + maatwerk_weeks[d]
+                else:
+                    end_cell(r, d, support, need, case_worker, handoff_ready, effect,
+                             provision_until, relapse_until, week + relapse_weeks)
+    return counts
+
+
+@kernel
+def end_cell(r, d, support, need, case_worker, handoff_ready, effect, provision_until,
+             relapse_until, relapse_end):
+    """End support of one need (see :func:`end_support`)."""
+    case_worker[r, d] = -1
+    handoff_ready[r, d] = -1
+    support[r, d] = NO_SUPPORT
+    effect[r, d] = F32(0.0)
+    provision_until[r, d] = -1
+    if need[r, d] > 0:
+        relapse_until[r] = relapse_end
 
 
 def close(model: WijkModel) -> None:
     """Close domains by the closure rule, and households with no domain left at the team."""
     hh, pol, week = model.hh, model.cfg.policy, model.week
-    rows = hh.rows_with_support()  # a worker implies a plan, so team cases are among these
-    support, need = hh.support[rows], hh.need[rows]
-    team_domain = hh.case_worker[rows] >= 0
-    calm = (support != NO_SUPPORT) & (need <= 1)
-    calm_weeks = np.where(calm, hh.calm_weeks[rows] + 1, 0).astype(np.int16)
-    hh.calm_weeks[rows] = calm_weeks
-    solved = team_domain & (need == 0) & (support != MAATWERK)
-    solved |= (support == MAATWERK) & (need == 0) & (calm_weeks >= pol.stable_weeks)
-    since = week - hh.support_since[rows]
-    if pol.closure_rule == "stable":
-        due = team_domain & (calm_weeks >= pol.stable_weeks)
-    else:
-        due = team_domain & (since >= pol.fixed_weeks)
-    handed_over = (
-        ((support == NETWORK) | (support == MAATWERK)) & team_domain
-        & (since >= pol.activation_weeks)
+    close_domains(
+        hh.rows_with_support(), hh.support, hh.need, hh.case_worker, hh.handoff_ready,
+        hh.effect, hh.provision_until, hh.relapse_until, hh.calm_weeks, hh.support_since,
+        np.int64(week), np.int64(pol.stable_weeks), pol.closure_rule == "stable",
+        np.int64(pol.fixed_weeks), np.int64(pol.activation_weeks),
+        np.int64(model.cfg.needs.relapse_weeks),
     )
-    release_only = (support == MAATWERK) & due | handed_over & ~due
-    release(model, *_cells(rows, release_only))
-    end_support(model, *_cells(rows, (due | solved) & ~release_only))
-    network_calm = (support == NETWORK) & (hh.case_worker[rows] < 0) & (need == 0)
-    end_support(model, *_cells(rows, network_calm))
-
-    in_support = np.flatnonzero(hh.status == IN_SUPPORT)
-    active = (hh.case_worker[in_support] >= 0) | (hh.handoff_ready[in_support] >= 0)
-    done = in_support[~active.any(axis=1)]
+    done = close_households(
+        status_rows(hh.status, IN_SUPPORT), hh.case_worker, hh.handoff_ready, model.team.caseload
+    )
     model.tally["closures"] += done.size
     model.set_status(done, CLOSED)
-    model.team.caseload[:] = caseloads(hh.case_worker[hh.status == IN_SUPPORT], model.team.n)
+
+
+@kernel
+def close_domains(
+    rows, support, need, case_worker, handoff_ready, effect, provision_until, relapse_until,
+    calm_weeks, support_since, week, stable_weeks, stable_rule, fixed_weeks, activation_weeks,
+    relapse_weeks,
+):
+    """Close each supported need that is solved or due by the closure rule.
+
+    Network and maatwerk plans the team no longer needs to work on are handed over.
+    """
+    for r in rows:
+        for d in range(support.shape[1]):
+            kind = support[r, d]
+            stage = need[r, d]
+            team_domain = case_worker[r, d] >= 0
+            calm = kind != NO_SUPPORT and stage <= 1
+            calm_weeks[r, d] = calm_weeks[r, d] + 1 if calm else 0
+            calm_for = calm_weeks[r, d]
+            solved = (team_domain and stage == 0 and kind != MAATWERK) or (
+                kind == MAATWERK and stage == 0 and calm_for >= stable_weeks
+            )
+            since = week - support_since[r, d]
+            if stable_rule:
+                due = team_domain and calm_for >= stable_weeks
+            else:
+                due = team_domain and since >= fixed_weeks
+            handed_over = kind in (NETWORK, MAATWERK) and team_domain and since >= activation_weeks
+            if (kind == MAATWERK and due) or (handed_over and not due):
+                case_worker[r, d] = -1
+                handoff_ready[r, d] = -1
+            elif due or solved:
+                end_cell(r, d, support, need, case_worker, handoff_ready, effect,
+                         provision_until, relapse_until, week + relapse_weeks)
+            if kind == NETWORK and case_worker[r, d] < 0 and stage == 0:
+                end_cell(r, d, support, need, case_worker, handoff_ready, effect,
+                         provision_until, relapse_until, week + relapse_weeks)
+
+
+@kernel
+def close_households(rows, case_worker, handoff_ready, caseload):
+    """Households of ``rows`` with no domain at the team (returned); recount caseloads."""
+    caseload[:] = 0
+    done = np.empty(rows.size, np.int64)
+    n_done = 0
+    for r in rows:
+        active = False
+        for d in range(case_worker.shape[1]):
+            active |= case_worker[r, d] >= 0 or handoff_ready[r, d] >= 0
+        if not active:
+            done[n_done] = r
+            n_done += 1
+            continue
+        for d in range(case_worker.shape[1]):
+            w = case_worker[r, d]
+            if w < 0:
+                continue
+            first = True
+            for e in range(d):
+                if case_worker[r, e] == w:
+                    first = False
+            caseload[w] += first
+    return done[:n_done].copy()

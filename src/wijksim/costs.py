@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from wijksim.compiled import kernel
 from wijksim.state import CARE, MAATWERK, WLZ
 
 if TYPE_CHECKING:
@@ -23,13 +26,13 @@ if TYPE_CHECKING:
 def week_costs(model: WijkModel) -> dict[str, float]:
     """Costs of this week by budget, in euro per year."""
     hh, team, c = model.hh, model.team, model.cfg.costs
-    rows = hh.rows_with_support()
-    active = (hh.support[rows] == MAATWERK) & (hh.provision_until[rows] > model.week)
-    per_domain = active.sum(axis=0)
+    per_domain, wlz = running_provisions(
+        hh.rows_with_support(), hh.support, hh.provision_until, np.int64(model.week)
+    )
     out = {
         "cost_team": float((team.filled & team.position).sum() * c.fte),
         "cost_maatwerk": float(per_domain @ model.maatwerk_cost),
-        "cost_wlz": float((hh.support[rows, CARE] == WLZ).sum() * c.wlz_per_year),
+        "cost_wlz": float(wlz * c.wlz_per_year),
         "cost_sociale_basis": float(
             model.cfg.policy.sociale_basis_budget * model.inhabitants / 1000.0
         ),
@@ -37,4 +40,17 @@ def week_costs(model: WijkModel) -> dict[str, float]:
     }
     out["cost_total"] = float(sum(out.values()))
     model.maatwerk_by_domain = per_domain
+    model.wlz_clients = wlz
     return out
+
+
+@kernel
+def running_provisions(rows, support, provision_until, week):
+    """Maatwerk provisions running this week per domain, and Wlz clients, among ``rows``."""
+    per_domain = np.zeros(support.shape[1], np.int64)
+    wlz = 0
+    for r in rows:
+        for d in range(support.shape[1]):
+            per_domain[d] += support[r, d] == MAATWERK and provision_until[r, d] > week
+        wlz += support[r, CARE] == WLZ
+    return per_domain, wlz

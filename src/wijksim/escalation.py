@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from wijksim.compiled import F32, kernel
 from wijksim.state import CARE, CRISIS, SEVERE, WLZ
 
 if TYPE_CHECKING:
@@ -23,44 +24,96 @@ if TYPE_CHECKING:
 
 def step(model: WijkModel) -> None:
     """Move needs up or down one stage by their weekly hazards."""
-    hh, cfg, rng = model.hh, model.cfg, model.streams.escalation
+    hh, cfg = model.hh, model.cfg
     needy = hh.rows_with_need()
-    local, dom = np.nonzero(hh.need[needy] > 0)
-    rows = needy[local]
-    u = rng.random(rows.size)
-    keep = hh.support[rows, dom] != WLZ
-    rows, dom, u = rows[keep], dom[keep], u[keep]
-    stage = hh.need[rows, dom]
-
-    met = hh.met_share[rows]
-    reliance = hh.self_reliance[rows]
-    relapse = np.where(hh.relapse_until[rows] > model.week, cfg.needs.relapse_multiplier, 1.0)
-    esc = (
-        model.escalation_per_week[stage]
-        * (1.0 - cfg.informal.escalation_shield * met)
-        * (1.0 - cfg.team.support_shield * hh.effect[rows, dom])
-        * relapse
-        * (1.3 - 0.6 * reliance)
+    u = model.streams.escalation.random(count_needs(needy, hh.need))
+    escalations, crises, solved = move_stages(
+        needy, u, hh.need, hh.support, hh.need_since, hh.met_share, hh.self_reliance,
+        hh.relapse_until, hh.effect, np.int64(model.week),
+        model.escalation_per_week, model.recovery_per_week, model.recovery_factor,
+        np.float64(model.crisis_recovery_per_week), np.float64(cfg.needs.relapse_multiplier),
+        F32(cfg.informal.escalation_shield), F32(cfg.team.support_shield),
+        F32(cfg.informal.recovery_boost), model.tally_crisis_by_domain,
     )
-    rec = (
-        model.recovery_per_week[stage]
-        * model.recovery_factor[dom]
-        * (0.5 + reliance)
-        * (1.0 + cfg.informal.recovery_boost * met)
-    )
-    rec = np.where(stage == CRISIS, model.crisis_recovery_per_week, rec)
-    up = u < esc
-    down = ~up & (u < esc + rec)
+    model.tally["escalations"] += escalations
+    model.tally["crises"] += crises
+    model.end_episodes(solved)
+    count_severe_care_weeks(hh.need, hh.severe_care_weeks)
 
-    new_stage = stage + up.astype(np.int8) - down.astype(np.int8)
-    hh.need[rows, dom] = new_stage
-    escalated = up & (new_stage >= SEVERE)
-    crisis = up & (new_stage == CRISIS)
-    model.tally["escalations"] += int(escalated.sum())
-    model.tally["crises"] += int(crisis.sum())
-    np.add.at(model.tally_crisis_by_domain, dom[crisis], 1)
-    solved = down & (new_stage == 0)
-    hh.need_since[rows[solved], dom[solved]] = -1
-    model.end_episodes(rows[solved])
-    severe_care = hh.need[:, CARE] >= SEVERE
-    hh.severe_care_weeks[:] = np.where(severe_care, hh.severe_care_weeks + 1, 0)
+
+@kernel
+def count_needs(rows: np.ndarray, need: np.ndarray) -> int:
+    """Number of (household, domain) needs among ``rows``: one random number each."""
+    k = 0
+    for r in rows:
+        for d in range(need.shape[1]):
+            if need[r, d] > 0:
+                k += 1
+    return k
+
+
+@kernel
+def move_stages(
+    rows, u, need, support, need_since, met_share, self_reliance, relapse_until, effect, week,
+    escalation_per_week, recovery_per_week, recovery_factor, crisis_recovery, relapse_multiplier,
+    escalation_shield, support_shield, recovery_boost, crises_by_domain,
+):
+    """Each need of ``rows`` (one uniform ``u`` each, row by row) moves up, down or stays.
+
+    Returns the number of escalations (to stage 3 or 4), of crises, and the rows of households
+    that solved a need this week (candidates for the end of their episode).
+    """
+    escalations = 0
+    crises = 0
+    solved = np.empty(rows.size, np.int64)
+    n_solved = 0
+    k = 0
+    for r in rows:
+        met = met_share[r]
+        reliance = self_reliance[r]
+        relapse = relapse_multiplier if relapse_until[r] > week else np.float64(1.0)
+        shield_informal = F32(1.0) - escalation_shield * met
+        frailty = F32(1.3) - F32(0.6) * reliance
+        own = F32(0.5) + reliance
+        boost = F32(1.0) + recovery_boost * met
+        any_solved = False
+        for d in range(need.shape[1]):
+            stage = need[r, d]
+            if stage == 0:
+                continue
+            ud = u[k]
+            k += 1
+            if support[r, d] == WLZ:
+                continue
+            shield_support = F32(1.0) - support_shield * effect[r, d]
+            esc = escalation_per_week[stage] * shield_informal * shield_support * relapse * frailty
+            if stage == CRISIS:
+                rec = crisis_recovery
+            else:
+                rec = recovery_per_week[stage] * recovery_factor[d] * own * boost
+            if ud < esc:
+                need[r, d] = stage + 1
+                if stage + 1 >= SEVERE:
+                    escalations += 1
+                if stage + 1 == CRISIS:
+                    crises += 1
+                    crises_by_domain[d] += 1
+            elif ud < esc + rec:
+                need[r, d] = stage - 1
+                if stage == 1:
+                    need_since[r, d] = -1
+                    any_solved = True
+        if any_solved:
+            solved[n_solved] = r
+            n_solved += 1
+    return escalations, crises, solved[:n_solved].copy()
+
+
+@kernel
+def count_severe_care_weeks(need: np.ndarray, severe_care_weeks: np.ndarray) -> None:
+    """Weeks in a row each household's care need has been severe or worse (0 when not)."""
+    for i in range(need.shape[0]):
+        if need[i, CARE] >= SEVERE:
+            severe_care_weeks[i] += 1
+        else:
+            severe_care_weeks[i] = 0

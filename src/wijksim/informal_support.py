@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from wijksim.compiled import F32, kernel
 from wijksim.state import MAATWERK, NETWORK, WLZ
 
 if TYPE_CHECKING:
@@ -34,55 +35,107 @@ ACTIVATION_DEMAND = 2.0
 def demand_hours(model: WijkModel, rows: np.ndarray | None = None) -> np.ndarray:
     """Informal care hours each household (or each of ``rows``) asks this week."""
     hh = model.hh
-    need = hh.need if rows is None else hh.need[rows]
-    support = hh.support if rows is None else hh.support[rows]
-    hours = model.informal_demand_per_stage[need]
-    formal = (support == MAATWERK) | (support == WLZ)
-    hours = np.where(formal, 0.25 * hours, hours)
-    hours = np.where(support == NETWORK, ACTIVATION_DEMAND * hours, hours)
-    return hours.sum(axis=1, dtype=np.float32)
+    rows = np.arange(hh.n) if rows is None else rows
+    return household_demand(rows, hh.need, hh.support, model.informal_demand_per_stage)
 
 
 def step(model: WijkModel) -> None:
     """Share informal care over the network; update met shares and carer strain."""
-    hh, cfg = model.hh, model.cfg.informal
+    hh, cfg, net = model.hh, model.cfg.informal, model.net
     needy = hh.rows_with_need()
     demand = demand_hours(model, needy)
     asking = demand > 0
-    askers = needy[asking]
-    met = np.ones(hh.n, dtype=np.float32)
-    load = np.zeros(hh.n, dtype=np.float32)
-    if askers.size:
-        sub = model.net[askers]
-        reachable = sub @ hh.care_capacity
-        volunteer = volunteer_hours(model, askers)
-        ask = demand[asking]
-        ratio = np.divide(
-            ask, reachable, out=np.full(ask.size, MAX_STRETCH, np.float32), where=reachable > 0
-        )
-        ratio = np.minimum(ratio, MAX_STRETCH).astype(np.float32)
-        asked = sub.T @ ratio  # per carer, in units of its capacity
-        scale = np.where(asked > MAX_STRETCH, MAX_STRETCH / np.maximum(asked, 1e-12), 1.0)
-        given = ratio * (sub @ (hh.care_capacity * scale.astype(np.float32))) + volunteer
-        met[askers] = np.minimum(1.0, given / ask)
-        load = hh.care_capacity * np.minimum(asked, MAX_STRETCH).astype(np.float32)
-    hh.met_share[:] = met
-    strain_now = np.divide(
-        load, hh.care_capacity, out=np.zeros_like(load), where=hh.care_capacity > 0
+    askers, ask = needy[asking], demand[asking]
+    volunteer = volunteer_hours(askers, hh.support, hh.wijk, model.volunteer_pool)
+    load, carers, overloaded = share_care(
+        askers, ask, volunteer, net.indptr, net.indices, net.data, hh.care_capacity,
+        hh.met_share, hh.strain, F32(cfg.overload_weeks), F32(cfg.overload_threshold),
     )
-    hh.strain += (strain_now - hh.strain) / np.float32(cfg.overload_weeks)
     model.carer_load = load
+    model.carers = (carers, overloaded)
 
 
-def volunteer_hours(model: WijkModel, askers: np.ndarray) -> np.ndarray:
-    """Volunteer hours for households with a need under network activation, per wijk's budget."""
-    hh = model.hh
-    activated = (hh.support[askers] == NETWORK).any(axis=1)
-    out = np.zeros(askers.size, dtype=np.float32)
-    if not activated.any():
-        return out
-    wijk = hh.wijk[askers[activated]]
-    per_wijk = np.bincount(wijk, minlength=model.n_wijken)
-    pool = model.volunteer_pool
-    out[activated] = pool[wijk] / np.maximum(per_wijk[wijk], 1)
+@kernel
+def household_demand(rows, need, support, per_stage):
+    """Hours asked by each of ``rows``: by stage, a quarter under formal care, more if activated."""
+    out = np.zeros(rows.size, np.float32)
+    for i in range(rows.size):
+        r = rows[i]
+        total = F32(0.0)
+        for d in range(need.shape[1]):
+            hours = per_stage[need[r, d]]
+            kind = support[r, d]
+            if kind in (MAATWERK, WLZ):
+                hours = F32(0.25) * hours
+            elif kind == NETWORK:
+                hours = F32(ACTIVATION_DEMAND) * hours
+            total += hours
+        out[i] = total
+    return out
+
+
+@kernel
+def share_care(
+    askers, ask, volunteer, indptr, indices, weights, capacity, met_share, strain,
+    overload_weeks, overload_threshold,
+):
+    """Informal care over the ties (see the module docstring); sets met shares and strain.
+
+    Returns each household's load as a carer, the number of carers with a load and how many
+    of them are overloaded.
+    """
+    n = capacity.size
+    stretch = F32(MAX_STRETCH)
+    ratio = np.empty(askers.size, np.float32)
+    asked = np.zeros(n, np.float32)  # per carer, in units of its capacity
+    for i in range(askers.size):
+        r = askers[i]
+        reachable = F32(0.0)
+        for jj in range(indptr[r], indptr[r + 1]):
+            reachable += weights[jj] * capacity[indices[jj]]
+        share = ask[i] / reachable if reachable > 0 else stretch
+        ratio[i] = min(share, stretch)
+        for jj in range(indptr[r], indptr[r + 1]):
+            asked[indices[jj]] += weights[jj] * ratio[i]
+    met_share[:] = F32(1.0)
+    for i in range(askers.size):
+        r = askers[i]
+        reachable = F32(0.0)
+        for jj in range(indptr[r], indptr[r + 1]):
+            j = indices[jj]
+            scale = stretch / max(asked[j], F32(1e-12)) if asked[j] > stretch else F32(1.0)
+            reachable += weights[jj] * (capacity[j] * scale)
+        given = ratio[i] * reachable + volunteer[i]
+        met_share[r] = min(F32(1.0), given / ask[i])
+    load = np.empty(n, np.float32)
+    carers = 0
+    overloaded = 0
+    for j in range(n):
+        load[j] = capacity[j] * min(asked[j], stretch)
+        now = load[j] / capacity[j] if capacity[j] > 0 else F32(0.0)
+        strain[j] += (now - strain[j]) / overload_weeks
+        if load[j] > 0:
+            carers += 1
+            if strain[j] > overload_threshold:
+                overloaded += 1
+    return load, carers, overloaded
+
+
+@kernel
+def volunteer_hours(askers, support, wijk, pool):
+    """Volunteer hours for households with a need under network activation, per wijk's pool."""
+    activated = np.zeros(askers.size, np.bool_)
+    per_wijk = np.zeros(pool.size, np.int64)
+    for i in range(askers.size):
+        r = askers[i]
+        for d in range(support.shape[1]):
+            if support[r, d] == NETWORK:
+                activated[i] = True
+                per_wijk[wijk[r]] += 1
+                break
+    out = np.zeros(askers.size, np.float32)
+    for i in range(askers.size):
+        if activated[i]:
+            w = wijk[askers[i]]
+            out[i] = pool[w] / max(per_wijk[w], 1)
     return out

@@ -11,10 +11,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from wijksim.compiled import kernel, status_by_wijk
 from wijksim.costs import week_costs
-from wijksim.state import DEBT, IN_SUPPORT, MODERATE, NO_SUPPORT, SIGNALLED, WAITING, WLZ, YOUTH
+from wijksim.state import (
+    DEBT,
+    IN_SUPPORT,
+    MODERATE,
+    NO_SUPPORT,
+    SIGNALLED,
+    STATUS_NAMES,
+    WAITING,
+    YOUTH,
+)
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -91,34 +99,32 @@ def kpis(model: WijkModel) -> dict[str, float]:
     costs = week_costs(model)
     md = model.maatwerk_by_domain
     needy = hh.rows_with_need()
-    unsupported = (hh.support[needy] == NO_SUPPORT) & (hh.need[needy] >= MODERATE)
+    unsupported, debts = needs_left(needy, hh.need, hh.support)
+    by_status = status_by_wijk(hh.status, hh.wijk, model.n_wijken, len(STATUS_NAMES)).sum(axis=0)
     staffed = team.filled & team.position
     signals = t["signals_partner"] + t["signals_help"] + t["signals_outreach"] + t["signals_crisis"]
-    strain = hh.strain[model.carer_load > 0] if model.carer_load is not None else np.zeros(0)
     out = {
         "escalations_per_1000": t["escalations"] * year,
         "time_to_help_weeks": _ratio(t["time_to_help_sum"], t["first_contacts"]),
         "early_contact_share": _ratio(t["early_contacts"], t["first_contacts"]),
-        "waiting_list": float((hh.status == WAITING).sum()),
+        "waiting_list": float(by_status[WAITING]),
         "wait_weeks": _ratio(t["wait_weeks_sum"], t["admissions"]),
         "non_maatwerk_share": _ratio(t["eligible_otherwise"], t["eligible_decisions"]),
         "maatwerk_per_1000": float(md.sum()) * per_1000,
         "wmo_per_1000": float(md[0]) * per_1000,
         "youth_care_share": _ratio(md[YOUTH], model.under_23),
-        "debt_share": float((hh.need[:, DEBT] >= MODERATE).mean()),
-        "wlz_per_1000": float((hh.support[:, 0] == WLZ).sum()) * per_1000,
+        "debt_share": debts / hh.n,
+        "wlz_per_1000": float(model.wlz_clients) * per_1000,
         "workload": model.workload_now,
         "turnover_rate": _ratio(t["leavers"] * 52.0, t["worker_weeks"]),
         "vacancies": float((team.position & ~team.filled).sum()),
         "signals_per_1000": signals * year,
-        "carer_overload_share": _ratio(
-            (strain > model.cfg.informal.overload_threshold).sum(), strain.size
-        ),
-        "unmet_need": float(unsupported.any(axis=1).sum() / hh.n),
+        "carer_overload_share": _ratio(model.carers[1], model.carers[0]),
+        "unmet_need": unsupported / hh.n,
         **costs,
         "crises_per_1000": t["crises"] * year,
-        "in_support": float((hh.status == IN_SUPPORT).sum()),
-        "signalled": float((hh.status == SIGNALLED).sum()),
+        "in_support": float(by_status[IN_SUPPORT]),
+        "signalled": float(by_status[SIGNALLED]),
         "households_with_need": float(needy.size),
         "workers": float(staffed.sum()),
         "sick_workers": float((staffed & (team.leave_until > model.week)).sum()),
@@ -131,3 +137,20 @@ def kpis(model: WijkModel) -> dict[str, float]:
     for name in COUNTS:
         out[name] = float(t[name])
     return out
+
+
+@kernel
+def needs_left(needy, need, support):
+    """Households with a moderate or worse need no support covers, and in problematic debt.
+
+    Problematic debt is a debt need at stage 2 or worse.
+    """
+    unsupported = 0
+    debts = 0
+    for r in needy:
+        left = False
+        for d in range(need.shape[1]):
+            left |= support[r, d] == NO_SUPPORT and need[r, d] >= MODERATE
+        unsupported += left
+        debts += need[r, DEBT] >= MODERATE
+    return unsupported, debts

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wijksim import partners as partners_mod
-from wijksim.state import CLOSED, CRISIS, IN_SUPPORT, NO_SUPPORT, SIGNALLED, UNKNOWN, WAITING
+from wijksim.compiled import F32, kernel
+from wijksim.state import CLOSED, CRISIS, NO_SUPPORT, SIGNALLED, UNKNOWN, WAITING
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -42,78 +43,155 @@ def unmet_stage(model: WijkModel, rows: np.ndarray | None = None) -> np.ndarray:
 
 def step(model: WijkModel) -> None:
     """Collect this week's signals from all four routes."""
-    hh, week = model.hh, model.week
+    hh, week, cfg = model.hh, model.week, model.cfg
     outreach = model.outreach_hours_per_wijk()
     to_partners = np.where(model.wijk_has_engaged_partner(), 0.5 * outreach, 0.0)
     partners_mod.update_relations(
         model.partners,
         to_partners,
-        model.cfg.signalling.relation_growth_per_hour,
-        model.cfg.signalling.relation_decay_per_week,
+        cfg.signalling.relation_growth_per_hour,
+        cfg.signalling.relation_decay_per_week,
     )
     direct = outreach - to_partners
+    expiry = np.int64(cfg.team.signal_expiry_weeks)
+    expire_signals(hh.status, hh.status_since, np.int64(week), expiry)
 
-    # Signals that were never followed up expire.
-    expired = (hh.status == SIGNALLED) & (
-        hh.status_since <= week - model.cfg.team.signal_expiry_weeks
+    rows = open_needs(hh.rows_with_need(), hh.need, hh.support, hh.status)
+    u = model.streams.signals.random((3, rows.size), dtype=np.float32)
+    reach, sens, _ = model.partner_tables
+    partners = model.partners
+    to_queue, signalled, counts = signal_households(
+        rows, u, hh.need, hh.support, hh.status, hh.help_seeking, hh.wijk, hh.htype,
+        model.help_seeking_per_week, partners.relation * partners.engaged,
+        bool(partners.engaged.any()), reach, sens, STAGE_VISIBILITY,
+        direct / np.maximum(model.inhabitants_per_wijk / 1000.0, 1e-9),
+        np.float64(cfg.team.outreach_find_per_hour), partners.signals_sent,
     )
-    model.set_status(np.flatnonzero(expired), UNKNOWN)
-
-    needy = hh.rows_with_need()
-    status = hh.status[needy]
-    open_rows = needy[(status == UNKNOWN) | (status == CLOSED) | (status == SIGNALLED)]
-    unmet = unmet_stage(model, open_rows)
-    worst = unmet.max(axis=1)
-    needy = worst > 0
-    rows, unmet, worst = open_rows[needy], unmet[needy], worst[needy]
-    rng = model.streams.signals
-    u_help, u_partner, u_outreach = rng.random((3, rows.size), dtype=np.float32)
-
-    crisis = worst == CRISIS
-    help_p = 1.0 - np.exp(-hh.help_seeking[rows] * model.help_seeking_per_week[worst])
-    asks = crisis | (u_help < help_p)
-    to_queue = rows[asks]
-    model.tally["signals_crisis"] += int(crisis.sum())
-    model.tally["signals_help"] += int((asks & ~crisis).sum())
+    for name, count in zip(("crisis", "help", "partner", "outreach"), counts, strict=True):
+        model.tally[f"signals_{name}"] += int(count)
     model.first_contact(to_queue)
     model.set_status(to_queue, WAITING)
+    model.set_status(signalled, SIGNALLED)
 
-    not_yet = ~asks & (hh.status[rows] != SIGNALLED)
-    rows, unmet, worst = rows[not_yet], unmet[not_yet], worst[not_yet]
-    u_partner, u_outreach = u_partner[not_yet], u_outreach[not_yet]
-    p_partner, source = partner_signal_chance(model, rows, unmet)
-    by_partner = u_partner < p_partner
-    np.add.at(model.partners.signals_sent, source[by_partner], 1)
-    model.tally["signals_partner"] += int(by_partner.sum())
 
-    find = model.cfg.team.outreach_find_per_hour
-    per_1000 = direct / np.maximum(model.inhabitants_per_wijk / 1000.0, 1e-9)
-    p_out = 1.0 - np.exp(-find * per_1000[model.hh.wijk[rows]] * STAGE_VISIBILITY[worst] / 2.0)
-    by_outreach = ~by_partner & (u_outreach < p_out)
-    model.tally["signals_outreach"] += int(by_outreach.sum())
-    model.set_status(rows[by_partner | by_outreach], SIGNALLED)
+@kernel
+def expire_signals(status, status_since, week, expiry_weeks):
+    """Signals that were never followed up expire: the household is unknown again."""
+    for i in range(status.size):
+        if status[i] == SIGNALLED and status_since[i] <= week - expiry_weeks:
+            status[i] = UNKNOWN
+            status_since[i] = week
+
+
+@kernel
+def open_needs(needy, need, support, status):
+    """Households the team does not serve now with a need no support covers (ascending)."""
+    out = np.empty(needy.size, np.int64)
+    k = 0
+    for r in needy:
+        s = status[r]
+        if s != UNKNOWN and s != CLOSED and s != SIGNALLED:
+            continue
+        for d in range(need.shape[1]):
+            if need[r, d] > 0 and support[r, d] == NO_SUPPORT:
+                out[k] = r
+                k += 1
+                break
+    return out[:k].copy()
+
+
+@kernel
+def signal_households(
+    rows, u, need, support, status, help_seeking, wijk, htype, help_per_week, relation,
+    any_engaged, reach, sens, visibility, outreach_per_1000, find_per_hour, signals_sent,
+):
+    """The four routes for each open household (uniforms ``u``: help, partner, outreach).
+
+    Returns the households that join the queue, those signalled, and the number of signals by
+    route (crisis, help-seeking, partner, outreach).
+    """
+    to_queue = np.empty(rows.size, np.int64)
+    signalled = np.empty(rows.size, np.int64)
+    n_queue = 0
+    n_signalled = 0
+    counts = np.zeros(4, np.int64)
+    n_kinds = reach.shape[0]
+    unmet = np.zeros(need.shape[1], np.int8)
+    for i in range(rows.size):
+        r = rows[i]
+        worst = 0
+        for d in range(need.shape[1]):
+            unmet[d] = need[r, d] if support[r, d] == NO_SUPPORT else 0
+            worst = max(worst, unmet[d])
+        crisis = worst == CRISIS
+        help_p = 1.0 - np.exp(-help_seeking[r] * help_per_week[worst])
+        if crisis or u[0, i] < help_p:
+            counts[0 if crisis else 1] += 1
+            to_queue[n_queue] = r
+            n_queue += 1
+            continue
+        if status[r] == SIGNALLED:
+            continue
+        by_partner = False
+        if any_engaged:
+            p_any, kind = partner_chance(unmet, htype[r], relation[wijk[r] * n_kinds:], reach,
+                                         sens, visibility)
+            if u[1, i] < p_any:
+                by_partner = True
+                signals_sent[wijk[r] * n_kinds + kind] += 1
+                counts[2] += 1
+        if not by_partner:
+            p_out = 1.0 - np.exp(
+                -find_per_hour * outreach_per_1000[wijk[r]] * visibility[worst] / 2.0
+            )
+            if u[2, i] < p_out:
+                counts[3] += 1
+            else:
+                continue
+        signalled[n_signalled] = r
+        n_signalled += 1
+    return to_queue[:n_queue].copy(), signalled[:n_signalled].copy(), counts
+
+
+@kernel
+def partner_chance(unmet, htype, relation, reach, sens, visibility):
+    """Chance that any of a wijk's partners signals a household, and the likeliest kind.
+
+    ``relation`` starts at the wijk's first partner; ``unmet`` holds the household's unmet
+    stages per domain.
+    """
+    n_kinds = reach.shape[0]
+    missed_by_all = F32(1.0)
+    best = F32(-1.0)
+    kind = 0
+    for k in range(n_kinds):
+        seen = reach[k, htype] * relation[k]
+        miss = F32(1.0)
+        for d in range(unmet.size):
+            miss *= F32(1.0) - min(sens[k, d] * visibility[unmet[d]], F32(0.99))
+        p_k = seen * (F32(1.0) - miss)
+        if p_k > best:
+            best = p_k
+            kind = k
+        missed_by_all *= F32(1.0) - p_k
+    return F32(1.0) - missed_by_all, kind
 
 
 def partner_signal_chance(
     model: WijkModel, rows: np.ndarray, unmet: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Chance that any engaged partner signals each household, and the likeliest partner."""
-    if rows.size == 0 or not model.partners.engaged.any():
-        return np.zeros(rows.size, np.float32), np.zeros(rows.size, np.int64)
-    reach, sens, _ = model.partner_tables
+    p_any = np.zeros(rows.size, np.float32)
+    source = np.zeros(rows.size, np.int64)
     partners = model.partners
+    if rows.size == 0 or not partners.engaged.any():
+        return p_any, source
+    reach, sens, _ = model.partner_tables
+    relation = partners.relation * partners.engaged
     k = reach.shape[0]
-    wijk = model.hh.wijk[rows]
-    rel = (partners.relation * partners.engaged).reshape(-1, k)[wijk]  # rows x kinds
-    seen = reach[:, model.hh.htype[rows]].T * rel
-    vis = STAGE_VISIBILITY[unmet]  # rows x domains
-    miss = np.ones((rows.size, k), dtype=np.float32)
-    for d in range(unmet.shape[1]):
-        miss *= 1.0 - np.minimum(sens[:, d][None, :] * vis[:, d : d + 1], 0.99)
-    p_k = seen * (1.0 - miss)
-    p_any = 1.0 - np.prod(1.0 - p_k, axis=1)
-    source = wijk.astype(np.int64) * k + np.argmax(p_k, axis=1)
+    for i, r in enumerate(rows):
+        w = int(model.hh.wijk[r])
+        p_any[i], kind = partner_chance(unmet[i].astype(np.int8), model.hh.htype[r],
+                                        relation[w * k:], reach, sens, STAGE_VISIBILITY)
+        source[i] = w * k + kind
     return p_any, source
-
-
-__all__ = ["step", "partner_signal_chance", "unmet_stage", "IN_SUPPORT"]

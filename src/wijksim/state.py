@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from wijksim.compiled import nonzero_rows
+
 # Life domains (columns of the per-domain arrays).
 CARE, YOUTH, INCOME, DEBT, SOCIAL = range(5)
 N_DOMAINS = 5
@@ -37,7 +39,7 @@ def _rows_nonzero(per_domain: np.ndarray) -> np.ndarray:
     """Rows of an int8 (n, 5) array with a non-zero entry, using its 8-byte row layout."""
     words = per_domain.base
     if words is not None and words.shape == (per_domain.shape[0], 8) and words.dtype == np.int8:
-        return np.flatnonzero(words.view(np.int64).ravel())
+        return nonzero_rows(words.view(np.int64).ravel())
     return np.flatnonzero(per_domain.any(axis=1))  # an array replaced from outside
 
 

@@ -1,0 +1,72 @@
+"""Compiled loops: how the weekly submodels visit households without per-household Python.
+
+Each submodel keeps its rules in its own module; the part that visits households is a function
+decorated with :func:`kernel`, which numba compiles to machine code on first use (and caches on
+disk, so later runs start at once). Random numbers are always drawn in numpy from the model's
+streams, outside the compiled loops, in the same number and order as a plain numpy version of
+the rule would draw them; a kernel only reads them.
+
+Two conventions keep compiled and plain-Python runs identical (``NUMBA_DISABLE_JIT=1`` runs the
+very same functions as Python; ``tests/test_fast_paths.py`` compares both):
+
+* float32 state (``strain``, ``met_share``, ``effect``) is computed in float32: every literal
+  that meets a float32 value is written as ``F32(...)``;
+* scalar parameters enter kernels as numpy scalars of a fixed type (``np.float64(x)``), never as
+  bare Python floats.
+
+This module also holds the few loops several submodels share: selecting households by the
+bytes of their need or support rows, and by their support status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numba
+import numpy as np
+
+F32 = np.float32
+
+
+def kernel(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Compile ``fn`` with numba (no Python objects; cached on disk; numpy's error model)."""
+    return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
+
+
+@kernel
+def nonzero_rows(words: np.ndarray) -> np.ndarray:
+    """Indices of the non-zero entries of a 1-d array (ascending)."""
+    out = np.empty(words.size, np.int64)
+    k = 0
+    for i in range(words.size):  # branch-free: households with needs are scattered
+        out[k] = i
+        k += words[i] != 0
+    return out[:k].copy()
+
+
+@kernel
+def rows_in_status(status: np.ndarray, first: int, second: int) -> np.ndarray:
+    """Rows whose status is ``first`` or ``second`` (pass the same code twice for one)."""
+    out = np.empty(status.size, np.int64)
+    k = 0
+    for i in range(status.size):
+        s = status[i]
+        out[k] = i
+        k += (s == first) | (s == second)
+    return out[:k].copy()
+
+
+@kernel
+def status_by_wijk(status: np.ndarray, wijk: np.ndarray, n_wijken: int, n_status: int):
+    """Number of households per wijk (rows) and status (columns)."""
+    out = np.zeros((n_wijken, n_status), np.int64)
+    for i in range(status.size):
+        out[wijk[i], status[i]] += 1
+    return out
+
+
+def status_rows(status: np.ndarray, *codes: int) -> np.ndarray:
+    """Rows of households with one of (at most two) status ``codes``, ascending."""
+    first, second = codes[0], codes[-1]
+    return rows_in_status(status, np.int8(first), np.int8(second))
