@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import scipy.sparse as sp
 
 from wijksim.compiled import F32, kernel
 from wijksim.state import MAATWERK, NETWORK, WLZ
@@ -47,12 +48,68 @@ def step(model: WijkModel) -> None:
     asking = demand > 0
     askers, ask = needy[asking], demand[asking]
     volunteer = volunteer_hours(askers, hh.support, hh.wijk, model.volunteer_pool)
+    reach = model.reach
+    if reach is None or not reach.fits(net):
+        reach = model.reach = Reach(net, hh.care_capacity)
+    reach.update(hh.care_capacity)
     load, carers, overloaded = share_care(
-        askers, ask, volunteer, net.indptr, net.indices, net.data, hh.care_capacity,
-        hh.met_share, hh.strain, F32(cfg.overload_weeks), F32(cfg.overload_threshold),
+        askers, ask, volunteer, net.indptr, net.indices, net.data, reach.by_carer.indptr,
+        reach.by_carer.indices, reach.hours, hh.care_capacity, hh.met_share, hh.strain,
+        F32(cfg.overload_weeks), F32(cfg.overload_threshold),
     )
     model.carer_load = load
     model.carers = (carers, overloaded)
+
+
+class Reach:
+    """Hours each household can draw from its ties, ``S_i = sum_j w_ij c_j``, kept up to date.
+
+    Capacities change only when households move, so the sums are kept and only those of the
+    ties of households whose capacity changed are summed again (in the same order, so the
+    result is the same as summing everything afresh).
+    """
+
+    def __init__(self, net: sp.csr_matrix, capacity: np.ndarray) -> None:
+        self.net = net
+        self.by_carer = net.T.tocsr()  # row j: the households that have j as a tie
+        self.capacity = capacity.copy()
+        self.hours = np.zeros(net.shape[0], np.float32)
+        reach_sums(np.arange(net.shape[0]), net.indptr, net.indices, net.data, capacity,
+                   self.hours)
+
+    def fits(self, net: sp.csr_matrix) -> bool:
+        """Whether these sums belong to this tie matrix."""
+        return net is self.net
+
+    def update(self, capacity: np.ndarray) -> None:
+        """Sum again for the ties of households whose capacity changed."""
+        changed = np.flatnonzero(capacity != self.capacity)
+        if changed.size == 0:
+            return
+        t, net = self.by_carer, self.net
+        sum_again(changed, t.indptr, t.indices, net.indptr, net.indices, net.data, capacity,
+                  self.hours)
+        self.capacity[changed] = capacity[changed]
+
+
+@kernel
+def sum_again(changed, carer_indptr, carer_indices, indptr, indices, weights, capacity, out):
+    """Reach sums of the households with a tie to one of ``changed``."""
+    affected = np.zeros(out.size, np.bool_)
+    for j in changed:
+        for jj in range(carer_indptr[j], carer_indptr[j + 1]):
+            affected[carer_indices[jj]] = True
+    reach_sums(np.flatnonzero(affected), indptr, indices, weights, capacity, out)
+
+
+@kernel
+def reach_sums(rows, indptr, indices, weights, capacity, out):
+    """``out[i] = sum_j w_ij c_j`` for each of ``rows`` (ties in stored order, float32)."""
+    for r in rows:
+        total = F32(0.0)
+        for jj in range(indptr[r], indptr[r + 1]):
+            total += weights[jj] * capacity[indices[jj]]
+        out[r] = total
 
 
 @kernel
@@ -76,8 +133,8 @@ def household_demand(rows, need, support, per_stage):
 
 @kernel
 def share_care(
-    askers, ask, volunteer, indptr, indices, weights, capacity, met_share, strain,
-    overload_weeks, overload_threshold,
+    askers, ask, volunteer, indptr, indices, weights, carer_indptr, carer_indices, reachable,
+    capacity, met_share, strain, overload_weeks, overload_threshold,
 ):
     """Informal care over the ties (see the module docstring); sets met shares and strain.
 
@@ -90,22 +147,27 @@ def share_care(
     asked = np.zeros(n, np.float32)  # per carer, in units of its capacity
     for i in range(askers.size):
         r = askers[i]
-        reachable = F32(0.0)
-        for jj in range(indptr[r], indptr[r + 1]):
-            reachable += weights[jj] * capacity[indices[jj]]
-        share = ask[i] / reachable if reachable > 0 else stretch
+        share = ask[i] / reachable[r] if reachable[r] > 0 else stretch
         ratio[i] = min(share, stretch)
         for jj in range(indptr[r], indptr[r + 1]):
             asked[indices[jj]] += weights[jj] * ratio[i]
+    # Only households with an overloaded carer get less than their ratio of what they reach.
+    short = np.zeros(n, np.bool_)
+    for j in range(n):
+        if asked[j] > stretch:
+            for jj in range(carer_indptr[j], carer_indptr[j + 1]):
+                short[carer_indices[jj]] = True
     met_share[:] = F32(1.0)
     for i in range(askers.size):
         r = askers[i]
-        reachable = F32(0.0)
-        for jj in range(indptr[r], indptr[r + 1]):
-            j = indices[jj]
-            scale = stretch / max(asked[j], F32(1e-12)) if asked[j] > stretch else F32(1.0)
-            reachable += weights[jj] * (capacity[j] * scale)
-        given = ratio[i] * reachable + volunteer[i]
+        reached = reachable[r]
+        if short[r]:
+            reached = F32(0.0)
+            for jj in range(indptr[r], indptr[r + 1]):
+                j = indices[jj]
+                scale = stretch / max(asked[j], F32(1e-12)) if asked[j] > stretch else F32(1.0)
+                reached += weights[jj] * (capacity[j] * scale)
+        given = ratio[i] * reached + volunteer[i]
         met_share[r] = min(F32(1.0), given / ask[i])
     load = np.empty(n, np.float32)
     carers = 0

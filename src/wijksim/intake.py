@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wijksim import casework
+from wijksim.compiled import status_rows
 from wijksim.signals import unmet_stage
 from wijksim.state import (
     CLOSED,
@@ -44,7 +45,7 @@ def step(model: WijkModel) -> None:
     """Follow up signals and admit households from the queue, within each wijk's budget."""
     hh, cfg, week = model.hh, model.cfg.team, model.week
     budget = model.intake_budget_per_wijk()
-    rows = np.flatnonzero((hh.status == SIGNALLED) | (hh.status == WAITING))
+    rows = status_rows(hh.status, SIGNALLED, WAITING)
     is_followup = hh.status[rows] == SIGNALLED
     worst = unmet_stage(model, rows).max(axis=1)
     waited = np.minimum(week - hh.status_since[rows], 9)
@@ -173,7 +174,7 @@ def request_workers(
 def assign_pending(model: WijkModel) -> None:
     """Assign referred domains (siloed hand-offs) and orphaned cases whose time has come."""
     hh = model.hh
-    rows = np.flatnonzero(hh.status == IN_SUPPORT)  # only they have hand-offs pending
+    rows = status_rows(hh.status, IN_SUPPORT)  # only they have hand-offs pending
     ready = hh.handoff_ready[rows]
     local, d = np.nonzero((ready >= 0) & (ready <= model.week) & (hh.case_worker[rows] < 0))
     r = rows[local]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from wijksim.compiled import F32, kernel
 from wijksim.config import DOMAINS
 from wijksim.population import newcomer_traits, renew_households
 from wijksim.state import CARE, MILD, MODERATE, N_DOMAINS, NEVER, SOCIAL, WLZ
@@ -70,32 +71,52 @@ def bernoulli_cells(cells: int, p: float, rng: np.random.Generator) -> np.ndarra
 
 def new_needs(model: WijkModel) -> None:
     """New needs by household type, raised by needs in other domains and by carer overload."""
-    hh, rng = model.hh, model.streams.life_events
+    hh, rng, informal = model.hh, model.streams.life_events, model.cfg.informal
     onset, coupling, bound = model.onset_tables
     per_domain = [bernoulli_cells(hh.n, bound[d], rng) for d in range(N_DOMAINS)]
     rows = np.concatenate(per_domain)
     dom = np.repeat(np.arange(N_DOMAINS), [c.size for c in per_domain])
     u = rng.random(rows.size)
     sudden = rng.random(rows.size) < SUDDEN_SHARE
-    free = hh.need[rows, dom] == 0
-    rows, dom, u, sudden = rows[free], dom[free], u[free], sudden[free]
-
-    stages = hh.need[rows].astype(np.float64)
-    lift = 1.0 + np.einsum("ij,ij->i", stages, coupling[:, dom].T)
-    overloaded = hh.strain[rows] > model.cfg.informal.overload_threshold
-    strain_boost = np.where(
-        overloaded & ((dom == CARE) | (dom == SOCIAL)),
-        1.0 + model.cfg.informal.overload_hazard_multiplier,
-        1.0,
+    model.tally["new_needs"] += accept_onsets(
+        rows, dom, u, sudden, hh.need, hh.need_since, hh.episode_start, hh.htype, hh.strain,
+        onset, coupling, bound, F32(informal.overload_threshold),
+        np.float64(1.0 + informal.overload_hazard_multiplier), np.int64(model.week),
     )
-    hazard = onset[hh.htype[rows], dom] * lift * strain_boost
-    hit = u * bound[dom] < hazard
-    rows, dom = rows[hit], dom[hit]
-    hh.need[rows, dom] = np.where(sudden[hit], MODERATE, MILD)
-    hh.need_since[rows, dom] = model.week
-    starting = hh.episode_start[rows] == NEVER  # episodes may have begun before week 0
-    hh.episode_start[rows[starting]] = model.week
-    model.tally["new_needs"] += rows.size
+
+
+@kernel
+def accept_onsets(
+    rows, dom, u, sudden, need, need_since, episode_start, htype, strain, onset, coupling,
+    bound, overload_threshold, overload_boost, week,
+):
+    """Accept each candidate (row, domain) with probability hazard / bound; returns new needs.
+
+    The hazard is the onset rate of the household's type, lifted by its needs in other
+    domains (coupling) and, for care and social needs, by carer overload.
+    """
+    hit = np.zeros(rows.size, np.bool_)
+    for i in range(rows.size):  # first decide on every candidate, from last week's needs
+        r, d = rows[i], dom[i]
+        if need[r, d] != 0:
+            continue
+        lift = 0.0
+        for e in range(need.shape[1]):
+            lift += need[r, e] * coupling[e, d]
+        boost = 1.0
+        if strain[r] > overload_threshold and d in (CARE, SOCIAL):
+            boost = overload_boost
+        hit[i] = u[i] * bound[d] < onset[htype[r], d] * (1.0 + lift) * boost
+    new = 0
+    for i in range(rows.size):  # then the new needs arise
+        if hit[i]:
+            r, d = rows[i], dom[i]
+            need[r, d] = MODERATE if sudden[i] else MILD
+            need_since[r, d] = week
+            if episode_start[r] == NEVER:  # episodes may have begun before week 0
+                episode_start[r] = week
+            new += 1
+    return new
 
 
 def moves(model: WijkModel) -> None:

@@ -83,6 +83,7 @@ class WijkModel(mesa.Model):
         self.tally: Counter = Counter()
         self.next_worker_uid = 0
         self.carer_load: np.ndarray | None = None
+        self.reach = None  # informal_support.Reach: what each household reaches through ties
         self.carers = (0, 0)  # carers with a load last week, and how many of them overloaded
         self.workload_now = 1.0
         self.intake_hours_spent = np.zeros(cfg.population.wijken)

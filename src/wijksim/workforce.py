@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wijksim.state import SIGNALLED, WAITING
+from wijksim.compiled import kernel, status_by_wijk
+from wijksim.state import SIGNALLED, STATUS_NAMES, WAITING
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -52,9 +53,8 @@ def available_hours(model: WijkModel) -> np.ndarray:
 def backlog_hours(model: WijkModel) -> np.ndarray:
     """Intake and follow-up hours still waiting per wijk."""
     hh, cfg = model.hh, model.cfg.team
-    waiting = np.bincount(hh.wijk[hh.status == WAITING], minlength=model.n_wijken)
-    signalled = np.bincount(hh.wijk[hh.status == SIGNALLED], minlength=model.n_wijken)
-    return waiting * cfg.intake_hours + signalled * cfg.followup_hours
+    counts = status_by_wijk(hh.status, hh.wijk, model.n_wijken, len(STATUS_NAMES))
+    return counts[:, WAITING] * cfg.intake_hours + counts[:, SIGNALLED] * cfg.followup_hours
 
 
 def update_workload(model: WijkModel) -> None:
@@ -116,9 +116,20 @@ def vacate(model: WijkModel, slots: np.ndarray) -> None:
     team.filled[slots] = False
     team.caseload[slots] = 0
     team.workload[slots] = 1.0
-    orphan = np.isin(hh.case_worker, slots)
-    hh.case_worker[orphan] = -1
-    hh.handoff_ready[orphan] = model.week
+    leaving = np.zeros(team.n, dtype=np.bool_)
+    leaving[slots] = True
+    orphan_cases(hh.case_worker, hh.handoff_ready, leaving, np.int32(model.week))
+
+
+@kernel
+def orphan_cases(case_worker, handoff_ready, leaving, week):
+    """Cases of workers who leave wait for another worker from this week."""
+    for r in range(case_worker.shape[0]):
+        for d in range(case_worker.shape[1]):
+            w = case_worker[r, d]
+            if w >= 0 and leaving[w]:
+                case_worker[r, d] = -1
+                handoff_ready[r, d] = week
 
 
 def hiring(model: WijkModel) -> None:
