@@ -5,6 +5,8 @@
 #                         pyproject.toml changes
 #   .venv/.solara-assets  Solara's front-end assets in its local CDN cache, so the app works
 #                         with no internet (see scripts/install_solara_assets.py)
+#   .venv/.compiled       the model's weekly loops compiled by numba into its disk cache (once,
+#                         ~15 s; redone when a source file changes), so runs start at once
 # plus Debian's chromium (for the browser tests) and npm, installed with apt-get when missing.
 #
 # Variables: PYTHON=/path/to/python3.12 picks the interpreter for a new venv (default: found by
@@ -36,7 +38,7 @@ help:  ## list the targets
 	@echo "wijksim make targets (start with 'make run' or 'make test'):"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed $(VENV)/.solara-assets system-deps  ## venv, package, extras, chromium, Solara assets
+setup: $(VENV)/.installed $(VENV)/.solara-assets $(VENV)/.compiled system-deps  ## venv, package, extras, compiled loops, chromium, Solara assets
 
 run: setup  ## quick start: compare baseline and early signalling into results/quickstart
 	$(VENV)/bin/wijksim compare configs/baseline.toml configs/early_signalling.toml \
@@ -85,6 +87,12 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
 		echo "error: $(VENV) has Python < 3.12; run 'make distclean' and try again" >&2; exit 1; }
 	$(PY) -m pip install -q -e '.[$(EXTRAS)]'
+	touch $@
+
+# numba compiles the weekly loops on first use and caches them next to the sources.
+$(VENV)/.compiled: $(VENV)/.installed $(wildcard src/wijksim/*.py)
+	@echo "compiling the model's weekly loops (numba, once)"
+	$(PY) -m wijksim.compiled
 	touch $@
 
 # npm fetches the assets from the npm registry (no CDN is needed at run time or set-up time).

@@ -66,7 +66,21 @@ def status_by_wijk(status: np.ndarray, wijk: np.ndarray, n_wijken: int, n_status
     return out
 
 
+def warm_up() -> None:
+    """Compile (or load from the disk cache) every kernel a run uses, with two tiny runs."""
+    from wijksim.model import WijkModel
+
+    tiny = dict(households=300, wijken=2, weeks=6, warmup_weeks=2)
+    WijkModel(rng=1, **tiny).run()
+    WijkModel(rng=1, team_structure="integrated", partners=["school", "gp"],
+              outreach_share=0.1, network_first=0.5, **tiny).run()
+
+
 def status_rows(status: np.ndarray, *codes: int) -> np.ndarray:
     """Rows of households with one of (at most two) status ``codes``, ascending."""
     first, second = codes[0], codes[-1]
     return rows_in_status(status, np.int8(first), np.int8(second))
+
+
+if __name__ == "__main__":  # python -m wijksim.compiled: compile ahead of the first run
+    warm_up()

@@ -2,7 +2,7 @@
 
 ``WijkModel.step`` is the weekly schedule of DESIGN.md; each line is one ODD submodel, in a
 module of the same name. Household state lives in arrays (:mod:`wijksim.state`); every submodel
-updates all households at once.
+updates all households in compiled loops (:mod:`wijksim.compiled`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """State of the world as columns: households, workers and partners as numpy arrays.
 
 Households are many, so every attribute is one array with a row per household (and a column per
-life domain where the attribute is per domain). Submodels update whole arrays at once.
+life domain where the attribute is per domain). Submodels update them in compiled loops.
 Workers and partners are few; they are arrays too so that team arithmetic stays vectorised, and
 :mod:`wijksim.agents` offers Mesa agents as views on single rows.
 """
