@@ -39,6 +39,7 @@ from wijksim.state import (
     IN_SUPPORT,
     LIGHT,
     MAATWERK,
+    N_DOMAINS,
     NETWORK,
     NO_SUPPORT,
     WLZ,
@@ -260,20 +261,18 @@ def set_effects(
             w = case_worker[r, d]
             if w >= 0:
                 effect[r, d] = ratio[w] * skill[w]
-    for r in supported:
-        for d in range(support.shape[1]):
+    for r in supported:  # (the kinds exclude each other; selects instead of branches)
+        for d in range(N_DOMAINS):
             kind = support[r, d]
             unstaffed = case_worker[r, d] < 0
-            if kind == LIGHT and unstaffed:
-                effect[r, d] = F32(0.0)
-            elif kind == NETWORK:
-                if unstaffed:
-                    effect[r, d] = F32(1.0)
-                effect[r, d] *= met_share[r]
-            elif kind == WLZ or (kind == MAATWERK and provision_until[r, d] > week):
-                effect[r, d] = F32(1.0)
-            elif kind == MAATWERK and unstaffed:
-                effect[r, d] = F32(0.0)
+            value = effect[r, d]
+            formal = (kind == WLZ) | ((kind == MAATWERK) & (provision_until[r, d] > week))
+            activated = (F32(1.0) if unstaffed else value) * met_share[r]
+            value = F32(0.0) if (kind == LIGHT) & unstaffed else value
+            value = activated if kind == NETWORK else value
+            value = F32(1.0) if formal else value
+            value = F32(0.0) if (kind == MAATWERK) & (not formal) & unstaffed else value
+            effect[r, d] = value
 
 
 def recover(model: WijkModel) -> None:
@@ -281,9 +280,12 @@ def recover(model: WijkModel) -> None:
     hh = model.hh
     rows = hh.rows_with_support()
     u = model.streams.casework.random(count_recovering(rows, hh.support, hh.need))
+    hazards = np.zeros((WLZ + 1, model.light_recovery_per_week.size))
+    hazards[LIGHT] = model.light_recovery_per_week
+    hazards[NETWORK] = model.network_recovery_per_week
+    hazards[MAATWERK] = model.maatwerk_recovery_per_week
     solved = recover_supported(
-        rows, u, hh.support, hh.need, hh.need_since, hh.effect, model.light_recovery_per_week,
-        model.network_recovery_per_week, model.maatwerk_recovery_per_week, model.recovery_factor,
+        rows, u, hh.support, hh.need, hh.need_since, hh.effect, hazards, model.recovery_factor
     )
     model.end_episodes(solved)
 
@@ -293,42 +295,40 @@ def count_recovering(rows, support, need):
     """Needs under light, network or maatwerk support among ``rows``: one uniform each."""
     k = 0
     for r in rows:
-        for d in range(need.shape[1]):
+        for d in range(N_DOMAINS):
             kind = support[r, d]
-            k += kind != NO_SUPPORT and kind != WLZ and need[r, d] > 0
+            k += (kind != NO_SUPPORT) & (kind != WLZ) & (need[r, d] > 0)
     return k
 
 
 @kernel
-def recover_supported(
-    rows, u, support, need, need_since, effect, light, network, maatwerk, recovery_factor
-):
-    """Each supported need recovers one stage with its hazard; returns rows that solved one."""
+def recover_supported(rows, u, support, need, need_since, effect, hazards, recovery_factor):
+    """Each supported need recovers one stage; returns rows that solved one.
+
+    ``hazards`` holds the weekly recovery hazard by kind of support (rows; 0 for none and Wlz)
+    and stage (columns), scaled by the effect of the support and the domain's chronicity.
+    """
     solved = np.empty(rows.size, np.int64)
     n_solved = 0
+    if u.size == 0:
+        return solved[:0].copy()
+    last = u.size - 1
     k = 0
     for r in rows:
         any_solved = False
-        for d in range(need.shape[1]):
+        for d in range(N_DOMAINS):
             kind = support[r, d]
             stage = need[r, d]
-            if kind in (NO_SUPPORT, WLZ) or stage == 0:
-                continue
-            if kind == LIGHT:
-                base = light[stage]
-            elif kind == NETWORK:
-                base = network[stage]
-            else:
-                base = maatwerk[stage]
-            if u[k] < base * effect[r, d] * recovery_factor[d]:
-                need[r, d] = stage - 1
-                if stage == 1:
-                    need_since[r, d] = -1
-                    any_solved = True
-            k += 1
-        if any_solved:
-            solved[n_solved] = r
-            n_solved += 1
+            recovering = (kind != NO_SUPPORT) & (kind != WLZ) & (stage > 0)
+            ud = u[min(k, last)]
+            k += recovering
+            down = recovering & (ud < hazards[kind, stage] * effect[r, d] * recovery_factor[d])
+            need[r, d] = stage - down
+            if down & (stage == 1):
+                need_since[r, d] = -1
+                any_solved = True
+        solved[n_solved] = r
+        n_solved += any_solved
     return solved[:n_solved].copy()
 
 
@@ -361,8 +361,8 @@ def revise_plans(
     """
     counts = np.zeros(4, np.int64)
     for r in rows:
-        for d in range(support.shape[1]):
-            if support[r, d] == NETWORK and need[r, d] >= maatwerk_stage + alt_eligible[r, d]:
+        for d in range(N_DOMAINS):
+            if (support[r, d] == NETWORK) & (need[r, d] >= maatwerk_stage + alt_eligible[r, d]):
                 counts[0] += 1
                 counts[1] += alt_eligible[r, d]
                 counts[2] += 1
@@ -370,14 +370,14 @@ def revise_plans(
                 support_since[r, d] = week
                 alt_eligible[r, d] = False
                 provision_until[r, d] = week + maatwerk_weeks[d]
-        if (support[r, CARE] == MAATWERK and elderly[r] > 0
-                and severe_care_weeks[r] >= wlz_weeks_severe):
+        if ((support[r, CARE] == MAATWERK) & (elderly[r] > 0)
+                & (severe_care_weeks[r] >= wlz_weeks_severe)):
             support[r, CARE] = WLZ
             case_worker[r, CARE] = -1
             handoff_ready[r, CARE] = -1
             counts[3] += 1
-        for d in range(support.shape[1]):
-            if support[r, d] == MAATWERK and provision_until[r, d] <= week:
+        for d in range(N_DOMAINS):
+            if (support[r, d] == MAATWERK) & (provision_until[r, d] <= week):
                 if need[r, d] >= maatwerk_stage:
                     provision_until[r, d] = week + maatwerk_weeks[d]
                 else:
@@ -426,30 +426,32 @@ def close_domains(
 
     Network and maatwerk plans the team no longer needs to work on are handed over.
     """
-    for r in rows:
-        for d in range(support.shape[1]):
+    for r in rows:  # (flags combined with & and |: cheaper than branching on each)
+        for d in range(N_DOMAINS):
             kind = support[r, d]
             stage = need[r, d]
             team_domain = case_worker[r, d] >= 0
-            calm = kind != NO_SUPPORT and stage <= 1
-            calm_weeks[r, d] = calm_weeks[r, d] + 1 if calm else 0
+            calm = (kind != NO_SUPPORT) & (stage <= 1)
+            calm_weeks[r, d] = (calm_weeks[r, d] + 1) * calm
             calm_for = calm_weeks[r, d]
-            solved = (team_domain and stage == 0 and kind != MAATWERK) or (
-                kind == MAATWERK and stage == 0 and calm_for >= stable_weeks
+            solved = (team_domain & (stage == 0) & (kind != MAATWERK)) | (
+                (kind == MAATWERK) & (stage == 0) & (calm_for >= stable_weeks)
             )
             since = week - support_since[r, d]
             if stable_rule:
-                due = team_domain and calm_for >= stable_weeks
+                due = team_domain & (calm_for >= stable_weeks)
             else:
-                due = team_domain and since >= fixed_weeks
-            handed_over = kind in (NETWORK, MAATWERK) and team_domain and since >= activation_weeks
-            if (kind == MAATWERK and due) or (handed_over and not due):
+                due = team_domain & (since >= fixed_weeks)
+            handed_over = (
+                ((kind == NETWORK) | (kind == MAATWERK)) & team_domain & (since >= activation_weeks)
+            )
+            if ((kind == MAATWERK) & due) | (handed_over & (not due)):
                 case_worker[r, d] = -1
                 handoff_ready[r, d] = -1
-            elif due or solved:
+            elif due | solved:
                 end_cell(r, d, support, need, case_worker, handoff_ready, effect,
                          provision_until, relapse_until, week + relapse_weeks)
-            if kind == NETWORK and case_worker[r, d] < 0 and stage == 0:
+            if (kind == NETWORK) & (case_worker[r, d] < 0) & (stage == 0):
                 end_cell(r, d, support, need, case_worker, handoff_ready, effect,
                          provision_until, relapse_until, week + relapse_weeks)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wijksim.compiled import kernel
-from wijksim.state import CARE, MAATWERK, WLZ
+from wijksim.state import CARE, MAATWERK, N_DOMAINS, WLZ
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -50,7 +50,7 @@ def running_provisions(rows, support, provision_until, week):
     per_domain = np.zeros(support.shape[1], np.int64)
     wlz = 0
     for r in rows:
-        for d in range(support.shape[1]):
-            per_domain[d] += support[r, d] == MAATWERK and provision_until[r, d] > week
+        for d in range(N_DOMAINS):
+            per_domain[d] += (support[r, d] == MAATWERK) & (provision_until[r, d] > week)
         wlz += support[r, CARE] == WLZ
     return per_domain, wlz

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wijksim.compiled import F32, kernel
-from wijksim.state import CARE, CRISIS, SEVERE, WLZ
+from wijksim.state import CARE, CRISIS, N_DOMAINS, SEVERE, WLZ
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -46,9 +46,8 @@ def count_needs(rows: np.ndarray, need: np.ndarray) -> int:
     """Number of (household, domain) needs among ``rows``: one random number each."""
     k = 0
     for r in rows:
-        for d in range(need.shape[1]):
-            if need[r, d] > 0:
-                k += 1
+        for d in range(N_DOMAINS):
+            k += need[r, d] > 0
     return k
 
 
@@ -77,7 +76,7 @@ def move_stages(
         own = F32(0.5) + reliance
         boost = F32(1.0) + recovery_boost * met
         any_solved = False
-        for d in range(need.shape[1]):
+        for d in range(N_DOMAINS):
             stage = need[r, d]
             if stage == 0:
                 continue
@@ -87,25 +86,21 @@ def move_stages(
                 continue
             shield_support = F32(1.0) - support_shield * effect[r, d]
             esc = escalation_per_week[stage] * shield_informal * shield_support * relapse * frailty
-            if stage == CRISIS:
-                rec = crisis_recovery
-            else:
-                rec = recovery_per_week[stage] * recovery_factor[d] * own * boost
-            if ud < esc:
-                need[r, d] = stage + 1
-                if stage + 1 >= SEVERE:
-                    escalations += 1
-                if stage + 1 == CRISIS:
-                    crises += 1
-                    crises_by_domain[d] += 1
-            elif ud < esc + rec:
-                need[r, d] = stage - 1
-                if stage == 1:
-                    need_since[r, d] = -1
-                    any_solved = True
-        if any_solved:
-            solved[n_solved] = r
-            n_solved += 1
+            rec = recovery_per_week[stage] * recovery_factor[d] * own * boost
+            rec = crisis_recovery if stage == CRISIS else rec
+            up = ud < esc
+            down = (ud >= esc) & (ud < esc + rec)
+            new_stage = stage + up - down
+            need[r, d] = new_stage
+            escalations += up & (new_stage >= SEVERE)
+            crisis = up & (new_stage == CRISIS)
+            crises += crisis
+            crises_by_domain[d] += crisis
+            if down & (stage == 1):
+                need_since[r, d] = -1
+                any_solved = True
+        solved[n_solved] = r
+        n_solved += any_solved
     return escalations, crises, solved[:n_solved].copy()
 
 
@@ -113,7 +108,4 @@ def move_stages(
 def count_severe_care_weeks(need: np.ndarray, severe_care_weeks: np.ndarray) -> None:
     """Weeks in a row each household's care need has been severe or worse (0 when not)."""
     for i in range(need.shape[0]):
-        if need[i, CARE] >= SEVERE:
-            severe_care_weeks[i] += 1
-        else:
-            severe_care_weeks[i] = 0
+        severe_care_weeks[i] = (severe_care_weeks[i] + 1) * (need[i, CARE] >= SEVERE)

@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from wijksim.compiled import F32, kernel
-from wijksim.state import MAATWERK, NETWORK, WLZ
+from wijksim.state import MAATWERK, N_DOMAINS, NETWORK, WLZ
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -31,13 +31,19 @@ if TYPE_CHECKING:
 MAX_STRETCH = 2.0
 #: A need under network activation asks the network this many times the usual hours.
 ACTIVATION_DEMAND = 2.0
+#: Informal hours asked per kind of support, relative to none: formal care (maatwerk, Wlz)
+#: leaves a quarter, activation asks more.
+DEMAND_FACTOR = np.ones(WLZ + 1, dtype=np.float32)
+DEMAND_FACTOR[[MAATWERK, WLZ]] = 0.25
+DEMAND_FACTOR[NETWORK] = ACTIVATION_DEMAND
 
 
 def demand_hours(model: WijkModel, rows: np.ndarray | None = None) -> np.ndarray:
     """Informal care hours each household (or each of ``rows``) asks this week."""
     hh = model.hh
     rows = np.arange(hh.n) if rows is None else rows
-    return household_demand(rows, hh.need, hh.support, model.informal_demand_per_stage)
+    return household_demand(rows, hh.need, hh.support, model.informal_demand_per_stage,
+                            DEMAND_FACTOR)
 
 
 def step(model: WijkModel) -> None:
@@ -113,20 +119,14 @@ def reach_sums(rows, indptr, indices, weights, capacity, out):
 
 
 @kernel
-def household_demand(rows, need, support, per_stage):
-    """Hours asked by each of ``rows``: by stage, a quarter under formal care, more if activated."""
+def household_demand(rows, need, support, per_stage, factor):
+    """Hours asked by each of ``rows``: by stage, times ``factor`` by kind of support."""
     out = np.zeros(rows.size, np.float32)
     for i in range(rows.size):
         r = rows[i]
         total = F32(0.0)
-        for d in range(need.shape[1]):
-            hours = per_stage[need[r, d]]
-            kind = support[r, d]
-            if kind in (MAATWERK, WLZ):
-                hours = F32(0.25) * hours
-            elif kind == NETWORK:
-                hours = F32(ACTIVATION_DEMAND) * hours
-            total += hours
+        for d in range(N_DOMAINS):
+            total += per_stage[need[r, d]] * factor[support[r, d]]
         out[i] = total
     return out
 
@@ -176,10 +176,8 @@ def share_care(
         load[j] = capacity[j] * min(asked[j], stretch)
         now = load[j] / capacity[j] if capacity[j] > 0 else F32(0.0)
         strain[j] += (now - strain[j]) / overload_weeks
-        if load[j] > 0:
-            carers += 1
-            if strain[j] > overload_threshold:
-                overloaded += 1
+        carers += load[j] > 0
+        overloaded += (load[j] > 0) & (strain[j] > overload_threshold)
     return load, carers, overloaded
 
 

@@ -17,6 +17,7 @@ from wijksim.state import (
     DEBT,
     IN_SUPPORT,
     MODERATE,
+    N_DOMAINS,
     NO_SUPPORT,
     SIGNALLED,
     STATUS_NAMES,
@@ -149,8 +150,8 @@ def needs_left(needy, need, support):
     debts = 0
     for r in needy:
         left = False
-        for d in range(need.shape[1]):
-            left |= support[r, d] == NO_SUPPORT and need[r, d] >= MODERATE
+        for d in range(N_DOMAINS):
+            left |= (support[r, d] == NO_SUPPORT) & (need[r, d] >= MODERATE)
         unsupported += left
         debts += need[r, DEBT] >= MODERATE
     return unsupported, debts

@@ -24,7 +24,7 @@ import numpy as np
 
 from wijksim import partners as partners_mod
 from wijksim.compiled import F32, kernel
-from wijksim.state import CLOSED, CRISIS, NO_SUPPORT, SIGNALLED, UNKNOWN, WAITING
+from wijksim.state import CLOSED, CRISIS, N_DOMAINS, NO_SUPPORT, SIGNALLED, UNKNOWN, WAITING
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -90,13 +90,11 @@ def open_needs(needy, need, support, status):
     k = 0
     for r in needy:
         s = status[r]
-        if s != UNKNOWN and s != CLOSED and s != SIGNALLED:
-            continue
-        for d in range(need.shape[1]):
-            if need[r, d] > 0 and support[r, d] == NO_SUPPORT:
-                out[k] = r
-                k += 1
-                break
+        uncovered = False
+        for d in range(N_DOMAINS):
+            uncovered |= (need[r, d] > 0) & (support[r, d] == NO_SUPPORT)
+        out[k] = r
+        k += ((s == UNKNOWN) | (s == CLOSED) | (s == SIGNALLED)) & uncovered
     return out[:k].copy()
 
 
