@@ -163,9 +163,7 @@ def step(model: WijkModel) -> None:
     """A week of casework: pick up new needs, spend hours, recover, close."""
     pick_up_new_needs(model)
     spend_hours(model)
-    recover(model)
-    update_plans(model)
-    close(model)
+    settle_cases(model)  # recover, update plans, close: one pass
 
 
 def pick_up_new_needs(model: WijkModel) -> None:
@@ -277,17 +275,58 @@ def set_effects(
 
 def recover(model: WijkModel) -> None:
     """Supported needs recover one stage with a hazard set by the kind and effect of support."""
-    hh = model.hh
+    settle_cases(model, RECOVER)
+
+
+def update_plans(model: WijkModel) -> None:
+    """Failed network activation becomes maatwerk; severe care becomes Wlz; provisions end."""
+    settle_cases(model, REVISE)
+
+
+def close(model: WijkModel) -> None:
+    """Close domains by the closure rule, and households with no domain left at the team."""
+    settle_cases(model, CLOSE)
+
+
+#: Parts of :func:`settle_cases`, as bits: recovery, revision of plans, closure.
+RECOVER, REVISE, CLOSE = 1, 2, 4
+
+
+def settle_cases(model: WijkModel, parts: int = RECOVER | REVISE | CLOSE) -> None:
+    """Recovery, revision of plans and closure (``parts``) in one pass over supported households.
+
+    Each part reads and writes only the household's own state, so doing all parts for one
+    household before the next gives the same as doing each part for all households in turn.
+    """
+    hh, pol = model.hh, model.cfg.policy
     rows = hh.rows_with_support()
-    u = model.streams.casework.random(count_recovering(rows, hh.support, hh.need))
+    u = model.streams.casework.random(
+        count_recovering(rows, hh.support, hh.need) if parts & RECOVER else 0
+    )
     hazards = np.zeros((WLZ + 1, model.light_recovery_per_week.size))
     hazards[LIGHT] = model.light_recovery_per_week
     hazards[NETWORK] = model.network_recovery_per_week
     hazards[MAATWERK] = model.maatwerk_recovery_per_week
-    solved = recover_supported(
-        rows, u, hh.support, hh.need, hh.need_since, hh.effect, hazards, model.recovery_factor
+    solved, counts = settle(
+        rows, u, np.int64(parts), hh.support, hh.need, hh.need_since, hh.effect, hazards,
+        model.recovery_factor, hh.support_since, hh.alt_eligible, hh.provision_until,
+        hh.case_worker, hh.handoff_ready, hh.relapse_until, hh.elderly, hh.severe_care_weeks,
+        hh.calm_weeks, model.maatwerk_weeks, np.int64(model.week),
+        np.int64(pol.maatwerk_stage), np.int64(pol.wlz_weeks_severe),
+        np.int64(model.week + model.cfg.needs.relapse_weeks), np.int64(pol.stable_weeks),
+        pol.closure_rule == "stable", np.int64(pol.fixed_weeks), np.int64(pol.activation_weeks),
     )
     model.end_episodes(solved)
+    names = ("network_failures", "alt_failed", "maatwerk_grants", "wlz_entries")
+    for name, count in zip(names, counts, strict=True):
+        model.tally[name] += int(count)
+    if parts & CLOSE:
+        done = close_households(
+            status_rows(hh.status, IN_SUPPORT), hh.case_worker, hh.handoff_ready,
+            model.team.caseload,
+        )
+        model.tally["closures"] += done.size
+        model.set_status(done, CLOSED)
 
 
 @kernel
@@ -302,131 +341,78 @@ def count_recovering(rows, support, need):
 
 
 @kernel
-def recover_supported(rows, u, support, need, need_since, effect, hazards, recovery_factor):
-    """Each supported need recovers one stage; returns rows that solved one.
+def settle(
+    rows, u, parts, support, need, need_since, effect, hazards, recovery_factor, support_since,
+    alt_eligible, provision_until, case_worker, handoff_ready, relapse_until, elderly,
+    severe_care_weeks, calm_weeks, maatwerk_weeks, week, maatwerk_stage, wlz_weeks_severe,
+    relapse_end, stable_weeks, stable_rule, fixed_weeks, activation_weeks,
+):
+    """Per household with support, the chosen ``parts`` of the rest of the week's casework.
 
-    ``hazards`` holds the weekly recovery hazard by kind of support (rows; 0 for none and Wlz)
-    and stage (columns), scaled by the effect of the support and the domain's chronicity.
+    * Recovery: each supported need recovers one stage with ``hazards`` by kind of support
+      (rows; 0 for none and Wlz) and stage (columns), times the effect of the support and the
+      domain's chronicity (one uniform of ``u`` per recovering need, in order).
+    * Revision: failed network activation becomes maatwerk, severe care of the elderly becomes
+      Wlz, maatwerk provisions that run out end or are renewed.
+    * Closure: needs solved or due by the closure rule end; network and maatwerk plans the team
+      no longer works on are handed over. Households left without support are not visited.
+
+    Returns the rows that solved a need by recovery, and counts of network failures, failures
+    of would-be maatwerk plans, maatwerk grants and Wlz entries. Flags are combined with ``&``
+    and ``|``, which is cheaper here than branching on each.
     """
     solved = np.empty(rows.size, np.int64)
     n_solved = 0
-    if u.size == 0:
-        return solved[:0].copy()
-    last = u.size - 1
+    counts = np.zeros(4, np.int64)
+    last = max(u.size - 1, 0)
     k = 0
     for r in rows:
-        any_solved = False
-        for d in range(N_DOMAINS):
-            kind = support[r, d]
-            stage = need[r, d]
-            recovering = (kind != NO_SUPPORT) & (kind != WLZ) & (stage > 0)
-            ud = u[min(k, last)]
-            k += recovering
-            down = recovering & (ud < hazards[kind, stage] * effect[r, d] * recovery_factor[d])
-            need[r, d] = stage - down
-            if down & (stage == 1):
-                need_since[r, d] = -1
-                any_solved = True
-        solved[n_solved] = r
-        n_solved += any_solved
-    return solved[:n_solved].copy()
-
-
-def update_plans(model: WijkModel) -> None:
-    """Failed network activation becomes maatwerk; severe care becomes Wlz; provisions end."""
-    hh, pol = model.hh, model.cfg.policy
-    counts = revise_plans(
-        hh.rows_with_support(), hh.support, hh.need, hh.support_since, hh.alt_eligible,
-        hh.provision_until, hh.case_worker, hh.handoff_ready, hh.effect, hh.relapse_until,
-        hh.elderly, hh.severe_care_weeks, model.maatwerk_weeks, np.int64(model.week),
-        np.int64(pol.maatwerk_stage), np.int64(pol.wlz_weeks_severe),
-        np.int64(model.cfg.needs.relapse_weeks),
-    )
-    for name, count in zip(
-        ("network_failures", "alt_failed", "maatwerk_grants", "wlz_entries"), counts, strict=True
-    ):
-        model.tally[name] += int(count)
-
-
-@kernel
-def revise_plans(
-    rows, support, need, support_since, alt_eligible, provision_until, case_worker,
-    handoff_ready, effect, relapse_until, elderly, severe_care_weeks, maatwerk_weeks, week,
-    maatwerk_stage, wlz_weeks_severe, relapse_weeks,
-):
-    """Per household: failed activations, entries into Wlz, maatwerk that ends or is renewed.
-
-    Returns counts of network failures, failures of would-be maatwerk plans, maatwerk grants
-    and Wlz entries.
-    """
-    counts = np.zeros(4, np.int64)
-    for r in rows:
-        for d in range(N_DOMAINS):
-            if (support[r, d] == NETWORK) & (need[r, d] >= maatwerk_stage + alt_eligible[r, d]):
-                counts[0] += 1
-                counts[1] += alt_eligible[r, d]
-                counts[2] += 1
-                support[r, d] = MAATWERK
-                support_since[r, d] = week
-                alt_eligible[r, d] = False
-                provision_until[r, d] = week + maatwerk_weeks[d]
-        if ((support[r, CARE] == MAATWERK) & (elderly[r] > 0)
-                & (severe_care_weeks[r] >= wlz_weeks_severe)):
-            support[r, CARE] = WLZ
-            case_worker[r, CARE] = -1
-            handoff_ready[r, CARE] = -1
-            counts[3] += 1
-        for d in range(N_DOMAINS):
-            if (support[r, d] == MAATWERK) & (provision_until[r, d] <= week):
-                if need[r, d] >= maatwerk_stage:
+        if parts & RECOVER:
+            any_solved = False
+            for d in range(N_DOMAINS):
+                kind = support[r, d]
+                stage = need[r, d]
+                recovering = (kind != NO_SUPPORT) & (kind != WLZ) & (stage > 0)
+                ud = u[min(k, last)] if u.size else 1.0
+                k += recovering
+                hazard = hazards[kind, stage] * effect[r, d] * recovery_factor[d]
+                down = recovering & (ud < hazard)
+                need[r, d] = stage - down
+                if down & (stage == 1):
+                    need_since[r, d] = -1
+                    any_solved = True
+            solved[n_solved] = r
+            n_solved += any_solved
+        if parts & REVISE:
+            for d in range(N_DOMAINS):
+                if (support[r, d] == NETWORK) & (need[r, d] >= maatwerk_stage + alt_eligible[r, d]):
+                    counts[0] += 1
+                    counts[1] += alt_eligible[r, d]
+                    counts[2] += 1
+                    support[r, d] = MAATWERK
+                    support_since[r, d] = week
+                    alt_eligible[r, d] = False
                     provision_until[r, d] = week + maatwerk_weeks[d]
-                else:
-                    end_cell(r, d, support, need, case_worker, handoff_ready, effect,
-                             provision_until, relapse_until, week + relapse_weeks)
-    return counts
-
-
-@kernel
-def end_cell(r, d, support, need, case_worker, handoff_ready, effect, provision_until,
-             relapse_until, relapse_end):
-    """End support of one need (see :func:`end_support`)."""
-    case_worker[r, d] = -1
-    handoff_ready[r, d] = -1
-    support[r, d] = NO_SUPPORT
-    effect[r, d] = F32(0.0)
-    provision_until[r, d] = -1
-    if need[r, d] > 0:
-        relapse_until[r] = relapse_end
-
-
-def close(model: WijkModel) -> None:
-    """Close domains by the closure rule, and households with no domain left at the team."""
-    hh, pol, week = model.hh, model.cfg.policy, model.week
-    close_domains(
-        hh.rows_with_support(), hh.support, hh.need, hh.case_worker, hh.handoff_ready,
-        hh.effect, hh.provision_until, hh.relapse_until, hh.calm_weeks, hh.support_since,
-        np.int64(week), np.int64(pol.stable_weeks), pol.closure_rule == "stable",
-        np.int64(pol.fixed_weeks), np.int64(pol.activation_weeks),
-        np.int64(model.cfg.needs.relapse_weeks),
-    )
-    done = close_households(
-        status_rows(hh.status, IN_SUPPORT), hh.case_worker, hh.handoff_ready, model.team.caseload
-    )
-    model.tally["closures"] += done.size
-    model.set_status(done, CLOSED)
-
-
-@kernel
-def close_domains(
-    rows, support, need, case_worker, handoff_ready, effect, provision_until, relapse_until,
-    calm_weeks, support_since, week, stable_weeks, stable_rule, fixed_weeks, activation_weeks,
-    relapse_weeks,
-):
-    """Close each supported need that is solved or due by the closure rule.
-
-    Network and maatwerk plans the team no longer needs to work on are handed over.
-    """
-    for r in rows:  # (flags combined with & and |: cheaper than branching on each)
+            if ((support[r, CARE] == MAATWERK) & (elderly[r] > 0)
+                    & (severe_care_weeks[r] >= wlz_weeks_severe)):
+                support[r, CARE] = WLZ
+                case_worker[r, CARE] = -1
+                handoff_ready[r, CARE] = -1
+                counts[3] += 1
+            for d in range(N_DOMAINS):
+                if (support[r, d] == MAATWERK) & (provision_until[r, d] <= week):
+                    if need[r, d] >= maatwerk_stage:
+                        provision_until[r, d] = week + maatwerk_weeks[d]
+                    else:
+                        end_cell(r, d, support, need, case_worker, handoff_ready, effect,
+                                 provision_until, relapse_until, relapse_end)
+        if not parts & CLOSE:
+            continue
+        supported = False
+        for d in range(N_DOMAINS):
+            supported |= support[r, d] != NO_SUPPORT
+        if not supported:
+            continue
         for d in range(N_DOMAINS):
             kind = support[r, d]
             stage = need[r, d]
@@ -434,7 +420,7 @@ def close_domains(
             calm = (kind != NO_SUPPORT) & (stage <= 1)
             calm_weeks[r, d] = (calm_weeks[r, d] + 1) * calm
             calm_for = calm_weeks[r, d]
-            solved = (team_domain & (stage == 0) & (kind != MAATWERK)) | (
+            done = (team_domain & (stage == 0) & (kind != MAATWERK)) | (
                 (kind == MAATWERK) & (stage == 0) & (calm_for >= stable_weeks)
             )
             since = week - support_since[r, d]
@@ -448,12 +434,26 @@ def close_domains(
             if ((kind == MAATWERK) & due) | (handed_over & (not due)):
                 case_worker[r, d] = -1
                 handoff_ready[r, d] = -1
-            elif due | solved:
+            elif due | done:
                 end_cell(r, d, support, need, case_worker, handoff_ready, effect,
-                         provision_until, relapse_until, week + relapse_weeks)
+                         provision_until, relapse_until, relapse_end)
             if (kind == NETWORK) & (case_worker[r, d] < 0) & (stage == 0):
                 end_cell(r, d, support, need, case_worker, handoff_ready, effect,
-                         provision_until, relapse_until, week + relapse_weeks)
+                         provision_until, relapse_until, relapse_end)
+    return solved[:n_solved].copy(), counts
+
+
+@kernel
+def end_cell(r, d, support, need, case_worker, handoff_ready, effect, provision_until,
+             relapse_until, relapse_end):
+    """End support of one need (see :func:`end_support`)."""
+    case_worker[r, d] = -1
+    handoff_ready[r, d] = -1
+    support[r, d] = NO_SUPPORT
+    effect[r, d] = F32(0.0)
+    provision_until[r, d] = -1
+    if need[r, d] > 0:
+        relapse_until[r] = relapse_end
 
 
 @kernel
