@@ -162,8 +162,8 @@ def distinct_workers(case_worker, r):
 def step(model: WijkModel) -> None:
     """A week of casework: pick up new needs, spend hours, recover, close."""
     pick_up_new_needs(model)
-    spend_hours(model)
-    settle_cases(model)  # recover, update plans, close: one pass
+    spend_hours(model, other_effects=False)
+    settle_cases(model)  # effects of other support, recover, update plans, close: one pass
 
 
 def pick_up_new_needs(model: WijkModel) -> None:
@@ -203,8 +203,12 @@ def new_needs_in_support(rows, need, support, case_worker, handoff_ready):
     return out_rows[:k].copy(), out_doms[:k].copy(), out_own[:k].copy()
 
 
-def spend_hours(model: WijkModel) -> None:
-    """Workers spend their hours on their cases; set the effect of every supported need."""
+def spend_hours(model: WijkModel, other_effects: bool = True) -> None:
+    """Workers spend their hours on their cases; set the effect of every supported need.
+
+    With ``other_effects=False`` only needs with a worker get their effect here; the effects of
+    other support are then left to :func:`settle_cases` (as in the weekly step, one pass less).
+    """
     hh, team, pol = model.hh, model.team, model.cfg.policy
     team_rows = status_rows(hh.status, IN_SUPPORT)  # only they have workers
     coordination = 0.0 if model.integrated else model.cfg.team.coordination_hours
@@ -220,10 +224,9 @@ def spend_hours(model: WijkModel) -> None:
     ratio = np.minimum(ratio, 1.0)
     team.hours_demanded[:] = demand
     team.hours_spent[:] = np.minimum(demand, free)
-    set_effects(
-        team_rows, hh.rows_with_support(), hh.case_worker, hh.support, hh.provision_until,
-        hh.met_share, hh.effect, ratio, team.skill, np.int64(model.week),
-    )
+    set_worker_effects(team_rows, hh.case_worker, hh.effect, ratio, team.skill)
+    if other_effects:
+        settle_cases(model, EFFECT)
 
 
 @kernel
@@ -245,32 +248,13 @@ def hours_per_worker(
 
 
 @kernel
-def set_effects(
-    team_rows, supported, case_worker, support, provision_until, met_share, effect, ratio,
-    skill, week,
-):
-    """Effect of support per need.
-
-    The worker's share of hours times skill; the network's met share under activation; 1 under
-    running maatwerk or Wlz; 0 where nobody works on it.
-    """
+def set_worker_effects(team_rows, case_worker, effect, ratio, skill):
+    """Effect of each need a worker works on: the worker's share of hours times skill."""
     for r in team_rows:
-        for d in range(case_worker.shape[1]):
+        for d in range(N_DOMAINS):
             w = case_worker[r, d]
             if w >= 0:
                 effect[r, d] = ratio[w] * skill[w]
-    for r in supported:  # (the kinds exclude each other; selects instead of branches)
-        for d in range(N_DOMAINS):
-            kind = support[r, d]
-            unstaffed = case_worker[r, d] < 0
-            value = effect[r, d]
-            formal = (kind == WLZ) | ((kind == MAATWERK) & (provision_until[r, d] > week))
-            activated = (F32(1.0) if unstaffed else value) * met_share[r]
-            value = F32(0.0) if (kind == LIGHT) & unstaffed else value
-            value = activated if kind == NETWORK else value
-            value = F32(1.0) if formal else value
-            value = F32(0.0) if (kind == MAATWERK) & (not formal) & unstaffed else value
-            effect[r, d] = value
 
 
 def recover(model: WijkModel) -> None:
@@ -288,12 +272,13 @@ def close(model: WijkModel) -> None:
     settle_cases(model, CLOSE)
 
 
-#: Parts of :func:`settle_cases`, as bits: recovery, revision of plans, closure.
-RECOVER, REVISE, CLOSE = 1, 2, 4
+#: Parts of :func:`settle_cases`, as bits: effects of support without a worker's hours,
+#: recovery, revision of plans, closure.
+EFFECT, RECOVER, REVISE, CLOSE = 8, 1, 2, 4
 
 
-def settle_cases(model: WijkModel, parts: int = RECOVER | REVISE | CLOSE) -> None:
-    """Recovery, revision of plans and closure (``parts``) in one pass over supported households.
+def settle_cases(model: WijkModel, parts: int = EFFECT | RECOVER | REVISE | CLOSE) -> None:
+    """Effects, recovery, revision of plans and closure in one pass over supported households.
 
     Each part reads and writes only the household's own state, so doing all parts for one
     household before the next gives the same as doing each part for all households in turn.
@@ -308,7 +293,8 @@ def settle_cases(model: WijkModel, parts: int = RECOVER | REVISE | CLOSE) -> Non
     hazards[NETWORK] = model.network_recovery_per_week
     hazards[MAATWERK] = model.maatwerk_recovery_per_week
     solved, counts = settle(
-        rows, u, np.int64(parts), hh.support, hh.need, hh.need_since, hh.effect, hazards,
+        rows, u, np.int64(parts), hh.support, hh.need, hh.need_since, hh.effect, hh.met_share,
+        hazards,
         model.recovery_factor, hh.support_since, hh.alt_eligible, hh.provision_until,
         hh.case_worker, hh.handoff_ready, hh.relapse_until, hh.elderly, hh.severe_care_weeks,
         hh.calm_weeks, model.maatwerk_weeks, np.int64(model.week),
@@ -342,13 +328,17 @@ def count_recovering(rows, support, need):
 
 @kernel
 def settle(
-    rows, u, parts, support, need, need_since, effect, hazards, recovery_factor, support_since,
+    rows, u, parts, support, need, need_since, effect, met_share, hazards, recovery_factor,
+    support_since,
     alt_eligible, provision_until, case_worker, handoff_ready, relapse_until, elderly,
     severe_care_weeks, calm_weeks, maatwerk_weeks, week, maatwerk_stage, wlz_weeks_severe,
     relapse_end, stable_weeks, stable_rule, fixed_weeks, activation_weeks,
 ):
     """Per household with support, the chosen ``parts`` of the rest of the week's casework.
 
+    * Effects: the network's met share under activation, 1 under running maatwerk or Wlz, 0
+      where nobody works on light support or on maatwerk that has run out (needs with a worker
+      got theirs from the worker's hours).
     * Recovery: each supported need recovers one stage with ``hazards`` by kind of support
       (rows; 0 for none and Wlz) and stage (columns), times the effect of the support and the
       domain's chronicity (one uniform of ``u`` per recovering need, in order).
@@ -367,6 +357,18 @@ def settle(
     last = max(u.size - 1, 0)
     k = 0
     for r in rows:
+        if parts & EFFECT:  # (the kinds exclude each other; selects instead of branches)
+            for d in range(N_DOMAINS):
+                kind = support[r, d]
+                unstaffed = case_worker[r, d] < 0
+                value = effect[r, d]
+                formal = (kind == WLZ) | ((kind == MAATWERK) & (provision_until[r, d] > week))
+                activated = (F32(1.0) if unstaffed else value) * met_share[r]
+                value = F32(0.0) if (kind == LIGHT) & unstaffed else value
+                value = activated if kind == NETWORK else value
+                value = F32(1.0) if formal else value
+                value = F32(0.0) if (kind == MAATWERK) & (not formal) & unstaffed else value
+                effect[r, d] = value
         if parts & RECOVER:
             any_solved = False
             for d in range(N_DOMAINS):
