@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from wijksim.compiled import kernel
 from wijksim.config import Config
 from wijksim.state import N_DOMAINS, Team
 
@@ -121,22 +122,44 @@ def allocate_slots(
     workers are dealt round-robin (one slot of each worker, then a second of each, ...), so
     cases spread evenly. Returns the worker slot per request, or -1 where none was free.
     """
-    out = np.full(req_group.size, -1, dtype=np.int64)
     if req_group.size == 0:
-        return out
+        return np.full(0, -1, dtype=np.int64)
     order = np.lexsort((-req_priority, req_group))
-    g_sorted = req_group[order]
-    starts = np.searchsorted(g_sorted, np.arange(n_groups))
-    rank = np.arange(order.size) - starts[g_sorted]
+    return deal_slots(order, req_group.astype(np.int64), slot_group.astype(np.int64),
+                      np.maximum(free, 0).astype(np.int64), n_groups)
 
-    free = np.maximum(free, 0)
-    workers = np.repeat(np.arange(free.size), free)
-    rounds = np.arange(workers.size) - np.repeat(np.cumsum(free) - free, free)
-    s_order = np.lexsort((workers, rounds, slot_group[workers]))
-    slots = workers[s_order]
-    slot_groups = slot_group[slots]
-    slot_start = np.searchsorted(slot_groups, np.arange(n_groups))
-    slot_count = np.bincount(slot_groups, minlength=n_groups)
-    ok = rank < slot_count[g_sorted]
-    out[order[ok]] = slots[slot_start[g_sorted[ok]] + rank[ok]]
+
+@kernel
+def deal_slots(order, req_group, slot_group, free, n_groups):
+    """Deal free slots round-robin to requests taken in ``order`` (see :func:`allocate_slots`)."""
+    out = np.full(order.size, -1, np.int64)
+    # the workers of each group, in ascending slot order, as a CSR list
+    start = np.zeros(n_groups + 1, np.int64)
+    for w in range(slot_group.size):
+        start[slot_group[w] + 1] += 1
+    for g in range(n_groups):
+        start[g + 1] += start[g]
+    fill = start[:-1].copy()
+    members = np.empty(slot_group.size, np.int64)
+    most = np.zeros(n_groups, np.int64)
+    for w in range(slot_group.size):
+        g = slot_group[w]
+        members[fill[g]] = w
+        fill[g] += 1
+        most[g] = max(most[g], free[w])
+    # each group's cursor: the round (which slot of each worker) and the next worker in it
+    rnd = np.zeros(n_groups, np.int64)
+    pos = start[:-1].copy()
+    for i in order:
+        g = req_group[i]
+        while rnd[g] < most[g]:
+            if pos[g] == start[g + 1]:
+                rnd[g] += 1
+                pos[g] = start[g]
+                continue
+            w = members[pos[g]]
+            pos[g] += 1
+            if free[w] > rnd[g]:
+                out[i] = w
+                break
     return out
