@@ -285,19 +285,15 @@ def settle_cases(model: WijkModel, parts: int = EFFECT | RECOVER | REVISE | CLOS
     """
     hh, pol = model.hh, model.cfg.policy
     rows = hh.rows_with_support()
-    u = model.streams.casework.random(
-        count_recovering(rows, hh.support, hh.need) if parts & RECOVER else 0
-    )
     hazards = np.zeros((WLZ + 1, model.light_recovery_per_week.size))
     hazards[LIGHT] = model.light_recovery_per_week
     hazards[NETWORK] = model.network_recovery_per_week
     hazards[MAATWERK] = model.maatwerk_recovery_per_week
     solved, counts = settle(
-        rows, u, np.int64(parts), hh.support, hh.need, hh.need_since, hh.effect, hh.met_share,
-        hazards,
-        model.recovery_factor, hh.support_since, hh.alt_eligible, hh.provision_until,
-        hh.case_worker, hh.handoff_ready, hh.relapse_until, hh.elderly, hh.severe_care_weeks,
-        hh.calm_weeks, model.maatwerk_weeks, np.int64(model.week),
+        rows, model.streams.casework, np.int64(parts), hh.support, hh.need, hh.need_since,
+        hh.effect, hh.met_share, hazards, model.recovery_factor, hh.support_since,
+        hh.alt_eligible, hh.provision_until, hh.case_worker, hh.handoff_ready, hh.relapse_until,
+        hh.elderly, hh.severe_care_weeks, hh.calm_weeks, model.maatwerk_weeks, np.int64(model.week),
         np.int64(pol.maatwerk_stage), np.int64(pol.wlz_weeks_severe),
         np.int64(model.week + model.cfg.needs.relapse_weeks), np.int64(pol.stable_weeks),
         pol.closure_rule == "stable", np.int64(pol.fixed_weeks), np.int64(pol.activation_weeks),
@@ -316,19 +312,8 @@ def settle_cases(model: WijkModel, parts: int = EFFECT | RECOVER | REVISE | CLOS
 
 
 @kernel
-def count_recovering(rows, support, need):
-    """Needs under light, network or maatwerk support among ``rows``: one uniform each."""
-    k = 0
-    for r in rows:
-        for d in range(N_DOMAINS):
-            kind = support[r, d]
-            k += (kind != NO_SUPPORT) & (kind != WLZ) & (need[r, d] > 0)
-    return k
-
-
-@kernel
 def settle(
-    rows, u, parts, support, need, need_since, effect, met_share, hazards, recovery_factor,
+    rows, rng, parts, support, need, need_since, effect, met_share, hazards, recovery_factor,
     support_since,
     alt_eligible, provision_until, case_worker, handoff_ready, relapse_until, elderly,
     severe_care_weeks, calm_weeks, maatwerk_weeks, week, maatwerk_stage, wlz_weeks_severe,
@@ -341,7 +326,7 @@ def settle(
       got theirs from the worker's hours).
     * Recovery: each supported need recovers one stage with ``hazards`` by kind of support
       (rows; 0 for none and Wlz) and stage (columns), times the effect of the support and the
-      domain's chronicity (one uniform of ``u`` per recovering need, in order).
+      domain's chronicity (one uniform from ``rng`` per recovering need, in order).
     * Revision: failed network activation becomes maatwerk, severe care of the elderly becomes
       Wlz, maatwerk provisions that run out end or are renewed.
     * Closure: needs solved or due by the closure rule end; network and maatwerk plans the team
@@ -354,11 +339,14 @@ def settle(
     solved = np.empty(rows.size, np.int64)
     n_solved = 0
     counts = np.zeros(4, np.int64)
-    last = max(u.size - 1, 0)
-    k = 0
+    domains = np.empty(N_DOMAINS, np.int64)  # the household's domains with support
     for r in rows:
+        n_dom = 0
+        for d in range(N_DOMAINS):
+            domains[n_dom] = d
+            n_dom += support[r, d] != NO_SUPPORT
         if parts & EFFECT:  # (the kinds exclude each other; selects instead of branches)
-            for d in range(N_DOMAINS):
+            for d in domains[:n_dom]:
                 kind = support[r, d]
                 unstaffed = case_worker[r, d] < 0
                 value = effect[r, d]
@@ -371,22 +359,20 @@ def settle(
                 effect[r, d] = value
         if parts & RECOVER:
             any_solved = False
-            for d in range(N_DOMAINS):
+            for d in domains[:n_dom]:
                 kind = support[r, d]
                 stage = need[r, d]
-                recovering = (kind != NO_SUPPORT) & (kind != WLZ) & (stage > 0)
-                ud = u[min(k, last)] if u.size else 1.0
-                k += recovering
-                hazard = hazards[kind, stage] * effect[r, d] * recovery_factor[d]
-                down = recovering & (ud < hazard)
-                need[r, d] = stage - down
-                if down & (stage == 1):
-                    need_since[r, d] = -1
-                    any_solved = True
+                if (kind == WLZ) | (stage == 0):
+                    continue
+                if rng.random() < hazards[kind, stage] * effect[r, d] * recovery_factor[d]:
+                    need[r, d] = stage - 1
+                    if stage == 1:
+                        need_since[r, d] = -1
+                        any_solved = True
             solved[n_solved] = r
             n_solved += any_solved
         if parts & REVISE:
-            for d in range(N_DOMAINS):
+            for d in domains[:n_dom]:
                 if (support[r, d] == NETWORK) & (need[r, d] >= maatwerk_stage + alt_eligible[r, d]):
                     counts[0] += 1
                     counts[1] += alt_eligible[r, d]
@@ -401,7 +387,7 @@ def settle(
                 case_worker[r, CARE] = -1
                 handoff_ready[r, CARE] = -1
                 counts[3] += 1
-            for d in range(N_DOMAINS):
+            for d in domains[:n_dom]:
                 if (support[r, d] == MAATWERK) & (provision_until[r, d] <= week):
                     if need[r, d] >= maatwerk_stage:
                         provision_until[r, d] = week + maatwerk_weeks[d]
@@ -411,7 +397,7 @@ def settle(
         if not parts & CLOSE:
             continue
         supported = False
-        for d in range(N_DOMAINS):
+        for d in domains[:n_dom]:
             supported |= support[r, d] != NO_SUPPORT
         if not supported:
             continue
@@ -419,6 +405,9 @@ def settle(
             kind = support[r, d]
             stage = need[r, d]
             team_domain = case_worker[r, d] >= 0
+            if (kind == NO_SUPPORT) & (not team_domain):  # nothing to close: only not calm
+                calm_weeks[r, d] = 0
+                continue
             calm = (kind != NO_SUPPORT) & (stage <= 1)
             calm_weeks[r, d] = (calm_weeks[r, d] + 1) * calm
             calm_for = calm_weeks[r, d]

@@ -2,9 +2,9 @@
 
 Each submodel keeps its rules in its own module; the part that visits households is a function
 decorated with :func:`kernel`, which numba compiles to machine code on first use (and caches on
-disk, so later runs start at once). Random numbers are always drawn in numpy from the model's
-streams, outside the compiled loops, in the same number and order as a plain numpy version of
-the rule would draw them; a kernel only reads them.
+disk, so later runs start at once). Random numbers always come from the model's seeded numpy
+streams: either drawn in numpy before the loop and read by it, or drawn inside the loop from
+the stream itself (numba runs numpy's own generator, so the numbers are the same as numpy's).
 
 Two conventions keep compiled and plain-Python runs identical (``NUMBA_DISABLE_JIT=1`` runs the
 very same functions as Python; ``tests/test_fast_paths.py`` compares both):

@@ -25,11 +25,9 @@ if TYPE_CHECKING:
 def step(model: WijkModel) -> None:
     """Move needs up or down one stage by their weekly hazards."""
     hh, cfg = model.hh, model.cfg
-    needy = hh.rows_with_need()
-    u = model.streams.escalation.random(count_needs(needy, hh.need))
     escalations, crises, solved = move_stages(
-        needy, u, hh.need, hh.support, hh.need_since, hh.met_share, hh.self_reliance,
-        hh.relapse_until, hh.effect, np.int64(model.week),
+        hh.rows_with_need(), model.streams.escalation, hh.need, hh.support, hh.need_since,
+        hh.met_share, hh.self_reliance, hh.relapse_until, hh.effect, np.int64(model.week),
         model.escalation_per_week, model.recovery_per_week, model.recovery_factor,
         np.float64(model.crisis_recovery_per_week), np.float64(cfg.needs.relapse_multiplier),
         F32(cfg.informal.escalation_shield), F32(cfg.team.support_shield),
@@ -42,22 +40,12 @@ def step(model: WijkModel) -> None:
 
 
 @kernel
-def count_needs(rows: np.ndarray, need: np.ndarray) -> int:
-    """Number of (household, domain) needs among ``rows``: one random number each."""
-    k = 0
-    for r in rows:
-        for d in range(N_DOMAINS):
-            k += need[r, d] > 0
-    return k
-
-
-@kernel
 def move_stages(
-    rows, u, need, support, need_since, met_share, self_reliance, relapse_until, effect, week,
+    rows, rng, need, support, need_since, met_share, self_reliance, relapse_until, effect, week,
     escalation_per_week, recovery_per_week, recovery_factor, crisis_recovery, relapse_multiplier,
     escalation_shield, support_shield, recovery_boost, crises_by_domain,
 ):
-    """Each need of ``rows`` (one uniform ``u`` each, row by row) moves up, down or stays.
+    """Each need of ``rows`` (one uniform from ``rng`` each, in order) moves up, down or stays.
 
     Returns the number of escalations (to stage 3 or 4), of crises, and the rows of households
     that solved a need this week (candidates for the end of their episode).
@@ -66,7 +54,6 @@ def move_stages(
     crises = 0
     solved = np.empty(rows.size, np.int64)
     n_solved = 0
-    k = 0
     for r in rows:
         met = met_share[r]
         reliance = self_reliance[r]
@@ -80,8 +67,7 @@ def move_stages(
             stage = need[r, d]
             if stage == 0:
                 continue
-            ud = u[k]
-            k += 1
+            ud = rng.random()
             if support[r, d] == WLZ:
                 continue
             shield_support = F32(1.0) - support_shield * effect[r, d]
