@@ -54,6 +54,7 @@ def move_stages(
     crises = 0
     solved = np.empty(rows.size, np.int64)
     n_solved = 0
+    domains = np.empty(N_DOMAINS, np.int64)
     for r in rows:
         met = met_share[r]
         reliance = self_reliance[r]
@@ -63,10 +64,12 @@ def move_stages(
         own = F32(0.5) + reliance
         boost = F32(1.0) + recovery_boost * met
         any_solved = False
-        for d in range(N_DOMAINS):
+        n_dom = 0
+        for d in range(N_DOMAINS):  # the household's domains with a need
+            domains[n_dom] = d
+            n_dom += need[r, d] > 0
+        for d in domains[:n_dom]:
             stage = need[r, d]
-            if stage == 0:
-                continue
             ud = rng.random()
             if support[r, d] == WLZ:
                 continue

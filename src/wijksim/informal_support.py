@@ -49,10 +49,8 @@ def demand_hours(model: WijkModel, rows: np.ndarray | None = None) -> np.ndarray
 def step(model: WijkModel) -> None:
     """Share informal care over the network; update met shares and carer strain."""
     hh, cfg, net = model.hh, model.cfg.informal, model.net
-    needy = hh.rows_with_need()
-    demand = demand_hours(model, needy)
-    asking = demand > 0
-    askers, ask = needy[asking], demand[asking]
+    askers, ask = asking(hh.rows_with_need(), hh.need, hh.support,
+                         model.informal_demand_per_stage, DEMAND_FACTOR)
     volunteer = volunteer_hours(askers, hh.support, hh.wijk, model.volunteer_pool)
     reach = model.reach
     if reach is None or not reach.fits(net):
@@ -89,13 +87,23 @@ class Reach:
 
     def update(self, capacity: np.ndarray) -> None:
         """Sum again for the ties of households whose capacity changed."""
-        changed = np.flatnonzero(capacity != self.capacity)
-        if changed.size == 0:
-            return
-        t, net = self.by_carer, self.net
-        sum_again(changed, t.indptr, t.indices, net.indptr, net.indices, net.data, capacity,
-                  self.hours)
-        self.capacity[changed] = capacity[changed]
+        changed = changed_rows(capacity, self.capacity)
+        if changed.size:
+            t, net = self.by_carer, self.net
+            sum_again(changed, t.indptr, t.indices, net.indptr, net.indices, net.data, capacity,
+                      self.hours)
+
+
+@kernel
+def changed_rows(values, kept):
+    """Rows where ``values`` differ from ``kept`` (which is brought up to date)."""
+    out = np.empty(values.size, np.int64)
+    k = 0
+    for i in range(values.size):
+        out[k] = i
+        k += values[i] != kept[i]
+        kept[i] = values[i]
+    return out[:k].copy()
 
 
 @kernel
@@ -116,6 +124,20 @@ def reach_sums(rows, indptr, indices, weights, capacity, out):
         for jj in range(indptr[r], indptr[r + 1]):
             total += weights[jj] * capacity[indices[jj]]
         out[r] = total
+
+
+@kernel
+def asking(needy, need, support, per_stage, factor):
+    """The households among ``needy`` that ask their network for hours, and the hours."""
+    demand = household_demand(needy, need, support, per_stage, factor)
+    askers = np.empty(needy.size, np.int64)
+    ask = np.empty(needy.size, np.float32)
+    k = 0
+    for i in range(needy.size):
+        askers[k] = needy[i]
+        ask[k] = demand[i]
+        k += demand[i] > 0
+    return askers[:k].copy(), ask[:k].copy()
 
 
 @kernel
