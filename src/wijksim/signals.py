@@ -115,6 +115,10 @@ def signal_households(
     counts = np.zeros(4, np.int64)
     n_kinds = reach.shape[0]
     unmet = np.zeros(need.shape[1], np.int8)
+    found = np.empty((outreach_per_1000.size, visibility.size))  # chance by wijk and stage
+    for w in range(outreach_per_1000.size):
+        for s in range(visibility.size):
+            found[w, s] = 1.0 - np.exp(-find_per_hour * outreach_per_1000[w] * visibility[s] / 2.0)
     for i in range(rows.size):
         r = rows[i]
         worst = 0
@@ -139,10 +143,7 @@ def signal_households(
                 signals_sent[wijk[r] * n_kinds + kind] += 1
                 counts[2] += 1
         if not by_partner:
-            p_out = 1.0 - np.exp(
-                -find_per_hour * outreach_per_1000[wijk[r]] * visibility[worst] / 2.0
-            )
-            if u[2, i] < p_out:
+            if u[2, i] < found[wijk[r], worst]:
                 counts[3] += 1
             else:
                 continue
