@@ -147,16 +147,19 @@ def cell_hours(
 def distinct_workers(case_worker, r):
     """Number of distinct workers on household ``r``."""
     count = 0
-    for d in range(case_worker.shape[1]):
-        w = case_worker[r, d]
-        if w < 0:
-            continue
-        seen = False
-        for e in range(d):
-            if case_worker[r, e] == w:
-                seen = True
-        count += not seen
+    for d in range(N_DOMAINS):
+        count += first_with_worker(case_worker, r, d)
     return count
+
+
+@kernel
+def first_with_worker(case_worker, r, d):
+    """Whether domain ``d`` of household ``r`` has a worker who has no lower domain of it."""
+    w = case_worker[r, d]
+    first = w >= 0
+    for e in range(d):
+        first &= case_worker[r, e] != w
+    return first
 
 
 def step(model: WijkModel) -> None:
@@ -455,19 +458,13 @@ def close_households(rows, case_worker, handoff_ready, caseload):
     n_done = 0
     for r in rows:
         active = False
-        for d in range(case_worker.shape[1]):
-            active |= case_worker[r, d] >= 0 or handoff_ready[r, d] >= 0
+        for d in range(N_DOMAINS):
+            active |= (case_worker[r, d] >= 0) | (handoff_ready[r, d] >= 0)
         if not active:
             done[n_done] = r
             n_done += 1
             continue
-        for d in range(case_worker.shape[1]):
-            w = case_worker[r, d]
-            if w < 0:
-                continue
-            first = True
-            for e in range(d):
-                if case_worker[r, e] == w:
-                    first = False
-            caseload[w] += first
+        for d in range(N_DOMAINS):
+            if first_with_worker(case_worker, r, d):
+                caseload[case_worker[r, d]] += 1
     return done[:n_done].copy()
