@@ -107,22 +107,39 @@ def end_support(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> None:
 
 def case_hours(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> np.ndarray:
     """Weekly hours asked by each (household, domain) case that has a worker."""
+    return hours_of_cases(rows, doms, *_hours_inputs(model))
+
+
+def _hours_inputs(model: WijkModel) -> tuple:
+    """What :func:`cell_hours` reads besides the case: state, week and the team's hours."""
     hh, pol = model.hh, model.cfg.policy
     coordination = 0.0 if model.integrated else model.cfg.team.coordination_hours
+    return (
+        hh.support, hh.need, hh.support_since, hh.case_worker, np.int64(model.week),
+        np.int64(pol.activation_weeks), model.case_hours_per_stage,
+        np.float64(pol.activation_hours), np.float64(pol.maatwerk_monitor_hours),
+        np.float64(coordination),
+    )
+
+
+@kernel
+def hours_of_cases(
+    rows, doms, support, need, support_since, case_worker, week, activation_weeks,
+    hours_per_stage, activation_hours, monitor_hours, coordination_hours,
+):
+    """Hours asked by each (``rows``, ``doms``) case."""
     out = np.empty(rows.size)
     for i in range(rows.size):
         out[i] = cell_hours(
-            hh.support, hh.need, hh.support_since, hh.case_worker, rows[i], doms[i],
-            np.int64(model.week), np.int64(pol.activation_weeks), model.case_hours_per_stage,
-            np.float64(pol.activation_hours), np.float64(pol.maatwerk_monitor_hours),
-            np.float64(coordination),
+            rows[i], doms[i], support, need, support_since, case_worker, week, activation_weeks,
+            hours_per_stage, activation_hours, monitor_hours, coordination_hours,
         )
     return out
 
 
 @kernel
 def cell_hours(
-    support, need, support_since, case_worker, r, d, week, activation_weeks, hours_per_stage,
+    r, d, support, need, support_since, case_worker, week, activation_weeks, hours_per_stage,
     activation_hours, monitor_hours, coordination_hours,
 ):
     """Hours a case asks this week.
@@ -212,15 +229,9 @@ def spend_hours(model: WijkModel, other_effects: bool = True) -> None:
     With ``other_effects=False`` only needs with a worker get their effect here; the effects of
     other support are then left to :func:`settle_cases` (as in the weekly step, one pass less).
     """
-    hh, team, pol = model.hh, model.team, model.cfg.policy
+    hh, team = model.hh, model.team
     team_rows = status_rows(hh.status, IN_SUPPORT)  # only they have workers
-    coordination = 0.0 if model.integrated else model.cfg.team.coordination_hours
-    demand = hours_per_worker(
-        team_rows, hh.support, hh.need, hh.support_since, hh.case_worker, team.n,
-        np.int64(model.week), np.int64(pol.activation_weeks), model.case_hours_per_stage,
-        np.float64(pol.activation_hours), np.float64(pol.maatwerk_monitor_hours),
-        np.float64(coordination),
-    )
+    demand = hours_per_worker(team_rows, team.n, *_hours_inputs(model))
     share = model.team_share_for_cases()
     free = np.maximum(team.hours_available * share - model.intake_hours_per_worker(), 0.0)
     ratio = np.divide(free, demand, out=np.ones(team.n), where=demand > 0)
@@ -234,7 +245,7 @@ def spend_hours(model: WijkModel, other_effects: bool = True) -> None:
 
 @kernel
 def hours_per_worker(
-    rows, support, need, support_since, case_worker, n_workers, week, activation_weeks,
+    rows, n_workers, support, need, support_since, case_worker, week, activation_weeks,
     hours_per_stage, activation_hours, monitor_hours, coordination_hours,
 ):
     """Hours each worker's cases among ``rows`` ask this week."""
@@ -244,7 +255,7 @@ def hours_per_worker(
             w = case_worker[r, d]
             if w >= 0:
                 demand[w] += cell_hours(
-                    support, need, support_since, case_worker, r, d, week, activation_weeks,
+                    r, d, support, need, support_since, case_worker, week, activation_weeks,
                     hours_per_stage, activation_hours, monitor_hours, coordination_hours,
                 )
     return demand
@@ -288,13 +299,9 @@ def settle_cases(model: WijkModel, parts: int = EFFECT | RECOVER | REVISE | CLOS
     """
     hh, pol = model.hh, model.cfg.policy
     rows = hh.rows_with_support()
-    hazards = np.zeros((WLZ + 1, model.light_recovery_per_week.size))
-    hazards[LIGHT] = model.light_recovery_per_week
-    hazards[NETWORK] = model.network_recovery_per_week
-    hazards[MAATWERK] = model.maatwerk_recovery_per_week
     solved, counts = settle(
         rows, model.streams.casework, np.int64(parts), hh.support, hh.need, hh.need_since,
-        hh.effect, hh.met_share, hazards, model.recovery_factor, hh.support_since,
+        hh.effect, hh.met_share, model.recovery_by_support, model.recovery_factor, hh.support_since,
         hh.alt_eligible, hh.provision_until, hh.case_worker, hh.handoff_ready, hh.relapse_until,
         hh.elderly, hh.severe_care_weeks, hh.calm_weeks, model.maatwerk_weeks, np.int64(model.week),
         np.int64(pol.maatwerk_stage), np.int64(pol.wlz_weeks_severe),

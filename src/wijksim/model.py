@@ -32,11 +32,15 @@ from wijksim.population import draw_households, initial_needs
 from wijksim.social_network import build_network
 from wijksim.state import (
     IN_SUPPORT,
+    LIGHT,
+    MAATWERK,
     MODERATE,
     N_DOMAINS,
+    NETWORK,
     SIGNALLED,
     UNKNOWN,
     WAITING,
+    WLZ,
 )
 from wijksim.streams import Streams
 
@@ -131,9 +135,11 @@ class WijkModel(mesa.Model):
         self.recovery_per_week = per_week(cfg.needs.recovery_per_year)
         self.crisis_recovery_per_week = cfg.needs.crisis_recovery_per_year / 52.0
         self.help_seeking_per_week = per_week(cfg.signalling.help_seeking_per_year)
-        self.light_recovery_per_week = per_week(cfg.team.light_recovery_per_year)
-        self.network_recovery_per_week = per_week(cfg.policy.network_recovery_per_year)
-        self.maatwerk_recovery_per_week = per_week(cfg.policy.maatwerk_recovery_per_year)
+        # recovery under support: kinds of support (rows; none and Wlz 0) x stages
+        self.recovery_by_support = np.zeros((WLZ + 1, len(self.recovery_per_week)))
+        self.recovery_by_support[LIGHT] = per_week(cfg.team.light_recovery_per_year)
+        self.recovery_by_support[NETWORK] = per_week(cfg.policy.network_recovery_per_year)
+        self.recovery_by_support[MAATWERK] = per_week(cfg.policy.maatwerk_recovery_per_year)
         self.case_hours_per_stage = np.asarray(cfg.team.case_hours, dtype=np.float64)
         self.informal_demand_per_stage = np.asarray(cfg.informal.demand_hours, dtype=np.float32)
         self.maatwerk_weeks = np.maximum(np.asarray(cfg.policy.maatwerk_weeks.as_list()), 1).astype(

@@ -180,17 +180,23 @@ def partner_signal_chance(
     model: WijkModel, rows: np.ndarray, unmet: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Chance that any engaged partner signals each household, and the likeliest partner."""
-    p_any = np.zeros(rows.size, np.float32)
-    source = np.zeros(rows.size, np.int64)
     partners = model.partners
     if rows.size == 0 or not partners.engaged.any():
-        return p_any, source
+        return np.zeros(rows.size, np.float32), np.zeros(rows.size, np.int64)
     reach, sens, _ = model.partner_tables
-    relation = partners.relation * partners.engaged
+    return partner_chances(rows, unmet.astype(np.int8), model.hh.wijk, model.hh.htype,
+                           partners.relation * partners.engaged, reach, sens, STAGE_VISIBILITY)
+
+
+@kernel
+def partner_chances(rows, unmet, wijk, htype, relation, reach, sens, visibility):
+    """:func:`partner_chance` of each of ``rows`` (unmet stages per row), and the partner row."""
     k = reach.shape[0]
-    for i, r in enumerate(rows):
-        w = int(model.hh.wijk[r])
-        p_any[i], kind = partner_chance(unmet[i].astype(np.int8), model.hh.htype[r],
-                                        relation[w * k:], reach, sens, STAGE_VISIBILITY)
+    p_any = np.zeros(rows.size, np.float32)
+    source = np.zeros(rows.size, np.int64)
+    for i in range(rows.size):
+        w = wijk[rows[i]]
+        p_any[i], kind = partner_chance(unmet[i], htype[rows[i]], relation[w * k:], reach, sens,
+                                        visibility)
         source[i] = w * k + kind
     return p_any, source
