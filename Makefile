@@ -90,7 +90,7 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	touch $@
 
 # numba compiles the weekly loops on first use and caches them next to the sources.
-$(VENV)/.compiled: $(VENV)/.installed $(wildcard src/wijksim/*.py)
+$(VENV)/.compiled: $(VENV)/.installed $(shell find src/wijksim -name "*.py")
 	@echo "compiling the model's weekly loops (numba, once)"
 	$(PY) -m wijksim.compiled
 	touch $@

@@ -1,6 +1,6 @@
 """How fast the app steps: milliseconds per week of the default teaching wijk.
 
-Measures what a browser session does (``wijksim.app.state.Simulation``, the page's model side):
+Measures what a browser session does (``wijksim.app.session.Simulation``, the page's model side):
 a Reset (build the wijk and run its warm-up), then weeks one at a time as "play" steps them (the
 model step plus the KPI row the page keeps), alone and with the paired baseline running
 alongside ("compare"), and the two figures the page draws (time series, network view).
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from wijksim.app import charts, network_view
-from wijksim.app.state import Simulation, settings_for_preset
+from wijksim.app.session import Simulation, settings_for_preset
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 20.0

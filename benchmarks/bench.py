@@ -30,9 +30,9 @@ TARGETS = {"loop_household_weeks_per_s": 20e6, "run_s": 15.0, "peak_rss_mb": 204
 
 def measure_one(households: int, weeks: int, wijken: int) -> dict:
     """Run one city in this process and return its figures (called in a fresh subprocess)."""
+    from wijksim.analysis.runner import RunResult, summarise, write_run
     from wijksim.config import load_config
     from wijksim.model import WijkModel
-    from wijksim.runner import RunResult, summarise, write_run
 
     cfg = load_config(ROOT / "configs" / "baseline.toml", [
         ("population.households", households), ("population.wijken", wijken),

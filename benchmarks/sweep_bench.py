@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from wijksim import experiments
+from wijksim.analysis import sweeps as experiments
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,7 +1,7 @@
 """Shared plumbing of the experiment scripts: arguments, running a sweep, saving outputs.
 
 Each script in this folder runs one sweep file of this folder through the sweep machinery
-(:func:`wijksim.experiments.run_sweep`: resumable, local process pool or Dask), then writes a
+(:func:`wijksim.analysis.sweeps.run_sweep`: resumable, local process pool or Dask), then writes a
 CSV and a figure into ``--out`` (default ``results/experiments/NAME``). Run a script again to
 resume or to redraw from the finished runs. ``--quick`` scales a study down (a small wijk, few
 weeks, two replicates) to check the pipeline in seconds; its numbers mean nothing.
@@ -21,7 +21,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from rich.console import Console  # noqa: E402
 
-from wijksim import experiments  # noqa: E402
+from wijksim.analysis import sweeps as experiments  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -32,7 +32,7 @@ with warnings.catch_warnings():
         perform_experiments,
     )
 
-from wijksim.ema import make_model  # noqa: E402
+from wijksim.analysis.ema import make_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

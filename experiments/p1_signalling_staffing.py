@@ -8,7 +8,7 @@ intervals) per staffing level as a CSV and a figure.
 import matplotlib.pyplot as plt
 from common import arguments, effect_panel, run, save_figure, save_table
 
-from wijksim.experiments import paired_effects
+from wijksim.analysis.sweeps import paired_effects
 
 KPIS = {
     "escalations_per_1000": "escalations per 1,000 inh./yr",

@@ -8,7 +8,7 @@ against no outreach.
 import matplotlib.pyplot as plt
 from common import arguments, by_level, run, save_figure, save_table
 
-from wijksim.runner import paired_differences
+from wijksim.analysis.runner import paired_differences
 
 KPIS = {
     "escalations_per_1000": "escalations per 1,000 inh./yr",

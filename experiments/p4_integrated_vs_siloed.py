@@ -7,7 +7,7 @@ the paired effects (integrated minus siloed, 95% intervals).
 import matplotlib.pyplot as plt
 from common import arguments, effect_panel, run, save_figure, save_table
 
-from wijksim.experiments import paired_effects
+from wijksim.analysis.sweeps import paired_effects
 
 KPIS = {
     "time_to_help_weeks": "time to help (weeks)",

@@ -8,7 +8,7 @@ strength.
 import matplotlib.pyplot as plt
 from common import arguments, effect_panel, run, save_figure, save_table
 
-from wijksim.experiments import paired_effects
+from wijksim.analysis.sweeps import paired_effects
 
 KPIS = {
     "maatwerk_per_1000": "maatwerk per 1,000 inh.",

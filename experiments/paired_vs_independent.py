@@ -13,7 +13,7 @@ import pandas as pd
 from common import arguments, run, save_figure, save_table
 from scipy import stats
 
-from wijksim.experiments import design_rng
+from wijksim.analysis.sweeps import design_rng
 
 KPIS = ["escalations_per_1000", "time_to_help_weeks", "waiting_list", "maatwerk_per_1000",
         "wlz_per_1000", "workload", "signals_per_1000", "unmet_need", "cost_total",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from wijksim.analysis.runner import run_replicates
 from wijksim.config import load_config
-from wijksim.observation import KPIS
-from wijksim.runner import run_replicates
+from wijksim.submodels.observation import KPIS
 
 BASELINE_PATH = Path(__file__).parent / "data" / "regression_baseline.json"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wijksim.experiments import execute_run
+from wijksim.analysis.sweeps import execute_run
 
 
 def fail_on_integrated(task: dict) -> dict:

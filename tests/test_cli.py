@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import ROOT  # noqa: E402
 
 from wijksim.config import load_config
-from wijksim.observation import KPIS
+from wijksim.submodels.observation import KPIS
 
-ROOT = Path(__file__).resolve().parents[1]
 WIJKSIM = str(Path(sys.executable).parent / "wijksim")
 SMALL = """
 description = "a small test wijk"

@@ -5,15 +5,14 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import ROOT  # noqa: E402
 
 from wijksim.config import Config
-from wijksim.observation import KPIS
+from wijksim.submodels.observation import KPIS
 
-ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 GENERATOR = ROOT / "scripts" / "gen_parameters.py"
 
@@ -100,10 +99,10 @@ def test_odd_has_the_seven_headings_in_order(odd):
 
 @pytest.mark.parametrize("module", SUBMODELS)
 def test_every_submodel_has_a_subsection_in_the_odd(odd, module):
-    assert (ROOT / "src" / "wijksim" / f"{module}.py").is_file()
+    assert (ROOT / "src" / "wijksim" / "submodels" / f"{module}.py").is_file()
     submodels = odd.split("## 7. Submodels", 1)[1]
     headings = [line for line in submodels.splitlines() if line.startswith("### ")]
-    assert any(f"`{module}.py`" in h for h in headings), f"no ODD subsection for {module}.py"
+    assert any(f"`submodels/{module}.py`" in h for h in headings), f"no ODD subsection for {module}.py"
 
 
 @pytest.mark.parametrize("kpi", KPIS)

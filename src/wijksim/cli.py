@@ -21,11 +21,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from wijksim import runner
+from wijksim.analysis import runner
+from wijksim.analysis.runner import fmt
 from wijksim.config import Config, load_config, parse_set
 from wijksim.errors import ConfigError, WijksimError
-from wijksim.runner import fmt
-from wijksim.scenarios import list_scenarios, scenario_dir
+from wijksim.presets import list_scenarios, scenario_dir
 
 app = typer.Typer(
     name="wijksim",
@@ -188,7 +188,7 @@ def compare(
     ref = names[0]
     for name in names:
         runner.write_run(out / name, results[name], command, csv=csv)
-    from wijksim import plots
+    from wijksim.analysis import plots
 
     plots.plot_lines({n: r.timeseries for n, r in results.items()}, out / "plots" / "kpis.png",
                      " vs ".join(names))
@@ -278,7 +278,7 @@ def sweep(
     quiet: QuietOption = False,
 ) -> None:
     """Run a parameter sweep (grid, lhs or sobol design; paired replicates); resumable."""
-    from wijksim import experiments
+    from wijksim.analysis import sweeps as experiments
 
     if slurm_jobscript:
         experiments.read_sweep(sweep_file)
@@ -310,7 +310,7 @@ def sensitivity(
     quiet: QuietOption = False,
 ) -> None:
     """Global sensitivity analysis with SALib (Sobol or Morris) through the sweep machinery."""
-    from wijksim import sensitivity as sens
+    from wijksim.analysis import sensitivity as sens
 
     result = sens.run_sensitivity(sweep_file, method, kpi, out, workers=workers,
                                   scheduler=scheduler, quiet=quiet,
@@ -320,7 +320,7 @@ def sensitivity(
         raise typer.Exit(1)
 
 
-# --- calibrate and validate (src/wijksim/calibration.py, src/wijksim/validation.py) ---------
+# --- calibrate and validate (wijksim/analysis/calibration.py and validation.py) ------------
 
 
 def _runs_bar(total: int, quiet: bool, what: str):
@@ -370,7 +370,7 @@ def calibrate(
     A Morris screen ranks the candidate parameters; simulated method of moments fits them.
     See docs/calibration.md.
     """
-    from wijksim import calibration
+    from wijksim.analysis import calibration
 
     overrides = parse_set(set_)
     load_config(config, overrides)  # bad input stops here, before anything runs
@@ -416,7 +416,7 @@ def validate_command(
     quiet: QuietOption = False,
 ) -> None:
     """Check the patterns P1-P8 on paired replicates: effect, 95% interval, holds or not."""
-    from wijksim import validation
+    from wijksim.analysis import validation
 
     patterns = validation.check_patterns(pattern)
     overrides = parse_set(set_)

@@ -14,22 +14,12 @@ from typing import Any
 import mesa
 import numpy as np
 
-from wijksim import (
-    casework,
-    escalation,
-    informal_support,
-    intake,
-    life_events,
-    observation,
-    signals,
-    workforce,
-)
-from wijksim import partners as partners_mod
-from wijksim import team as team_mod
 from wijksim.agents import Partner, Resident, Worker
+from wijksim.build import partners as partners_mod
+from wijksim.build import team as team_mod
+from wijksim.build.population import draw_households, initial_needs
+from wijksim.build.social_network import build_network
 from wijksim.config import Config, baseline_levers, load_config, with_flat
-from wijksim.population import draw_households, initial_needs
-from wijksim.social_network import build_network
 from wijksim.state import (
     IN_SUPPORT,
     LIGHT,
@@ -43,6 +33,16 @@ from wijksim.state import (
     WLZ,
 )
 from wijksim.streams import Streams
+from wijksim.submodels import (
+    casework,
+    escalation,
+    informal_support,
+    intake,
+    life_events,
+    observation,
+    signals,
+    workforce,
+)
 
 
 def _seed_from(value: Any) -> int:

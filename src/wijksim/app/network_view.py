@@ -3,7 +3,7 @@
 The sample (about 200 households) is drawn by snowball from a few random households of the wijk,
 so that ties between sampled households show. Its layout is computed once per model, with a
 spring layout on the small sample only (never on the whole wijk), and cached in the session's
-:class:`~wijksim.app.state.Simulation`. Each redraw only recolours: fill by the household's most
+:class:`~wijksim.app.session.Simulation`. Each redraw only recolours: fill by the household's most
 severe need, ring by its status with the wijkteam; workers (squares, below) are linked to the
 sampled households in their caseload, partners (triangles, above) are filled when engaged.
 """
@@ -21,8 +21,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from wijksim.app.i18n import tr
+from wijksim.build.social_network import to_networkx
 from wijksim.config import PARTNER_KINDS
-from wijksim.social_network import to_networkx
 from wijksim.state import STATUS_NAMES
 
 SAMPLE_SIZE = 200

@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 
 from wijksim.app import charts, network_view
 from wijksim.app.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_euro, fmt_number, tr
-from wijksim.app.state import (
+from wijksim.app.session import (
     CARD_WINDOW,
     DEFAULT_PRESET,
     HOUSEHOLDS_RANGE,

@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wijksim import casework
+from wijksim.build.team import allocate_slots
 from wijksim.compiled import status_rows
-from wijksim.signals import unmet_stage
 from wijksim.state import (
     CLOSED,
     CRISIS,
@@ -35,7 +34,8 @@ from wijksim.state import (
     UNKNOWN,
     WAITING,
 )
-from wijksim.team import allocate_slots
+from wijksim.submodels import casework
+from wijksim.submodels.signals import unmet_stage
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel

@@ -11,9 +11,12 @@ import pytest
 
 pytest.importorskip("SALib")
 
-from wijksim import cli, experiments, sensitivity  # noqa: E402
+from helpers import ROOT  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+from wijksim import cli
+from wijksim.analysis import sensitivity  # noqa: E402
+from wijksim.analysis import sweeps as experiments
+
 BODY = f"""
 base = "{(ROOT / 'configs' / 'baseline.toml').as_posix()}"
 samples = 4

@@ -28,8 +28,8 @@ from scipy import stats
 
 from wijksim.config import Config, dump_toml
 from wijksim.model import WijkModel
-from wijksim.observation import EXTRA, KPIS
 from wijksim.streams import replicate_seeds
+from wijksim.submodels.observation import EXTRA, KPIS
 
 #: Packages whose versions go into every meta.json.
 VERSIONED = ("wijksim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "networkx", "pydantic")
@@ -184,7 +184,7 @@ def write_meta(out: Path, result: RunResult, command: list[str], extra: dict | N
 def write_run(out: Path, result: RunResult, command: list[str] | None = None,
               csv: bool = False, plots: bool = True) -> list[Path]:
     """Write a run's outputs: timeseries, summary, config.toml, meta.json and plots."""
-    from wijksim import plots as plots_mod
+    from wijksim.analysis import plots as plots_mod
 
     out.mkdir(parents=True, exist_ok=True)
     written = write_table(result.timeseries, out / "timeseries.parquet", csv)

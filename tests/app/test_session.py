@@ -18,9 +18,11 @@ import pytest
 
 os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
 
+from helpers import ROOT  # noqa: E402
+
 from wijksim.app import launch  # noqa: E402
 from wijksim.app.i18n import TEXTS, fmt_euro, fmt_number, tr  # noqa: E402
-from wijksim.app.state import (  # noqa: E402
+from wijksim.app.session import (  # noqa: E402
     LEVER_SPECS,
     STRUCTURES,
     InputError,
@@ -35,9 +37,8 @@ from wijksim.app.state import (  # noqa: E402
 from wijksim.app.teaching import all_notes, notes_for  # noqa: E402
 from wijksim.config import PARTNER_KINDS, load_config  # noqa: E402
 from wijksim.errors import ConfigError  # noqa: E402
-from wijksim.observation import KPIS  # noqa: E402
+from wijksim.submodels.observation import KPIS  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "configs"
 WIJKSIM = str(Path(sys.executable).parent / "wijksim")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from wijksim.compiled import kernel, status_by_wijk
-from wijksim.costs import week_costs
 from wijksim.state import (
     DEBT,
     IN_SUPPORT,
@@ -24,6 +23,7 @@ from wijksim.state import (
     WAITING,
     YOUTH,
 )
+from wijksim.submodels.costs import week_costs
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel

@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import ROOT  # noqa: E402
 
-from wijksim import calibration as cal
+from wijksim.analysis import calibration as cal
 from wijksim.config import Config, load_config
 
-ROOT = Path(__file__).resolve().parents[1]
 WIJKSIM = str(Path(sys.executable).parent / "wijksim")
 BY_NAME = {f.name: f for f in cal.CANDIDATES}
 

@@ -12,10 +12,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     ema_workbench = pytest.importorskip("ema_workbench")
 
+from wijksim.analysis.ema import make_model  # noqa: E402
+from wijksim.analysis.runner import run_model  # noqa: E402
 from wijksim.config import load_config  # noqa: E402
-from wijksim.ema import make_model  # noqa: E402
 from wijksim.errors import ConfigError  # noqa: E402
-from wijksim.runner import run_model  # noqa: E402
 from wijksim.streams import replicate_seeds  # noqa: E402
 
 SMALL = {"run.weeks": 10, "run.warmup_weeks": 4, "population.households": 200}
@@ -53,7 +53,7 @@ def test_perform_experiments_runs_wijksim():
 
 
 def test_names_map_to_config_fields():
-    from wijksim.ema import field_path
+    from wijksim.analysis.ema import field_path
 
     assert field_path("outreach_share") == "team.outreach_share"
     assert field_path("population__network_strength") == "population.network_strength"

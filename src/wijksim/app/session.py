@@ -23,8 +23,8 @@ import pandas as pd
 from wijksim.config import PARTNER_KINDS, Config, baseline_levers, load_config, with_flat
 from wijksim.errors import ConfigError
 from wijksim.model import WijkModel
-from wijksim.observation import KPIS
-from wijksim.scenarios import scenario_dir
+from wijksim.presets import scenario_dir
+from wijksim.submodels.observation import KPIS
 
 #: The preset the app opens with.
 DEFAULT_PRESET = "teaching"
@@ -145,7 +145,7 @@ def parse_whole(text: str | None, lo: int, hi: int, field_name: str,
 
 
 def preset_dir() -> Path:
-    """The folder of scenario presets (see :func:`wijksim.scenarios.scenario_dir`)."""
+    """The folder of scenario presets (see :func:`wijksim.presets.scenario_dir`)."""
     return scenario_dir()
 
 

@@ -50,11 +50,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wijksim import runner
+from wijksim.analysis import runner
 from wijksim.config import Config, get_dotted, load_config
 from wijksim.errors import ConfigError
-from wijksim.observation import EXTRA, KPIS
 from wijksim.streams import replicate_seeds
+from wijksim.submodels.observation import EXTRA, KPIS
 
 #: The designs a sweep file may name.
 DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol")
@@ -67,7 +67,7 @@ SWEEP_KEYS: tuple[str, ...] = (
 RESERVED: tuple[str, ...] = ("run.seed", "run.replicates", "extends", "description")
 #: Version of the manifest and run-file layout.
 FORMAT = 1
-#: Packages whose versions go into the manifest besides :data:`wijksim.runner.VERSIONED`.
+#: Packages whose versions go into the manifest besides :data:`wijksim.analysis.runner.VERSIONED`.
 SWEEP_VERSIONED = ("dask", "distributed", "dask-jobqueue", "SALib", "rich", "typer")
 #: Columns of the summary that describe a run (besides the parameters and the KPIs).
 ID_COLUMNS = ("point", "scenario", "replicate", "seed", "key", "status", "error")
@@ -228,8 +228,9 @@ def read_sweep(path: str | Path, sensitivity: bool = False) -> Sweep:
     """Read and check a sweep file; raise :class:`ConfigError` naming the file and the field.
 
     This checks the file's own structure; :func:`plan_sweep` then validates every run's config.
-    With ``sensitivity``, the file is read for :mod:`wijksim.sensitivity`: its ``design`` is
-    ignored, its parameters must be ``{min, max}`` ranges and ``samples`` is SALib's N.
+    With ``sensitivity``, the file is read for :mod:`wijksim.analysis.sensitivity`: its
+    ``design`` is ignored, its parameters must be ``{min, max}`` ranges and ``samples`` is
+    SALib's N.
     """
     path = Path(path)
     src = str(path)
@@ -806,7 +807,7 @@ def run_local(tasks: list[dict], workers: int, run_fn: RunFn) -> Iterator[dict]:
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":  # workers fork from a server that has imported wijksim once
-        context.set_forkserver_preload(["wijksim.experiments"])
+        context.set_forkserver_preload(["wijksim.analysis.sweeps"])
     pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context)
     try:
         futures = {pool.submit(run_fn, task): task for task in tasks}
@@ -954,7 +955,7 @@ def paired_effects(summary: pd.DataFrame, reference: str, kpis: Iterable[str] = 
 
     Runs are paired by seed within each group of ``by`` columns (default: the design point).
     """
-    from wijksim.runner import paired_differences
+    from wijksim.analysis.runner import paired_differences
 
     by = by or ["point"]
     ok = summary[summary["status"] == "ok"]

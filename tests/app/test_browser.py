@@ -25,7 +25,8 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT  # noqa: E402
+
 OUTPUT = ROOT / "tests" / "output"
 WIJKSIM = str(Path(sys.executable).parent / "wijksim")
 CHROMIUM = "/usr/bin/chromium"

@@ -14,12 +14,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import ROOT  # noqa: E402
 
-from wijksim import cli, experiments
-from wijksim.observation import KPIS
+from wijksim import cli
+from wijksim.analysis import sweeps as experiments
 from wijksim.streams import replicate_seeds
+from wijksim.submodels.observation import KPIS
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 WIJKSIM = str(BIN / "wijksim")
 SMALL = {"run.weeks": 10, "run.warmup_weeks": 4, "population.households": 200}

@@ -50,9 +50,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from wijksim.analysis.runner import atomic_write, versions
 from wijksim.config import Config, load_config, validate
 from wijksim.errors import ConfigError
-from wijksim.runner import atomic_write, versions
 from wijksim.state import CARE, MAATWERK, YOUTH
 from wijksim.streams import replicate_seeds
 

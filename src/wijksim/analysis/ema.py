@@ -10,7 +10,7 @@ experiment runs the base scenario with the experiment's values on ``replicates``
 the reported weeks and replicates::
 
     from ema_workbench import RealParameter, CategoricalParameter, perform_experiments
-    from wijksim.ema import make_model
+    from wijksim.analysis.ema import make_model
 
     model = make_model(
         "configs/baseline.toml",
@@ -36,11 +36,11 @@ from typing import Any
 
 import numpy as np
 
+from wijksim.analysis.runner import run_model
 from wijksim.config import FLAT_FIELDS, Config, get_dotted, load_config
 from wijksim.errors import ConfigError
-from wijksim.observation import EXTRA, KPIS
-from wijksim.runner import run_model
 from wijksim.streams import replicate_seeds
+from wijksim.submodels.observation import EXTRA, KPIS
 
 #: Outcomes used when none are given.
 DEFAULT_OUTCOMES: tuple[str, ...] = (

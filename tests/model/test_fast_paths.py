@@ -47,7 +47,7 @@ def test_word_view_matches_any_after_a_run():
 
 
 def test_bernoulli_cells_is_a_bernoulli_draw_per_cell():
-    from wijksim.life_events import bernoulli_cells
+    from wijksim.submodels.life_events import bernoulli_cells
 
     rng = np.random.default_rng(0)
     draws = [bernoulli_cells(400, 0.1, rng) for _ in range(3000)]
@@ -114,7 +114,7 @@ def test_compiled_loops_equal_plain_python(case, tmp_path):
 
 def test_plain_python_run_is_really_uncompiled(tmp_path):
     """``NUMBA_DISABLE_JIT=1`` leaves the kernels as Python functions (so the test above bites)."""
-    code = ("from wijksim import escalation; import sys; "
+    code = ("from wijksim.submodels import escalation; import sys; "
             "sys.exit(0 if type(escalation.move_stages).__name__ == 'function' else 3)")
     env = dict(os.environ, NUMBA_DISABLE_JIT="1")
     assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 0

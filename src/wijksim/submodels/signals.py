@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wijksim import partners as partners_mod
+from wijksim.build import partners as partners_mod
 from wijksim.compiled import F32, kernel
 from wijksim.state import CLOSED, CRISIS, N_DOMAINS, NO_SUPPORT, SIGNALLED, UNKNOWN, WAITING
 

@@ -3,7 +3,7 @@
 The factors are a sweep file's ``{min, max}`` parameters; ``samples`` is SALib's base sample
 size N. SALib draws the design (``SALib.sample.sobol`` with N (D + 2) points, second-order
 indices off, or ``SALib.sample.morris`` with N trajectories of D + 1 points), the runs go
-through :func:`wijksim.experiments.run_sweep` (paired replicates, resumable, local or Dask), and
+through :func:`wijksim.analysis.sweeps.run_sweep` (paired replicates, resumable, local or Dask), and
 each chosen KPI - averaged over the replicates of a design point - is analysed with
 ``SALib.analyze.sobol`` (S1, S1_conf, ST, ST_conf) or ``SALib.analyze.morris`` (mu_star,
 mu_star_conf, sigma). Each KPI gets a CSV and a bar plot in the output folder.
@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wijksim import experiments
+from wijksim.analysis import sweeps as experiments
 from wijksim.errors import ConfigError
-from wijksim.observation import EXTRA, KPIS
+from wijksim.submodels.observation import EXTRA, KPIS
 
 METHODS: tuple[str, ...] = ("sobol", "morris")
 DEFAULT_KPIS: tuple[str, ...] = (
@@ -165,7 +165,7 @@ def analyse(prob: dict[str, Any], method: str, x: np.ndarray, y: np.ndarray,
 
 def plot(table: pd.DataFrame, method: str, kpi: str, path: Path) -> Path:
     """A bar plot of the indices with their 95% intervals."""
-    from wijksim.plots import plt, save_figure
+    from wijksim.analysis.plots import plt, save_figure
 
     fig, ax = plt.subplots(figsize=(7, 0.6 + 0.55 * len(table)))
     pos = np.arange(len(table))

@@ -14,12 +14,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wijksim import signals as signals_mod
-from wijksim import team as team_mod
-from wijksim import workforce
+from wijksim.build import team as team_mod
 from wijksim.config import PARTNER_KINDS, Config
 from wijksim.model import WijkModel
-from wijksim.observation import EXTRA, KPIS
 from wijksim.state import (
     CARE,
     CRISIS,
@@ -32,6 +29,9 @@ from wijksim.state import (
     WLZ,
     Households,
 )
+from wijksim.submodels import signals as signals_mod
+from wijksim.submodels import workforce
+from wijksim.submodels.observation import EXTRA, KPIS
 
 COST_PARTS = ("cost_team", "cost_maatwerk", "cost_wlz", "cost_sociale_basis", "cost_crisis")
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import ROOT  # noqa: E402
 
-from wijksim import experiments
+from wijksim.analysis import sweeps as experiments
 
-ROOT = Path(__file__).resolve().parents[1]
 SWEEPS = sorted((ROOT / "experiments").glob("*.toml"))
 SCRIPTS = ["p1_signalling_staffing", "p2_costs_over_time", "p3_outreach_curve",
            "p4_integrated_vs_siloed", "p5_network_first_pilot", "p6_staffing_tipping_point",

@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import ROOT  # noqa: E402
 
-from wijksim import validation as val
+from wijksim.analysis import validation as val
 from wijksim.config import Config
 
-ROOT = Path(__file__).resolve().parents[1]
 WIJKSIM = str(Path(sys.executable).parent / "wijksim")
 SEEDS = [11, 12, 13, 14]
 

@@ -32,10 +32,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from wijksim.analysis.plots import save_figure
+from wijksim.analysis.runner import atomic_write, fmt, run_model, versions
 from wijksim.config import Config, baseline_levers, load_config, set_dotted
 from wijksim.config import validate as validate_config
-from wijksim.plots import save_figure
-from wijksim.runner import atomic_write, fmt, run_model, versions
 from wijksim.streams import replicate_seeds
 
 # --------------------------------------------------------------------------- settings
@@ -571,7 +571,7 @@ def p6(runs: Runs) -> PatternResult:
 
 def p7(runs: Runs) -> PatternResult:
     """P7: base rates at baseline (the calibration targets)."""
-    from wijksim.calibration import COST_TARGETS, TARGETS
+    from wijksim.analysis.calibration import COST_TARGETS, TARGETS
 
     ms = []
     cfg = runs.configs["baseline"]
@@ -816,7 +816,7 @@ def plot_pattern(p: PatternResult, runs: Runs, path: Path) -> Path:
         ax.set_ylabel("workload (asked / available)")
         ax.set_xlabel("reported week")
     elif p.key == "P7":
-        from wijksim.calibration import TARGETS
+        from wijksim.analysis.calibration import TARGETS
 
         ratios = [m.estimate / t.value for m, t in zip(p.measures, TARGETS, strict=False)]
         ax.bar([t.label for t in TARGETS], ratios, color="#457b9d")
@@ -971,8 +971,8 @@ def render_markdown(result: Validation, command: str, notes: str = "") -> str:
         f"). Base config: `{result.base_config}`. Run time {result.seconds:.0f} s.",
         "",
         "The patterns are DESIGN.md's; each is judged by the criteria in "
-        "`src/wijksim/validation.py`, set when the patterns were written and not tuned to the "
-        "results (the notes say what changed after the first full run). Effects are paired "
+        "`src/wijksim/analysis/validation.py`, set when the patterns were written and not tuned "
+        "to the results (the notes say what changed after the first full run). Effects are paired "
         "differences (scenario minus reference, same seeds) averaged over the reported weeks "
         "unless said otherwise, with 95% t-intervals over replicates. Nothing in the model reads "
         "these results: the patterns must emerge from the mechanisms in docs/ODD.md.",
