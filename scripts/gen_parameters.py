@@ -29,6 +29,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 import annotated_types as at
 from pydantic import BaseModel, ValidationError
 
+from wijksim import codes
 from wijksim import config as cfgmod
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -278,7 +279,7 @@ INTROS: dict[str, str] = {
 }
 
 STAGES = "stages 0-4"
-TYPES = ", ".join(cfgmod.HOUSEHOLD_TYPES)
+TYPES = ", ".join(codes.HOUSEHOLD_TYPES)
 
 
 @dataclass
@@ -457,7 +458,7 @@ def describe(dotted: str, own: str | None, parent: str) -> str:
         if found and (found[0].count("{") == 0 or found[1]):
             text = found[0].format(*found[1])
     last = dotted.rsplit(".", 1)[-1]
-    if not text and parent and last in cfgmod.DOMAINS:
+    if not text and parent and last in codes.DOMAINS:
         text = f"{parent} - {last} domain"
     if not text:
         text = parent

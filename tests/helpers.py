@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from wijksim.codes import N_DOMAINS, NO_SUPPORT, UNKNOWN
 from wijksim.model import WijkModel
-from wijksim.state import N_DOMAINS, NO_SUPPORT, UNKNOWN
 
 #: The repository's root folder.
 ROOT = Path(__file__).resolve().parents[1]

@@ -102,7 +102,7 @@ def test_every_submodel_has_a_subsection_in_the_odd(odd, module):
     assert (ROOT / "src" / "wijksim" / "submodels" / f"{module}.py").is_file()
     submodels = odd.split("## 7. Submodels", 1)[1]
     headings = [line for line in submodels.splitlines() if line.startswith("### ")]
-    assert any(f"`submodels/{module}.py`" in h for h in headings), f"no ODD subsection for {module}.py"
+    assert any(f"`submodels/{module}.py`" in h for h in headings), f"no ODD section: {module}"
 
 
 @pytest.mark.parametrize("kpi", KPIS)

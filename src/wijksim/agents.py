@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from wijksim.config import DOMAINS, HOUSEHOLD_TYPES, PARTNER_KINDS
-from wijksim.state import STATUS_NAMES, SUPPORT_NAMES
+from wijksim.codes import DOMAINS, HOUSEHOLD_TYPES, PARTNER_KINDS, STATUSES, SUPPORT_KINDS
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -41,12 +40,12 @@ class Resident(mesa.Agent):
     def support(self) -> dict[str, str]:
         """Kind of support per life domain."""
         kinds = self.model.hh.support[self.row].tolist()
-        return {d: SUPPORT_NAMES[k] for d, k in zip(DOMAINS, kinds, strict=True)}
+        return {d: SUPPORT_KINDS[k] for d, k in zip(DOMAINS, kinds, strict=True)}
 
     @property
     def status(self) -> str:
         """Support status: unknown, signalled, waiting, in_support or closed."""
-        return STATUS_NAMES[self.model.hh.status[self.row]]
+        return STATUSES[self.model.hh.status[self.row]]
 
     @property
     def ties(self) -> list[int]:

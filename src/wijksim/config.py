@@ -21,18 +21,8 @@ from typing import Annotated, Any, Literal
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from wijksim.codes import CLOSURE_RULES, DOMAINS, PARTNER_KINDS, TEAM_STRUCTURES
 from wijksim.errors import ConfigError
-
-DOMAINS: tuple[str, ...] = ("care", "youth", "income", "debt", "social")
-HOUSEHOLD_TYPES: tuple[str, ...] = ("single_elderly", "single_adult", "couple", "family")
-PARTNER_KINDS: tuple[str, ...] = (
-    "supermarket",
-    "school",
-    "gp",
-    "community_centre",
-    "residents_initiative",
-    "creditors",
-)
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0)]
@@ -72,7 +62,7 @@ class PerDomainShare(PerDomain):
 
 
 class PerDomainPerType(Section):
-    """For each life domain, one number per household type (see :data:`HOUSEHOLD_TYPES`)."""
+    """For each life domain, one number per household type (``codes.HOUSEHOLD_TYPES``)."""
 
     care: PerType
     youth: PerType
@@ -215,7 +205,7 @@ class InformalSection(Section):
 class TeamSection(Section):
     """The wijkteam: structure, staffing and how hours are spent."""
 
-    structure: Literal["integrated", "siloed"] = "siloed"
+    structure: Literal[TEAM_STRUCTURES] = "siloed"  # type: ignore[valid-type]
     fte_per_1000: float = Field(0.5, gt=0.0, le=10.0, description="FTE per 1,000 inhabitants")
     outreach_share: Share = Field(0.02, description="share of worker hours spent on outreach")
     caseload_cap: int = Field(22, ge=1, le=500, description="cases per worker (1 FTE)")
@@ -336,7 +326,7 @@ class PolicySection(Section):
     maatwerk_stage: int = Field(
         2, ge=1, le=4, description="need stage at which maatwerk is granted"
     )
-    closure_rule: Literal["stable", "fixed"] = Field(
+    closure_rule: Literal[CLOSURE_RULES] = Field(  # type: ignore[valid-type]
         "stable", description="close a case when stable for some weeks, or after a fixed period"
     )
     stable_weeks: int = Field(6, ge=1, le=104)

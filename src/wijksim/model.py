@@ -19,8 +19,7 @@ from wijksim.build import partners as partners_mod
 from wijksim.build import team as team_mod
 from wijksim.build.population import draw_households, initial_needs
 from wijksim.build.social_network import build_network
-from wijksim.config import Config, baseline_levers, load_config, with_flat
-from wijksim.state import (
+from wijksim.codes import (
     IN_SUPPORT,
     LIGHT,
     MAATWERK,
@@ -32,6 +31,7 @@ from wijksim.state import (
     WAITING,
     WLZ,
 )
+from wijksim.config import Config, baseline_levers, load_config, with_flat
 from wijksim.streams import Streams
 from wijksim.submodels import (
     casework,

@@ -12,27 +12,8 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from wijksim.codes import N_DOMAINS, UNKNOWN
 from wijksim.compiled import nonzero_rows
-
-# Life domains (columns of the per-domain arrays).
-CARE, YOUTH, INCOME, DEBT, SOCIAL = range(5)
-N_DOMAINS = 5
-
-# Need stages.
-NONE, MILD, MODERATE, SEVERE, CRISIS = range(5)
-
-# Household types.
-SINGLE_ELDERLY, SINGLE_ADULT, COUPLE, FAMILY = range(4)
-
-# Support status of a household (one per household).
-UNKNOWN, SIGNALLED, WAITING, IN_SUPPORT, CLOSED = range(5)
-STATUS_NAMES = ("unknown", "signalled", "waiting", "in_support", "closed")
-
-# Kind of support per domain.
-NO_SUPPORT, LIGHT, NETWORK, MAATWERK, WLZ = range(5)
-SUPPORT_NAMES = ("none", "light", "network", "maatwerk", "wlz")
-
-NEVER = np.int32(-1)
 
 
 def _rows_nonzero(per_domain: np.ndarray) -> np.ndarray:
@@ -167,7 +148,7 @@ class Partners:
     """Partners of the sociale basis: one of each kind per wijk (rows = wijk * kinds + kind)."""
 
     wijk: np.ndarray  # int16
-    kind: np.ndarray  # int8, index into config.PARTNER_KINDS
+    kind: np.ndarray  # int8, index into codes.PARTNER_KINDS
     relation: np.ndarray  # float32 0-1, relation with the wijkteam
     engaged: np.ndarray  # bool, engaged in early signalling
     signals_sent: np.ndarray  # int64, signals passed to the team so far

@@ -14,7 +14,7 @@ with warnings.catch_warnings():
 
 from wijksim.analysis.ema import make_model  # noqa: E402
 from wijksim.analysis.runner import run_model  # noqa: E402
-from wijksim.config import load_config  # noqa: E402
+from wijksim.config import load_config
 from wijksim.errors import ConfigError  # noqa: E402
 from wijksim.streams import replicate_seeds  # noqa: E402
 

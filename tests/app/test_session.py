@@ -35,7 +35,8 @@ from wijksim.app.session import (  # noqa: E402
     settings_for_preset,
 )
 from wijksim.app.teaching import all_notes, notes_for  # noqa: E402
-from wijksim.config import PARTNER_KINDS, load_config  # noqa: E402
+from wijksim.codes import PARTNER_KINDS
+from wijksim.config import load_config
 from wijksim.errors import ConfigError  # noqa: E402
 from wijksim.submodels.observation import KPIS  # noqa: E402
 

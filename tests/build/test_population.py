@@ -4,7 +4,7 @@ import numpy as np
 from helpers import clear_needs, make
 
 from wijksim.build.population import wijk_sizes
-from wijksim.state import (
+from wijksim.codes import (
     CARE,
     CLOSED,
     DEBT,

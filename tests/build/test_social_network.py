@@ -4,10 +4,7 @@ import numpy as np
 from helpers import make
 
 from wijksim.build.social_network import build_network, degrees
-from wijksim.state import (
-    FAMILY,
-    SINGLE_ELDERLY,
-)
+from wijksim.codes import FAMILY, SINGLE_ELDERLY
 
 
 def test_network_is_symmetric_without_self_ties_and_mostly_local():

@@ -5,9 +5,7 @@ import pytest
 from helpers import make
 
 from wijksim.build import team
-from wijksim.state import (
-    N_DOMAINS,
-)
+from wijksim.codes import N_DOMAINS
 
 
 def test_allocate_slots_priority_order():

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from wijksim.agents import Partner, Resident, Worker
-from wijksim.config import DOMAINS, PARTNER_KINDS, load_config
+from wijksim.codes import DOMAINS, PARTNER_KINDS
+from wijksim.config import load_config
 from wijksim.errors import ConfigError
 from wijksim.model import WijkModel
 from wijksim.state import Households, Partners, Team

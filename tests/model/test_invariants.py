@@ -15,20 +15,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wijksim.build import team as team_mod
-from wijksim.config import PARTNER_KINDS, Config
-from wijksim.model import WijkModel
-from wijksim.state import (
+from wijksim.codes import (
     CARE,
     CRISIS,
     IN_SUPPORT,
     MAATWERK,
     N_DOMAINS,
     NO_SUPPORT,
+    PARTNER_KINDS,
     SIGNALLED,
     WAITING,
     WLZ,
-    Households,
 )
+from wijksim.config import Config
+from wijksim.model import WijkModel
+from wijksim.state import Households
 from wijksim.submodels import signals as signals_mod
 from wijksim.submodels import workforce
 from wijksim.submodels.observation import EXTRA, KPIS

@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 from helpers import clear_needs, integrated, make
 
-from wijksim.model import WijkModel
-from wijksim.state import (
+from wijksim.codes import (
     CARE,
     CLOSED,
     DEBT,
@@ -22,6 +21,7 @@ from wijksim.state import (
     WLZ,
     YOUTH,
 )
+from wijksim.model import WijkModel
 from wijksim.submodels import casework
 
 

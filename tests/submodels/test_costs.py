@@ -4,13 +4,7 @@ import numpy as np
 import pytest
 from helpers import clear_needs, make
 
-from wijksim.state import (
-    CARE,
-    DEBT,
-    MAATWERK,
-    WLZ,
-    YOUTH,
-)
+from wijksim.codes import CARE, DEBT, MAATWERK, WLZ, YOUTH
 from wijksim.submodels import costs
 
 

@@ -3,16 +3,7 @@
 import numpy as np
 from helpers import clear_needs, make
 
-from wijksim.state import (
-    CARE,
-    CRISIS,
-    DEBT,
-    INCOME,
-    MODERATE,
-    SEVERE,
-    WLZ,
-    YOUTH,
-)
+from wijksim.codes import CARE, CRISIS, DEBT, INCOME, MODERATE, SEVERE, WLZ, YOUTH
 from wijksim.submodels import escalation
 
 

@@ -5,15 +5,7 @@ import pytest
 import scipy.sparse as sp
 from helpers import clear_needs, make
 
-from wijksim.state import (
-    CARE,
-    MAATWERK,
-    MILD,
-    MODERATE,
-    NETWORK,
-    NO_SUPPORT,
-    SOCIAL,
-)
+from wijksim.codes import CARE, MAATWERK, MILD, MODERATE, NETWORK, NO_SUPPORT, SOCIAL
 from wijksim.submodels import (
     escalation,
     informal_support,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from helpers import clear_needs, integrated, make
 
-from wijksim.state import (
+from wijksim.codes import (
     CARE,
     CLOSED,
     DEBT,

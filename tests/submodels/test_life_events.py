@@ -5,7 +5,7 @@ import pytest
 from helpers import clear_needs, make
 
 from wijksim.build.population import newcomer_traits, renew_households
-from wijksim.state import (
+from wijksim.codes import (
     CARE,
     DEBT,
     FAMILY,

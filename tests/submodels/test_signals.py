@@ -5,8 +5,7 @@ import pytest
 from helpers import clear_needs, make
 
 from wijksim.build import partners as partners_mod
-from wijksim.config import PARTNER_KINDS
-from wijksim.state import (
+from wijksim.codes import (
     CLOSED,
     CRISIS,
     DEBT,
@@ -15,6 +14,7 @@ from wijksim.state import (
     LIGHT,
     MODERATE,
     N_DOMAINS,
+    PARTNER_KINDS,
     SIGNALLED,
     SINGLE_ELDERLY,
     SOCIAL,

@@ -3,9 +3,7 @@
 import numpy as np
 from helpers import integrated, make
 
-from wijksim.state import (
-    DEBT,
-)
+from wijksim.codes import DEBT
 from wijksim.submodels import workforce
 
 

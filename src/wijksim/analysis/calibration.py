@@ -51,9 +51,9 @@ import pandas as pd
 from scipy import optimize, stats
 
 from wijksim.analysis.runner import atomic_write, versions
+from wijksim.codes import CARE, MAATWERK, YOUTH
 from wijksim.config import Config, load_config, validate
 from wijksim.errors import ConfigError
-from wijksim.state import CARE, MAATWERK, YOUTH
 from wijksim.streams import replicate_seeds
 
 # --------------------------------------------------------------------------- targets

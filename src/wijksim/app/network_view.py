@@ -22,8 +22,7 @@ from matplotlib.patches import Patch
 
 from wijksim.app.i18n import tr
 from wijksim.build.social_network import to_networkx
-from wijksim.config import PARTNER_KINDS
-from wijksim.state import STATUS_NAMES
+from wijksim.codes import PARTNER_KINDS, STATUSES
 
 SAMPLE_SIZE = 200
 CLUSTER_SIZE = 25
@@ -215,7 +214,7 @@ def network_figure(state: NetworkState, sample: NetworkSample, lang: str) -> Fig
                     for i, c in enumerate(NEED_COLOURS)]
     ring_handles = [Line2D([], [], marker="o", ls="", markerfacecolor="white", markersize=6,
                            markeredgecolor=colour, markeredgewidth=max(width, 1.0),
-                           label=tr(lang, f"status.{STATUS_NAMES[s]}"))
+                           label=tr(lang, f"status.{STATUSES[s]}"))
                     for s, (colour, width) in STATUS_RINGS.items()]
     extra = [
         Line2D([], [], marker="s", ls="", markerfacecolor="#90caf9", markeredgecolor="#1565c0",

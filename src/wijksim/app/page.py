@@ -48,7 +48,7 @@ from wijksim.app.session import (
     settings_for_preset,
 )
 from wijksim.app.teaching import notes_for
-from wijksim.config import PARTNER_KINDS
+from wijksim.codes import PARTNER_KINDS
 from wijksim.errors import WijksimError
 
 log = logging.getLogger(__name__)

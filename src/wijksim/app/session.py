@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wijksim.config import PARTNER_KINDS, Config, baseline_levers, load_config, with_flat
+from wijksim.codes import PARTNER_KINDS
+from wijksim.config import Config, baseline_levers, load_config, with_flat
 from wijksim.errors import ConfigError
 from wijksim.model import WijkModel
 from wijksim.presets import scenario_dir

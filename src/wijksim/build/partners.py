@@ -1,6 +1,6 @@
 """Partners of the sociale basis and their relation with the wijkteam.
 
-Every wijk has one partner of each kind in ``config.PARTNER_KINDS``. A partner passes a signal
+Every wijk has one partner of each kind in ``codes.PARTNER_KINDS``. A partner passes a signal
 only as far as its relation with the team allows (relation 0: no signals). Relations grow with
 the outreach hours workers spend with the partner and fade without them.
 """
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from wijksim.config import PARTNER_KINDS, Config
+from wijksim.codes import PARTNER_KINDS
+from wijksim.config import Config
 from wijksim.state import Partners
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wijksim.config import Config
-from wijksim.state import (
+from wijksim.codes import (
     CARE,
     CLOSED,
     COUPLE,
@@ -20,8 +19,9 @@ from wijksim.state import (
     SINGLE_ADULT,
     SINGLE_ELDERLY,
     WLZ,
-    Households,
 )
+from wijksim.config import Config
+from wijksim.state import Households
 
 #: Stages of needs present at the start (1 mild, 2 moderate, 3 severe).
 INITIAL_STAGE_SHARES = np.array([0.55, 0.3, 0.15])

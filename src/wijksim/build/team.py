@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from wijksim.codes import N_DOMAINS
 from wijksim.compiled import kernel
 from wijksim.config import Config
-from wijksim.state import N_DOMAINS, Team
+from wijksim.state import Team
 
 #: Relative share of positions per domain in a siloed team (care, youth, income, debt, social).
 DOMAIN_WEIGHTS = np.array([0.3, 0.2, 0.15, 0.2, 0.15])

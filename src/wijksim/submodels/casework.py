@@ -32,8 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wijksim.compiled import F32, kernel, status_rows
-from wijksim.state import (
+from wijksim.codes import (
     CARE,
     CLOSED,
     IN_SUPPORT,
@@ -44,6 +43,7 @@ from wijksim.state import (
     NO_SUPPORT,
     WLZ,
 )
+from wijksim.compiled import F32, kernel, status_rows
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from wijksim.codes import CARE, MAATWERK, N_DOMAINS, WLZ
 from wijksim.compiled import kernel
-from wijksim.state import CARE, MAATWERK, N_DOMAINS, WLZ
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel

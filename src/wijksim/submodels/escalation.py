@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from wijksim.codes import CARE, CRISIS, N_DOMAINS, SEVERE, WLZ
 from wijksim.compiled import F32, kernel
-from wijksim.state import CARE, CRISIS, N_DOMAINS, SEVERE, WLZ
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel

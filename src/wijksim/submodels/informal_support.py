@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
+from wijksim.codes import MAATWERK, N_DOMAINS, NETWORK, WLZ
 from wijksim.compiled import F32, kernel
-from wijksim.state import MAATWERK, N_DOMAINS, NETWORK, WLZ
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel

@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wijksim.build.team import allocate_slots
-from wijksim.compiled import status_rows
-from wijksim.state import (
+from wijksim.codes import (
     CLOSED,
     CRISIS,
     IN_SUPPORT,
@@ -34,6 +33,7 @@ from wijksim.state import (
     UNKNOWN,
     WAITING,
 )
+from wijksim.compiled import status_rows
 from wijksim.submodels import casework
 from wijksim.submodels.signals import unmet_stage
 

@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wijksim.build.population import newcomer_traits, renew_households
+from wijksim.codes import CARE, DOMAINS, MILD, MODERATE, N_DOMAINS, NEVER, SOCIAL, WLZ
 from wijksim.compiled import F32, kernel
-from wijksim.config import DOMAINS
-from wijksim.state import CARE, MILD, MODERATE, N_DOMAINS, NEVER, SOCIAL, WLZ
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel

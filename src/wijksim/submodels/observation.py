@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wijksim.compiled import kernel, status_by_wijk
-from wijksim.state import (
+from wijksim.codes import (
     DEBT,
     IN_SUPPORT,
     MODERATE,
     N_DOMAINS,
     NO_SUPPORT,
     SIGNALLED,
-    STATUS_NAMES,
+    STATUSES,
     WAITING,
     YOUTH,
 )
+from wijksim.compiled import kernel, status_by_wijk
 from wijksim.submodels.costs import week_costs
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def kpis(model: WijkModel) -> dict[str, float]:
     md = model.maatwerk_by_domain
     needy = hh.rows_with_need()
     unsupported, debts = needs_left(needy, hh.need, hh.support)
-    by_status = status_by_wijk(hh.status, hh.wijk, model.n_wijken, len(STATUS_NAMES)).sum(axis=0)
+    by_status = status_by_wijk(hh.status, hh.wijk, model.n_wijken, len(STATUSES)).sum(axis=0)
     staffed = team.filled & team.position
     signals = t["signals_partner"] + t["signals_help"] + t["signals_outreach"] + t["signals_crisis"]
     out = {

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wijksim.build import partners as partners_mod
+from wijksim.codes import CLOSED, CRISIS, N_DOMAINS, NO_SUPPORT, SIGNALLED, UNKNOWN, WAITING
 from wijksim.compiled import F32, kernel
-from wijksim.state import CLOSED, CRISIS, N_DOMAINS, NO_SUPPORT, SIGNALLED, UNKNOWN, WAITING
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel

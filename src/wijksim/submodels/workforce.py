@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from wijksim.codes import SIGNALLED, STATUSES, WAITING
 from wijksim.compiled import kernel, status_by_wijk
-from wijksim.state import SIGNALLED, STATUS_NAMES, WAITING
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -53,7 +53,7 @@ def available_hours(model: WijkModel) -> np.ndarray:
 def backlog_hours(model: WijkModel) -> np.ndarray:
     """Intake and follow-up hours still waiting per wijk."""
     hh, cfg = model.hh, model.cfg.team
-    counts = status_by_wijk(hh.status, hh.wijk, model.n_wijken, len(STATUS_NAMES))
+    counts = status_by_wijk(hh.status, hh.wijk, model.n_wijken, len(STATUSES))
     return counts[:, WAITING] * cfg.intake_hours + counts[:, SIGNALLED] * cfg.followup_hours
 
 
