@@ -6,8 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from wijksim.codes import N_DOMAINS, NO_SUPPORT, UNKNOWN
+from wijksim.codes import NO_SUPPORT, UNKNOWN
 from wijksim.model import WijkModel
+from wijksim.submodels import casework, informal_support, signals
 
 #: The repository's root folder.
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,9 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def make(households: int = 50, **params) -> WijkModel:
     """A fresh model at week 0, with no warm-up, ready for submodel calls."""
-    model = WijkModel(rng=1, households=households, warmup_weeks=0, **params)
-    model.tally_crisis_by_domain = np.zeros(N_DOMAINS)  # set per week by WijkModel.step
-    return model
+    return WijkModel(rng=1, households=households, warmup_weeks=0, **params)
 
 
 def clear_needs(model: WijkModel) -> None:
@@ -43,3 +42,54 @@ def integrated(households: int = 2000, **params) -> WijkModel:
     model = make(households, team_structure="integrated", fte_per_1000=2.0, **params)
     clear_needs(model)
     return model
+
+
+# --- independent or convenience views used by the tests only ------------------------------------
+
+
+def caseloads(case_worker: np.ndarray, n_slots: int) -> np.ndarray:
+    """Cases per worker: distinct (household, worker) pairs in a rows x 5 matrix of slots.
+
+    Counted with numpy, independently of the compiled recount in casework.close_households.
+    """
+    if case_worker.size == 0:
+        return np.zeros(n_slots, dtype=np.int32)
+    cw = np.sort(case_worker, axis=1)
+    first = np.ones_like(cw, dtype=bool)
+    first[:, 1:] = cw[:, 1:] != cw[:, :-1]
+    counted = cw[first & (cw >= 0)]
+    return np.bincount(counted, minlength=n_slots).astype(np.int32)
+
+
+def case_hours(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> np.ndarray:
+    """Weekly hours asked by each (household, domain) case."""
+    return casework.hours_of_cases(rows, doms, casework.hours_inputs(model))
+
+
+def demand_hours(model: WijkModel) -> np.ndarray:
+    """Informal care hours each household asks this week."""
+    hh = model.hh
+    return informal_support.household_demand(
+        np.arange(hh.n), hh.need, hh.support, model.informal_demand_per_stage,
+        informal_support.DEMAND_FACTOR,
+    )
+
+
+def partner_signal_chance(
+    model: WijkModel, rows: np.ndarray, unmet: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Chance that any engaged partner signals each household, and the likeliest partner row."""
+    partners = model.partners
+    reach, sens, _ = model.partner_tables
+    relation = partners.relation * partners.engaged
+    k = reach.shape[0]
+    p_any = np.zeros(rows.size, np.float32)
+    source = np.zeros(rows.size, np.int64)
+    for i, r in enumerate(rows):
+        w = model.hh.wijk[r]
+        p_any[i], kind = signals.partner_chance(
+            unmet[i].astype(np.int8), model.hh.htype[r], relation[w * k:], reach, sens,
+            signals.STAGE_VISIBILITY,
+        )
+        source[i] = w * k + kind
+    return p_any, source

@@ -2,7 +2,8 @@
 
 Households are many and live in columns (:class:`wijksim.state.Households`); a
 :class:`Resident` is a Mesa agent that reads one row, created on first access with
-``model.resident(i)`` so that a city run does not pay for 200,000 agent objects. Workers and
+``model.resident(i)`` (one household) or ``model.residents`` (an ``AgentSet`` of all), so that
+a city run does not pay for 200,000 agent objects unless someone asks for them. Workers and
 partners are few: the model creates a :class:`Worker` per position and a :class:`Partner` per
 partner at set-up.
 """

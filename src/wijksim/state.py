@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from wijksim.codes import N_DOMAINS, UNKNOWN
+from wijksim.codes import MODERATE, N_DOMAINS, SIGNALLED, UNKNOWN, WAITING
 from wijksim.compiled import nonzero_rows
 
 
@@ -116,6 +116,97 @@ class Households:
     def row(self, i: int) -> dict:
         """All state of household ``i`` as plain Python values (for inspection)."""
         return {f.name: getattr(self, f.name)[i].tolist() for f in fields(self)}
+
+    # -------------------------------------------------------------- changes of support status
+
+    def set_status(self, rows: np.ndarray, status: int, week: int) -> None:
+        """Give households a new support status from ``week``."""
+        self.status[rows] = status
+        self.status_since[rows] = week
+
+    def record_first_contact(self, rows: np.ndarray, week: int, record: WeekRecord) -> None:
+        """Record the first contact of an episode (time to help, early contact) in ``record``."""
+        new = rows[self.first_contact[rows] < 0]
+        self.first_contact[new] = week
+        started = self.episode_start[new]
+        known = started != -1  # -1: no episode (start weeks before week 0 are < -1)
+        record.first_contacts += int(known.sum())
+        record.time_to_help_sum += float((week - started[known]).sum())
+        worst = self.need[new[known]].max(axis=1)
+        record.early_contacts += int((worst <= MODERATE).sum())
+
+    def end_episodes(self, rows: np.ndarray, week: int) -> None:
+        """Households among ``rows`` whose needs are all solved end their episode."""
+        rows = rows[(self.need[rows] == 0).all(axis=1)]
+        self.episode_start[rows] = -1
+        self.first_contact[rows] = -1
+        waiting = rows[(self.status[rows] == WAITING) | (self.status[rows] == SIGNALLED)]
+        self.set_status(waiting, UNKNOWN, week)
+
+    def release_cases(self, rows: np.ndarray) -> None:
+        """Households that leave the wijk leave their workers' caseloads."""
+        self.case_worker[rows] = -1
+        self.handoff_ready[rows] = -1
+
+
+@dataclass(slots=True)
+class WeekRecord:
+    """What happened this week: the counts and sums the submodels add to, which observation reads.
+
+    A fresh record starts every week (:meth:`wijksim.model.WijkModel.begin_week`). Its fields
+    are typed and fixed (``slots``): a misspelt name is an error, not a silent zero.
+    """
+
+    n_wijken: int
+    # 1. life events
+    new_needs: int = 0  # needs that arose
+    moves: int = 0  # households that left (moved or left the Wlz) and were replaced
+    # 2. informal support
+    carers: int = 0  # households giving informal care
+    overloaded_carers: int = 0  # of them, with strain above the overload threshold
+    carer_load: np.ndarray | None = None  # informal care hours each household gives
+    # 3. escalation
+    escalations: int = 0  # needs moving up to stage 3 or 4
+    crises: int = 0  # needs moving up to stage 4
+    crises_by_domain: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS))
+    # 4. signals
+    signals_crisis: int = 0
+    signals_help: int = 0
+    signals_partner: int = 0
+    signals_outreach: int = 0
+    # first contacts (signals and intake)
+    first_contacts: int = 0  # first contacts of episodes
+    time_to_help_sum: float = 0.0  # weeks from episode start to first contact, summed
+    early_contacts: int = 0  # first contacts with the worst need at stage 2 or lower
+    # 5. intake
+    followups: int = 0  # signals followed up
+    brief_advice: int = 0  # households with only mild needs advised and let go
+    admissions: int = 0  # households taken into support
+    wait_weeks_sum: float = 0.0  # weeks the admitted households waited, summed
+    intake_hours: np.ndarray | None = None  # hours spent on follow-ups and intakes, per wijk
+    # 6. casework
+    eligible_decisions: int = 0  # plans for needs at the maatwerk stage (not Wlz)
+    eligible_otherwise: int = 0  # of them, network plans
+    network_plans: int = 0
+    network_failures: int = 0  # network plans that became maatwerk
+    alt_failed: int = 0  # of them, would-be maatwerk cases
+    maatwerk_grants: int = 0
+    wlz_entries: int = 0
+    closures: int = 0  # households whose case closed
+    # 7. workforce
+    sick_spells: int = 0
+    leavers: int = 0
+    hires: int = 0
+    worker_weeks: int = 0  # filled positions this week
+    workload: float = 1.0  # team-wide hours asked over hours available
+    # 8. costs
+    costs: dict[str, float] = field(default_factory=dict)  # euro per year, by budget
+    maatwerk_by_domain: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS, np.int64))
+    wlz_clients: int = 0
+
+    def __post_init__(self) -> None:
+        if self.intake_hours is None:
+            self.intake_hours = np.zeros(self.n_wijken)
 
 
 @dataclass

@@ -102,10 +102,10 @@ def test_first_contact_counts_episodes_begun_before_the_start():
     hh.episode_start[0] = -30
     hh.episode_start[1] = 4
     model.week = 10
-    model.first_contact(np.array([0, 1]))
-    assert model.tally["first_contacts"] == 2
-    assert model.tally["time_to_help_sum"] == (10 + 30) + (10 - 4)
-    assert model.tally["early_contacts"] == 2
+    hh.record_first_contact(np.array([0, 1]), model.week, model.record)
+    assert model.record.first_contacts == 2
+    assert model.record.time_to_help_sum == (10 + 30) + (10 - 4)
+    assert model.record.early_contacts == 2
     assert np.all(hh.first_contact[:2] == 10)
-    model.first_contact(np.array([0]))  # a second contact is not a first contact
-    assert model.tally["first_contacts"] == 2
+    hh.record_first_contact(np.array([0]), model.week, model.record)  # not a first contact
+    assert model.record.first_contacts == 2

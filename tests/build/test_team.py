@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from helpers import make
+from helpers import caseloads, make
 
 from wijksim.build import team
 from wijksim.codes import N_DOMAINS
@@ -98,8 +98,8 @@ def test_positions_per_wijk_at_least_one():
 
 def test_caseloads_count_distinct_households_per_worker():
     cw = np.array([[0, 0, -1, 1, -1], [2, -1, -1, -1, -1], [-1] * 5, [0, 1, 1, 1, 2]])
-    np.testing.assert_array_equal(team.caseloads(cw, 4), [2, 2, 2, 0])
-    np.testing.assert_array_equal(team.caseloads(np.zeros((0, 5), int), 3), [0, 0, 0])
+    np.testing.assert_array_equal(caseloads(cw, 4), [2, 2, 2, 0])
+    np.testing.assert_array_equal(caseloads(np.zeros((0, 5), int), 3), [0, 0, 0])
 
 
 def test_team_is_built_for_the_structure():

@@ -11,6 +11,7 @@ from dataclasses import fields
 from unittest import mock
 
 import numpy as np
+from helpers import caseloads
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -142,7 +143,7 @@ def check_week(model: WijkModel, probe: HoursProbe, sig: SignalsProbe, n: int, s
     assert not (hh.handoff_ready[~in_support] >= 0).any()
     active = ((cw >= 0) | (hh.handoff_ready >= 0)).any(axis=1)
     assert np.all(active[in_support])  # in support: a worker or a pending hand-off
-    np.testing.assert_array_equal(t.caseload, team_mod.caseloads(cw, t.n))
+    np.testing.assert_array_equal(t.caseload, caseloads(cw, t.n))
     cap = model.cfg.team.caseload_cap
     if model.warmup_weeks > 0 and model.scenario_config.run.warmup_levers == "baseline":
         cap = max(cap, Config().team.caseload_cap)  # cases from the warm-up are not dropped
@@ -174,7 +175,7 @@ def check_week(model: WijkModel, probe: HoursProbe, sig: SignalsProbe, n: int, s
     assert k["workers"] == staffed.sum()
     assert k["vacancies"] == (t.position & ~t.filled).sum()
     assert np.isclose(
-        k["maatwerk_per_1000"], model.maatwerk_by_domain.sum() * 1000.0 / model.inhabitants
+        k["maatwerk_per_1000"], model.record.maatwerk_by_domain.sum() * 1000.0 / model.inhabitants
     )
     assert np.isclose(
         k["wlz_per_1000"], (hh.support[:, CARE] == WLZ).sum() * 1000 / model.inhabitants
@@ -276,4 +277,4 @@ def test_caseloads_match_a_plain_count(rows):
     for row in rows:
         for w in set(row) - {-1}:
             expected[w] += 1
-    np.testing.assert_array_equal(team_mod.caseloads(cw, 7), expected)
+    np.testing.assert_array_equal(caseloads(cw, 7), expected)

@@ -2,8 +2,9 @@
 
 import numpy as np
 import pytest
-from helpers import clear_needs, integrated, make
+from helpers import case_hours, clear_needs, integrated, make
 
+from wijksim.build import team as team_mod
 from wijksim.codes import (
     CARE,
     CLOSED,
@@ -47,8 +48,8 @@ def test_siloed_team_spends_more_hours_on_three_domain_household():
     siloed, doms = three_domain_household("siloed")
     integ, _ = three_domain_household("integrated")
     rows = np.zeros(3, dtype=np.int64)
-    h_siloed = casework.case_hours(siloed, rows, doms).sum()
-    h_integrated = casework.case_hours(integ, rows, doms).sum()
+    h_siloed = case_hours(siloed, rows, doms).sum()
+    h_integrated = case_hours(integ, rows, doms).sum()
     per_need = siloed.case_hours_per_stage[MODERATE]
     coordination = siloed.cfg.team.coordination_hours
     assert h_integrated == pytest.approx(3 * per_need)
@@ -67,7 +68,7 @@ def test_one_domain_household_costs_the_same_in_both_structures():
         hh.support[0, DEBT] = LIGHT
         hh.support_since[0, DEBT] = -50
         hh.case_worker[0, DEBT] = 0
-        hours.append(casework.case_hours(model, np.array([0]), np.array([DEBT]))[0])
+        hours.append(case_hours(model, np.array([0]), np.array([DEBT]))[0])
     assert hours[0] == hours[1] == pytest.approx(model.case_hours_per_stage[SEVERE])
 
 
@@ -82,7 +83,7 @@ def test_case_hours_by_kind_of_support():
     hh.case_worker[rows, INCOME] = 0
     hh.support[rows, INCOME] = [NETWORK, NETWORK, MAATWERK, LIGHT]
     hh.support_since[rows, INCOME] = [20, 20 - pol.activation_weeks, 10, 10]
-    h = casework.case_hours(model, rows, doms)
+    h = case_hours(model, rows, doms)
     np.testing.assert_allclose(
         h,
         [
@@ -106,9 +107,9 @@ def test_spend_hours_never_exceeds_free_hours_and_thins_effect():
     hh.need[200, DEBT] = MILD
     hh.support[200, DEBT] = LIGHT
     hh.status[:201] = IN_SUPPORT  # the model only gives households in support a worker
-    model.intake_hours_spent = np.zeros(model.n_wijken)
+    model.record.intake_hours = np.zeros(model.n_wijken)
     casework.spend_hours(model)
-    free = t.hours_available * model.team_share_for_cases()
+    free = t.hours_available * team_mod.case_share(model.cfg.team.outreach_share)
     assert np.all(t.hours_spent <= free + 1e-5)
     assert t.hours_spent[0] == pytest.approx(free[0])
     assert t.hours_demanded[0] == pytest.approx(200 * model.case_hours_per_stage[SEVERE])
@@ -124,7 +125,7 @@ def test_effect_of_provisions_and_networks_without_a_worker():
     clear_needs(model)
     hh = model.hh
     model.week = 10
-    model.intake_hours_spent = np.zeros(model.n_wijken)
+    model.record.intake_hours = np.zeros(model.n_wijken)
     hh.need[0:5, CARE] = MODERATE
     hh.support[0:5, CARE] = [MAATWERK, MAATWERK, WLZ, NETWORK, LIGHT]
     hh.provision_until[0:2, CARE] = [11, 10]  # running; ended this week
@@ -147,12 +148,12 @@ def test_plan_kinds():
         if network_first == 0.0:
             assert np.all(hh.support[50:100, INCOME] == LIGHT)
             assert np.all(hh.provision_until[:50, INCOME] > model.week)
-            assert model.tally["maatwerk_grants"] == 50
+            assert model.record.maatwerk_grants == 50
         else:
             assert np.all(hh.support[50:100, INCOME] == NETWORK)
-            assert model.tally["eligible_otherwise"] == 50  # would-be maatwerk, solved otherwise
+            assert model.record.eligible_otherwise == 50  # would-be maatwerk, solved otherwise
             assert np.all(hh.alt_eligible[:50, INCOME])
-        assert model.tally["eligible_decisions"] == 50
+        assert model.record.eligible_decisions == 50
 
 
 def test_plan_wlz_for_long_severe_elderly_care():
@@ -184,7 +185,7 @@ def test_fixed_closure_closes_after_fixed_weeks_whatever_the_need():
     model.week = 40
     fixed = model.cfg.policy.fixed_weeks
     _open_case(model, MODERATE, since_weeks=fixed, calm_weeks=0)
-    casework.close(model)
+    casework.settle_cases(model, casework.CLOSE)
     hh = model.hh
     assert hh.case_worker[0, DEBT] == -1
     assert hh.support[0, DEBT] == NO_SUPPORT
@@ -197,7 +198,7 @@ def test_stable_closure_keeps_an_unstable_case_open():
     clear_needs(model)
     model.week = 40
     _open_case(model, MODERATE, since_weeks=model.cfg.policy.fixed_weeks + 20, calm_weeks=0)
-    casework.close(model)
+    casework.settle_cases(model, casework.CLOSE)
     hh = model.hh
     assert hh.case_worker[0, DEBT] == 0
     assert hh.support[0, DEBT] == LIGHT
@@ -213,7 +214,7 @@ def test_stable_closure_closes_when_calm_long_enough_and_fixed_waits():
         model.week = 40
         assert model.cfg.policy.stable_weeks == stable_weeks
         _open_case(model, MILD, since_weeks=stable_weeks + 1, calm_weeks=stable_weeks - 1)
-        casework.close(model)
+        casework.settle_cases(model, casework.CLOSE)
         assert bool(model.hh.status[0] == CLOSED) is closes, rule
         assert bool(model.hh.case_worker[0, DEBT] == -1) is closes, rule
 
@@ -224,7 +225,7 @@ def test_solved_need_closes_under_either_rule():
         clear_needs(model)
         model.week = 40
         _open_case(model, 0, since_weeks=1, calm_weeks=0)
-        casework.close(model)
+        casework.settle_cases(model, casework.CLOSE)
         assert model.hh.status[0] == CLOSED
         assert model.hh.relapse_until[0] == -1  # no need left: no relapse risk
 
@@ -240,7 +241,7 @@ def test_light_support_recovers_with_effect():
         hh.support[rows, SOCIAL] = LIGHT
         hh.effect[:1000, SOCIAL] = 1.0
         hh.effect[1000:, SOCIAL] = 0.0
-        casework.recover(model)
+        casework.settle_cases(model, casework.RECOVER)
         recovered += [
             (hh.need[:1000, SOCIAL] < MODERATE).sum(),
             (hh.need[1000:, SOCIAL] < MODERATE).sum(),
@@ -258,7 +259,7 @@ def test_maatwerk_provision_ends_or_is_renewed():
     hh.provision_until[0:2, YOUTH] = 30
     hh.need[0, YOUTH] = MILD  # below the threshold: provision ends
     hh.need[1, YOUTH] = SEVERE  # still severe: renewed
-    casework.update_plans(model)
+    casework.settle_cases(model, casework.REVISE)
     assert hh.support[0, YOUTH] == NO_SUPPORT
     assert hh.support[1, YOUTH] == MAATWERK
     assert hh.provision_until[1, YOUTH] == 30 + model.maatwerk_weeks[YOUTH]
@@ -271,9 +272,9 @@ def test_failed_network_activation_becomes_maatwerk():
     hh.support[0:2, DEBT] = NETWORK
     hh.need[0, DEBT] = SEVERE
     hh.need[1, DEBT] = MILD
-    casework.update_plans(model)
+    casework.settle_cases(model, casework.REVISE)
     assert hh.support[0, DEBT] == MAATWERK
     assert hh.support[1, DEBT] == NETWORK
-    assert model.tally["network_failures"] == 1
+    assert model.record.network_failures == 1
 
 

@@ -8,18 +8,24 @@ from wijksim.codes import CARE, DEBT, MAATWERK, WLZ, YOUTH
 from wijksim.submodels import costs
 
 
+def week_costs(model):
+    """This week's costs by budget, as costs.step records them."""
+    costs.step(model)
+    return model.record.costs
+
+
 def test_one_care_maatwerk_provision_costs_its_yearly_price():
     model = make(100)
     clear_needs(model)
     hh = model.hh
     hh.support[0, CARE] = MAATWERK
     hh.provision_until[0, CARE] = model.week + 10
-    c = costs.week_costs(model)
+    c = week_costs(model)
     assert c["cost_maatwerk"] == model.cfg.costs.maatwerk_per_year.care
     assert c["cost_wlz"] == 0
     assert c["cost_crisis"] == 0
     hh.provision_until[0, CARE] = model.week  # ended: no cost
-    assert costs.week_costs(model)["cost_maatwerk"] == 0
+    assert week_costs(model)["cost_maatwerk"] == 0
 
 
 def test_maatwerk_costs_add_up_by_domain():
@@ -30,8 +36,8 @@ def test_maatwerk_costs_add_up_by_domain():
     hh.support[1, YOUTH] = MAATWERK
     hh.provision_until[:2] = model.week + 1
     p = model.cfg.costs.maatwerk_per_year
-    assert costs.week_costs(model)["cost_maatwerk"] == p.care + 2 * p.youth
-    np.testing.assert_array_equal(model.maatwerk_by_domain, [1, 2, 0, 0, 0])
+    assert week_costs(model)["cost_maatwerk"] == p.care + 2 * p.youth
+    np.testing.assert_array_equal(model.record.maatwerk_by_domain, [1, 2, 0, 0, 0])
 
 
 def test_wlz_team_crisis_and_total_costs():
@@ -40,8 +46,8 @@ def test_wlz_team_crisis_and_total_costs():
     hh, t, c = model.hh, model.team, model.cfg.costs
     hh.support[:3, CARE] = WLZ
     t.filled[0] = False
-    model.tally_crisis_by_domain[DEBT] = 2
-    out = costs.week_costs(model)
+    model.record.crises_by_domain[DEBT] = 2
+    out = week_costs(model)
     assert out["cost_wlz"] == 3 * c.wlz_per_year
     assert out["cost_team"] == (t.n - 1) * c.fte
     assert out["cost_crisis"] == 2 * c.crisis.debt * 52

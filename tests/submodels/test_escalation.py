@@ -53,18 +53,17 @@ def test_escalation_tallies_crises_and_stays_in_range():
     crises = 0
     for _ in range(20):
         hh.need[:, [CARE, DEBT, YOUTH]] = SEVERE
-        model.tally.clear()
-        model.tally_crisis_by_domain[:] = 0
+        model.begin_week()
         before = hh.need.copy()
         escalation.step(model)
         went_crisis = (before == SEVERE) & (hh.need == CRISIS)
-        assert model.tally["crises"] == went_crisis.sum()
-        assert model.tally["escalations"] == went_crisis.sum()  # from 3, every escalation is one
-        assert model.tally_crisis_by_domain.sum() == went_crisis.sum()
-        np.testing.assert_array_equal(model.tally_crisis_by_domain, went_crisis.sum(axis=0))
+        assert model.record.crises == went_crisis.sum()
+        assert model.record.escalations == went_crisis.sum()  # from 3, every escalation is one
+        assert model.record.crises_by_domain.sum() == went_crisis.sum()
+        np.testing.assert_array_equal(model.record.crises_by_domain, went_crisis.sum(axis=0))
         assert np.all(np.abs(hh.need.astype(int) - before) <= 1)
         assert hh.need.min() >= 0 and hh.need.max() <= CRISIS
-        crises += model.tally["crises"]
+        crises += model.record.crises
     assert crises > 0
 
 

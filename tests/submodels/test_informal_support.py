@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from helpers import clear_needs, make
+from helpers import clear_needs, demand_hours, make
 
 from wijksim.codes import CARE, MAATWERK, MILD, MODERATE, NETWORK, NO_SUPPORT, SOCIAL
 from wijksim.submodels import (
@@ -45,8 +45,8 @@ def test_strong_network_meets_informal_demand(strong_vs_none):
     assert np.all(hh.met_share[alone] == 0.0)
     # what carers carry is what the strong households asked
     demand = model.informal_demand_per_stage[MILD]
-    np.testing.assert_allclose(model.carer_load[carers], demand, rtol=1e-5)
-    assert np.all(model.carer_load[alone] == 0)
+    np.testing.assert_allclose(model.record.carer_load[carers], demand, rtol=1e-5)
+    assert np.all(model.record.carer_load[alone] == 0)
 
 
 def test_strong_network_recovers_faster_and_escalates_less(strong_vs_none):
@@ -71,20 +71,20 @@ def test_informal_flows_add_up_on_a_random_network():
     rng = np.random.default_rng(5)
     hh.need[:] = rng.choice(5, size=hh.need.shape, p=[0.7, 0.1, 0.1, 0.07, 0.03])
     hh.support[:] = NO_SUPPORT
-    demand = informal_support.demand_hours(model).astype(np.float64)
+    demand = demand_hours(model).astype(np.float64)
     reachable = model.net @ hh.care_capacity.astype(np.float64)
     informal_support.step(model)
     askers = demand > 0
     assert askers.sum() > 50
     received = hh.met_share[askers] * demand[askers]  # no volunteers: all from the network
-    np.testing.assert_allclose(model.carer_load.sum(), received.sum(), rtol=1e-4)
+    np.testing.assert_allclose(model.record.carer_load.sum(), received.sum(), rtol=1e-4)
     # asking at most twice a tie's share, a household gets at most that much
     upper = np.minimum(1.0, 2.0 * reachable[askers] / demand[askers])
     assert np.all(hh.met_share[askers] <= upper + 1e-5)
     assert np.all(hh.met_share[~askers] == 1.0)
     # a carer gives at most twice its capacity in all, and some carers are at that cap
-    assert np.all(model.carer_load <= 2.0 * hh.care_capacity + 1e-4)
-    assert np.any(model.carer_load >= 2.0 * hh.care_capacity - 1e-4)
+    assert np.all(model.record.carer_load <= 2.0 * hh.care_capacity + 1e-4)
+    assert np.any(model.record.carer_load >= 2.0 * hh.care_capacity - 1e-4)
 
 
 def test_formal_provision_lowers_informal_demand_and_activation_raises_it():
@@ -94,7 +94,7 @@ def test_formal_provision_lowers_informal_demand_and_activation_raises_it():
     hh.need[0:3, CARE] = MODERATE
     hh.support[1, CARE] = MAATWERK
     hh.support[2, CARE] = NETWORK
-    d = informal_support.demand_hours(model)
+    d = demand_hours(model)
     base = model.informal_demand_per_stage[MODERATE]
     assert d[0] == pytest.approx(base)
     assert d[1] < d[0] < d[2]
@@ -120,7 +120,7 @@ def test_overloaded_carer_strains():
     assert hh.strain[busy] > threshold
     assert hh.strain[easy] < hh.strain[busy]
     # a carer stretches to at most twice its capacity per tie (weight 0.9 here)
-    assert model.carer_load[easy] <= 2.0 * 0.9 * hh.care_capacity[easy] + 1e-5
-    assert model.carer_load[busy] <= 2.0 * 0.9 * hh.care_capacity[busy] * many.size + 1e-4
+    assert model.record.carer_load[easy] <= 2.0 * 0.9 * hh.care_capacity[easy] + 1e-5
+    assert model.record.carer_load[busy] <= 2.0 * 0.9 * hh.care_capacity[busy] * many.size + 1e-4
 
 

@@ -98,7 +98,7 @@ def test_intake_admits_by_priority_within_caps():
     assert np.all(t.caseload <= 2)
     assert np.all(hh.case_worker[admitted, INCOME] >= 0)
     assert np.all(hh.support[admitted, INCOME] != NO_SUPPORT)
-    assert model.tally["admissions"] == admitted.sum()
+    assert model.record.admissions == admitted.sum()
 
 
 def test_follow_up_of_mild_household_gives_brief_advice_and_closes():

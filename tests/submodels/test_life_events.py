@@ -73,7 +73,7 @@ def test_new_needs_start_mild_or_moderate_and_only_where_free():
     assert fresh.sum() > 0
     assert set(np.unique(hh.need[fresh])) <= {MILD, MODERATE}
     assert np.all(hh.need[:1000, CARE] == SEVERE)  # an existing need is not replaced
-    assert model.tally["new_needs"] == fresh.sum()
+    assert model.record.new_needs == fresh.sum()
     started = fresh.any(axis=1)
     assert np.all(hh.episode_start[started] == model.week)
 
@@ -104,7 +104,7 @@ def test_moves_conserve_households_and_clear_movers():
     np.testing.assert_array_equal(hh.htype, htype)  # newcomers of the same type
     np.testing.assert_array_equal(hh.wijk, wijk)
     moved = (hh.need == 0).all(axis=1)
-    assert model.tally["moves"] > 0
+    assert model.record.moves > 0
     assert moved.sum() > 0
     assert np.all(hh.status[moved] == UNKNOWN)
     assert np.all(hh.case_worker[moved] == -1)

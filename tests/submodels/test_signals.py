@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from helpers import clear_needs, make
+from helpers import clear_needs, make, partner_signal_chance
 
 from wijksim.build import partners as partners_mod
 from wijksim.codes import (
@@ -42,7 +42,7 @@ def test_partner_without_relation_sends_no_signal(families):
     model, rows, unmet = families
     partners_mod.set_engaged(model.partners, ["school"])
     model.partners.relation[:] = 0.0
-    p, _ = signals.partner_signal_chance(model, rows, unmet)
+    p, _ = partner_signal_chance(model, rows, unmet)
     assert np.all(p == 0.0)
 
 
@@ -50,7 +50,7 @@ def test_partner_not_engaged_sends_no_signal(families):
     model, rows, unmet = families
     partners_mod.set_engaged(model.partners, [])
     model.partners.relation[:] = 0.8
-    p, _ = signals.partner_signal_chance(model, rows, unmet)
+    p, _ = partner_signal_chance(model, rows, unmet)
     assert np.all(p == 0.0)
 
 
@@ -61,7 +61,7 @@ def test_partner_with_relation_signals_as_far_as_relation_allows(families):
     chances = []
     for rel in (0.25, 0.5, 1.0):
         model.partners.relation[:] = rel
-        p, source = signals.partner_signal_chance(model, rows, unmet)
+        p, source = partner_signal_chance(model, rows, unmet)
         # sees the family (reach), notices a moderate youth need (sensitivity), passes it on
         expected = reach[SCHOOL, FAMILY] * rel * sens[SCHOOL, YOUTH]
         np.testing.assert_allclose(p, expected, rtol=1e-5)
@@ -75,10 +75,10 @@ def test_partner_does_not_see_what_it_cannot_notice(families):
     partners_mod.set_engaged(model.partners, ["school"])
     model.partners.relation[:] = 1.0
     model.hh.htype[:] = SINGLE_ELDERLY  # schools do not see the elderly
-    p, _ = signals.partner_signal_chance(model, rows, unmet)
+    p, _ = partner_signal_chance(model, rows, unmet)
     assert np.all(p == 0.0)
     model.hh.htype[:] = FAMILY
-    p, _ = signals.partner_signal_chance(model, rows, np.zeros_like(unmet))  # no need
+    p, _ = partner_signal_chance(model, rows, np.zeros_like(unmet))  # no need
     assert np.all(p == 0.0)
 
 
@@ -110,7 +110,7 @@ def test_crisis_forces_contact_and_support_blocks_signals():
     signals.step(model)
     assert hh.status[0] == WAITING
     assert hh.first_contact[0] == 3
-    assert model.tally["signals_crisis"] == 1
+    assert model.record.signals_crisis == 1
     assert hh.status[1] == IN_SUPPORT
 
 
@@ -121,9 +121,9 @@ def test_no_partners_and_no_outreach_give_no_partner_or_outreach_signals():
     hh.need[:, SOCIAL] = MODERATE
     hh.help_seeking[:] = 0.0
     signals.step(model)
-    assert model.tally["signals_partner"] == 0
-    assert model.tally["signals_outreach"] == 0
-    assert model.tally["signals_help"] == 0
+    assert model.record.signals_partner == 0
+    assert model.record.signals_outreach == 0
+    assert model.record.signals_help == 0
     assert np.all(hh.status == UNKNOWN)
 
 
@@ -134,8 +134,8 @@ def test_outreach_finds_households():
     hh.need[:, SOCIAL] = MODERATE
     hh.help_seeking[:] = 0.0
     signals.step(model)
-    assert model.tally["signals_outreach"] > 0
-    assert (hh.status == SIGNALLED).sum() == model.tally["signals_outreach"]
+    assert model.record.signals_outreach > 0
+    assert (hh.status == SIGNALLED).sum() == model.record.signals_outreach
 
 
 def test_signal_tallies_match_households_moved():
@@ -151,15 +151,15 @@ def test_signal_tallies_match_households_moved():
     model.week = 1
     before = hh.status.copy()
     signals.step(model)
-    t = model.tally
-    assert min(t["signals_crisis"], t["signals_help"], t["signals_partner"]) > 0
-    assert t["signals_outreach"] > 0
+    t = model.record
+    assert min(t.signals_crisis, t.signals_help, t.signals_partner) > 0
+    assert t.signals_outreach > 0
     queued = (hh.status == WAITING) & (before != WAITING)
     newly_signalled = (hh.status == SIGNALLED) & (before != SIGNALLED)
-    assert t["signals_crisis"] + t["signals_help"] == queued.sum()
-    assert t["signals_partner"] + t["signals_outreach"] == newly_signalled.sum()
-    assert t["signals_crisis"] == (queued & (hh.need.max(axis=1) == CRISIS)).sum()
-    assert model.partners.signals_sent.sum() == t["signals_partner"]
+    assert t.signals_crisis + t.signals_help == queued.sum()
+    assert t.signals_partner + t.signals_outreach == newly_signalled.sum()
+    assert t.signals_crisis == (queued & (hh.need.max(axis=1) == CRISIS)).sum()
+    assert model.partners.signals_sent.sum() == t.signals_partner
 
 
 def test_unanswered_signals_expire():

@@ -36,6 +36,11 @@ def set_engaged(partners: Partners, engaged_kinds: list[str]) -> None:
     partners.engaged[:] = np.isin(partners.kind, idx)
 
 
+def engaged_per_wijk(partners: Partners, n_wijken: int) -> np.ndarray:
+    """Per wijk, whether any partner is engaged in early signalling."""
+    return np.bincount(partners.wijk, weights=partners.engaged, minlength=n_wijken) > 0
+
+
 def tables(cfg: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Reach (kinds x household types), sensitivity (kinds x domains), light support (kinds)."""
     kinds = cfg.signalling.kinds

@@ -1,9 +1,13 @@
-"""The wijkteams: positions per wijk, team structure and the assignment of cases to workers.
+"""The wijkteams: positions per wijk, team structure, hours and the dealing of case slots.
 
 A *position* (slot) is one FTE in a wijk's team; a worker fills it or it is vacant. In an
 ``integrated`` team every worker covers all five domains with broad skills; a household has one
 worker and one plan. In a ``siloed`` team each worker covers one domain (in a team smaller than
 five, a few); a multi-problem household has a worker per domain.
+
+Teams are built at set-up (and resized when a lever changes staffing); every week the submodels
+read their hours here: who is at work, client hours per wijk, the share left for cases after
+outreach, and the intake hours of each worker.
 """
 
 from __future__ import annotations
@@ -97,6 +101,28 @@ def add_positions(
     )
     set_structure(grown, structure, broad_skill)
     return grown
+
+
+def active(team: Team, week: int) -> np.ndarray:
+    """Positions with a worker at work (not vacant, not on leave) in ``week``."""
+    return team.filled & team.position & (team.leave_until <= week)
+
+
+def hours_per_wijk(team: Team, n_wijken: int) -> np.ndarray:
+    """Client hours available per wijk this week."""
+    return np.bincount(team.wijk, weights=team.hours_available, minlength=n_wijken)
+
+
+def case_share(outreach_share: float) -> float:
+    """Share of client hours left for cases (and intake) after outreach."""
+    return 1.0 - outreach_share
+
+
+def intake_hours_per_worker(team: Team, intake_hours: np.ndarray, n_wijken: int) -> np.ndarray:
+    """This week's intake hours of each wijk (``intake_hours``) spread over its workers by hours."""
+    hours = hours_per_wijk(team, n_wijken)
+    per_wijk = np.divide(intake_hours, hours, out=np.zeros_like(hours), where=hours > 0)
+    return team.hours_available * per_wijk[team.wijk]
 
 
 def caseloads(case_worker: np.ndarray, n_slots: int) -> np.ndarray:

@@ -28,10 +28,11 @@ worker any more; maatwerk and Wlz provisions run on until they end.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from wijksim.build import team as team_mod
 from wijksim.codes import (
     CARE,
     CLOSED,
@@ -49,6 +50,16 @@ if TYPE_CHECKING:
     from wijksim.model import WijkModel
 
 
+def step(model: WijkModel) -> None:
+    """A week of casework: pick up new needs, spend hours, recover, close."""
+    pick_up_new_needs(model)
+    spend_hours(model, other_effects=False)
+    settle_cases(model)  # effects of other support, recover, update plans, close: one pass
+
+
+# --------------------------------------------------------------------------- plans
+
+
 def assign(model: WijkModel, rows: np.ndarray, doms: np.ndarray, workers: np.ndarray) -> None:
     """Give (household, domain) pairs a worker; pairs without a plan get one now."""
     hh = model.hh
@@ -60,7 +71,7 @@ def assign(model: WijkModel, rows: np.ndarray, doms: np.ndarray, workers: np.nda
 
 def plan(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> None:
     """Choose the kind of support for each (household, domain) pair (see module docstring)."""
-    hh, pol, week = model.hh, model.cfg.policy, model.week
+    hh, pol, week, record = model.hh, model.cfg.policy, model.week, model.record
     if rows.size == 0:
         return
     stage = hh.need[rows, doms]
@@ -80,110 +91,13 @@ def plan(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> None:
     grant = kind == MAATWERK
     hh.provision_until[rows[grant], doms[grant]] = week + model.maatwerk_weeks[doms[grant]]
     to_wlz = kind == WLZ
-    release(model, rows[to_wlz], doms[to_wlz])
-    model.tally["eligible_decisions"] += int(eligible.sum())
-    model.tally["eligible_otherwise"] += int((eligible & network).sum())
-    model.tally["maatwerk_grants"] += int(grant.sum())
-    model.tally["network_plans"] += int(network.sum())
-    model.tally["wlz_entries"] += int(to_wlz.sum())
-
-
-def release(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> None:
-    """The team lets go of these (household, domain) pairs."""
-    model.hh.case_worker[rows, doms] = -1
-    model.hh.handoff_ready[rows, doms] = -1
-
-
-def end_support(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> None:
-    """Support of these pairs ends; need left over raises the household's relapse risk."""
-    hh = model.hh
-    release(model, rows, doms)
-    hh.support[rows, doms] = NO_SUPPORT
-    hh.effect[rows, doms] = 0
-    hh.provision_until[rows, doms] = -1
-    left = hh.need[rows, doms] > 0
-    hh.relapse_until[rows[left]] = model.week + model.cfg.needs.relapse_weeks
-
-
-def case_hours(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> np.ndarray:
-    """Weekly hours asked by each (household, domain) case that has a worker."""
-    return hours_of_cases(rows, doms, *_hours_inputs(model))
-
-
-def _hours_inputs(model: WijkModel) -> tuple:
-    """What :func:`cell_hours` reads besides the case: state, week and the team's hours."""
-    hh, pol = model.hh, model.cfg.policy
-    coordination = 0.0 if model.integrated else model.cfg.team.coordination_hours
-    return (
-        hh.support, hh.need, hh.support_since, hh.case_worker, np.int64(model.week),
-        np.int64(pol.activation_weeks), model.case_hours_per_stage,
-        np.float64(pol.activation_hours), np.float64(pol.maatwerk_monitor_hours),
-        np.float64(coordination),
-    )
-
-
-@kernel
-def hours_of_cases(
-    rows, doms, support, need, support_since, case_worker, week, activation_weeks,
-    hours_per_stage, activation_hours, monitor_hours, coordination_hours,
-):
-    """Hours asked by each (``rows``, ``doms``) case."""
-    out = np.empty(rows.size)
-    for i in range(rows.size):
-        out[i] = cell_hours(
-            rows[i], doms[i], support, need, support_since, case_worker, week, activation_weeks,
-            hours_per_stage, activation_hours, monitor_hours, coordination_hours,
-        )
-    return out
-
-
-@kernel
-def cell_hours(
-    r, d, support, need, support_since, case_worker, week, activation_weeks, hours_per_stage,
-    activation_hours, monitor_hours, coordination_hours,
-):
-    """Hours a case asks this week.
-
-    Light support by stage, activation, monitoring; plus coordination with every other worker
-    on the household (0 in an integrated team).
-    """
-    kind = support[r, d]
-    hours = 0.0
-    if kind == LIGHT:
-        hours = hours_per_stage[need[r, d]]
-    elif kind == NETWORK and week - support_since[r, d] < activation_weeks:
-        hours = activation_hours
-    elif kind == MAATWERK:
-        hours = monitor_hours
-    if coordination_hours > 0:
-        hours = hours + coordination_hours * max(distinct_workers(case_worker, r) - 1, 0)
-    return hours
-
-
-@kernel
-def distinct_workers(case_worker, r):
-    """Number of distinct workers on household ``r``."""
-    count = 0
-    for d in range(N_DOMAINS):
-        count += first_with_worker(case_worker, r, d)
-    return count
-
-
-@kernel
-def first_with_worker(case_worker, r, d):
-    """Whether domain ``d`` of household ``r`` has a worker who has no lower domain of it."""
-    w = case_worker[r, d]
-    first = w >= 0
-    for e in range(d):
-        first &= case_worker[r, e] != w
-    return first
-
-
-def step(model: WijkModel) -> None:
-    """A week of casework: pick up new needs, spend hours, recover, close."""
-    pick_up_new_needs(model)
-    spend_hours(model, other_effects=False)
-    settle_cases(model)  # effects of other support, recover, update plans, close: one pass
+    hh.case_worker[rows[to_wlz], doms[to_wlz]] = -1  # the team lets go: Wlz care takes over
+    hh.handoff_ready[rows[to_wlz], doms[to_wlz]] = -1
+    record.eligible_decisions += int(eligible.sum())
+    record.eligible_otherwise += int((eligible & network).sum())
+    record.maatwerk_grants += int(grant.sum())
+    record.network_plans += int(network.sum())
+    record.wlz_entries += int(to_wlz.sum())
 
 
 def pick_up_new_needs(model: WijkModel) -> None:
@@ -223,6 +137,90 @@ def new_needs_in_support(rows, need, support, case_worker, handoff_ready):
     return out_rows[:k].copy(), out_doms[:k].copy(), out_own[:k].copy()
 
 
+# --------------------------------------------------------------------------- hours
+
+
+class HoursInputs(NamedTuple):
+    """What the hours of a case depend on besides the case itself (one kernel argument)."""
+
+    need: np.ndarray  # int8 (n, 5)
+    support: np.ndarray  # int8 (n, 5)
+    support_since: np.ndarray  # int32 (n, 5)
+    case_worker: np.ndarray  # int32 (n, 5)
+    week: np.int64
+    activation_weeks: np.int64
+    hours_per_stage: np.ndarray  # float64 (5,), light support by stage
+    activation_hours: np.float64
+    monitor_hours: np.float64
+    coordination_hours: np.float64  # 0 in an integrated team
+
+
+def hours_inputs(model: WijkModel) -> HoursInputs:
+    """The :class:`HoursInputs` of this week."""
+    hh, pol = model.hh, model.cfg.policy
+    coordination = 0.0 if model.integrated else model.cfg.team.coordination_hours
+    return HoursInputs(
+        need=hh.need,
+        support=hh.support,
+        support_since=hh.support_since,
+        case_worker=hh.case_worker,
+        week=np.int64(model.week),
+        activation_weeks=np.int64(pol.activation_weeks),
+        hours_per_stage=model.case_hours_per_stage,
+        activation_hours=np.float64(pol.activation_hours),
+        monitor_hours=np.float64(pol.maatwerk_monitor_hours),
+        coordination_hours=np.float64(coordination),
+    )
+
+
+@kernel
+def hours_of_cases(rows, doms, h):
+    """Hours asked by each (``rows``, ``doms``) case (``h``: :class:`HoursInputs`)."""
+    out = np.empty(rows.size)
+    for i in range(rows.size):
+        out[i] = cell_hours(rows[i], doms[i], h)
+    return out
+
+
+@kernel
+def cell_hours(r, d, h):
+    """Hours a case asks this week.
+
+    Light support by stage, activation, monitoring; plus coordination with every other worker
+    on the household (0 in an integrated team).
+    """
+    kind = h.support[r, d]
+    hours = 0.0
+    if kind == LIGHT:
+        hours = h.hours_per_stage[h.need[r, d]]
+    elif kind == NETWORK and h.week - h.support_since[r, d] < h.activation_weeks:
+        hours = h.activation_hours
+    elif kind == MAATWERK:
+        hours = h.monitor_hours
+    if h.coordination_hours > 0:
+        hours = hours + h.coordination_hours * max(distinct_workers(h.case_worker, r) - 1, 0)
+    return hours
+
+
+@kernel
+def distinct_workers(case_worker, r):
+    """Number of distinct workers on household ``r``."""
+    count = 0
+    for d in range(N_DOMAINS):
+        count += first_with_worker(case_worker, r, d)
+    return count
+
+
+@kernel
+def first_with_worker(case_worker, r, d):
+    """Whether domain ``d`` of household ``r`` has a worker who has no lower domain of it."""
+    w = case_worker[r, d]
+    first = w >= 0
+    for e in range(d):
+        first &= case_worker[r, e] != w
+    return first
+
+
 def spend_hours(model: WijkModel, other_effects: bool = True) -> None:
     """Workers spend their hours on their cases; set the effect of every supported need.
 
@@ -231,9 +229,10 @@ def spend_hours(model: WijkModel, other_effects: bool = True) -> None:
     """
     hh, team = model.hh, model.team
     team_rows = status_rows(hh.status, IN_SUPPORT)  # only they have workers
-    demand = hours_per_worker(team_rows, team.n, *_hours_inputs(model))
-    share = model.team_share_for_cases()
-    free = np.maximum(team.hours_available * share - model.intake_hours_per_worker(), 0.0)
+    demand = hours_per_worker(team_rows, team.n, hours_inputs(model))
+    share = team_mod.case_share(model.cfg.team.outreach_share)
+    intake = team_mod.intake_hours_per_worker(team, model.record.intake_hours, model.n_wijken)
+    free = np.maximum(team.hours_available * share - intake, 0.0)
     ratio = np.divide(free, demand, out=np.ones(team.n), where=demand > 0)
     ratio = np.minimum(ratio, 1.0)
     team.hours_demanded[:] = demand
@@ -244,20 +243,14 @@ def spend_hours(model: WijkModel, other_effects: bool = True) -> None:
 
 
 @kernel
-def hours_per_worker(
-    rows, n_workers, support, need, support_since, case_worker, week, activation_weeks,
-    hours_per_stage, activation_hours, monitor_hours, coordination_hours,
-):
-    """Hours each worker's cases among ``rows`` ask this week."""
+def hours_per_worker(rows, n_workers, h):
+    """Hours each worker's cases among ``rows`` ask this week (``h``: :class:`HoursInputs`)."""
     demand = np.zeros(n_workers)
     for r in rows:
-        for d in range(case_worker.shape[1]):
-            w = case_worker[r, d]
+        for d in range(h.case_worker.shape[1]):
+            w = h.case_worker[r, d]
             if w >= 0:
-                demand[w] += cell_hours(
-                    r, d, support, need, support_since, case_worker, week, activation_weeks,
-                    hours_per_stage, activation_hours, monitor_hours, coordination_hours,
-                )
+                demand[w] += cell_hours(r, d, h)
     return demand
 
 
@@ -271,80 +264,113 @@ def set_worker_effects(team_rows, case_worker, effect, ratio, skill):
                 effect[r, d] = ratio[w] * skill[w]
 
 
-def recover(model: WijkModel) -> None:
-    """Supported needs recover one stage with a hazard set by the kind and effect of support."""
-    settle_cases(model, RECOVER)
-
-
-def update_plans(model: WijkModel) -> None:
-    """Failed network activation becomes maatwerk; severe care becomes Wlz; provisions end."""
-    settle_cases(model, REVISE)
-
-
-def close(model: WijkModel) -> None:
-    """Close domains by the closure rule, and households with no domain left at the team."""
-    settle_cases(model, CLOSE)
-
+# --------------------------------------------------------------------------- settling cases
 
 #: Parts of :func:`settle_cases`, as bits: effects of support without a worker's hours,
 #: recovery, revision of plans, closure.
 EFFECT, RECOVER, REVISE, CLOSE = 8, 1, 2, 4
 
 
+class Cases(NamedTuple):
+    """The household arrays that settling cases reads and writes (one kernel argument)."""
+
+    need: np.ndarray  # int8 (n, 5)
+    need_since: np.ndarray  # int32 (n, 5)
+    support: np.ndarray  # int8 (n, 5)
+    support_since: np.ndarray  # int32 (n, 5)
+    effect: np.ndarray  # float32 (n, 5)
+    alt_eligible: np.ndarray  # bool (n, 5)
+    provision_until: np.ndarray  # int32 (n, 5)
+    case_worker: np.ndarray  # int32 (n, 5)
+    handoff_ready: np.ndarray  # int32 (n, 5)
+    calm_weeks: np.ndarray  # int16 (n, 5)
+    met_share: np.ndarray  # float32 (n,)
+    relapse_until: np.ndarray  # int32 (n,)
+    elderly: np.ndarray  # int8 (n,)
+    severe_care_weeks: np.ndarray  # int16 (n,)
+
+
+class CaseRules(NamedTuple):
+    """This week's parameters of settling cases (one kernel argument)."""
+
+    hazards: np.ndarray  # float64 (kinds, stages): recovery under support, per week
+    recovery_factor: np.ndarray  # float64 (5,): 1 - chronicity per domain
+    maatwerk_weeks: np.ndarray  # int32 (5,): length of a provision per domain
+    week: np.int64
+    maatwerk_stage: np.int64
+    wlz_weeks_severe: np.int64
+    relapse_end: np.int64  # relapse risk raised until this week when closing with need left
+    stable_weeks: np.int64
+    stable_rule: bool  # closure rule "stable" (else "fixed")
+    fixed_weeks: np.int64
+    activation_weeks: np.int64
+
+
+def cases_of(model: WijkModel) -> Cases:
+    """The household arrays as :class:`Cases`."""
+    hh = model.hh
+    return Cases(
+        need=hh.need, need_since=hh.need_since, support=hh.support,
+        support_since=hh.support_since, effect=hh.effect, alt_eligible=hh.alt_eligible,
+        provision_until=hh.provision_until, case_worker=hh.case_worker,
+        handoff_ready=hh.handoff_ready, calm_weeks=hh.calm_weeks, met_share=hh.met_share,
+        relapse_until=hh.relapse_until, elderly=hh.elderly,
+        severe_care_weeks=hh.severe_care_weeks,
+    )
+
+
+def rules_of(model: WijkModel) -> CaseRules:
+    """This week's :class:`CaseRules`."""
+    pol, week = model.cfg.policy, model.week
+    return CaseRules(
+        hazards=model.recovery_by_support,
+        recovery_factor=model.recovery_factor,
+        maatwerk_weeks=model.maatwerk_weeks,
+        week=np.int64(week),
+        maatwerk_stage=np.int64(pol.maatwerk_stage),
+        wlz_weeks_severe=np.int64(pol.wlz_weeks_severe),
+        relapse_end=np.int64(week + model.cfg.needs.relapse_weeks),
+        stable_weeks=np.int64(pol.stable_weeks),
+        stable_rule=pol.closure_rule == "stable",
+        fixed_weeks=np.int64(pol.fixed_weeks),
+        activation_weeks=np.int64(pol.activation_weeks),
+    )
+
+
 def settle_cases(model: WijkModel, parts: int = EFFECT | RECOVER | REVISE | CLOSE) -> None:
     """Effects, recovery, revision of plans and closure in one pass over supported households.
 
     Each part reads and writes only the household's own state, so doing all parts for one
-    household before the next gives the same as doing each part for all households in turn.
+    household before the next gives the same as doing each part for all households in turn
+    (tests call single parts, e.g. ``settle_cases(model, RECOVER)``).
     """
-    hh, pol = model.hh, model.cfg.policy
-    rows = hh.rows_with_support()
+    hh, record = model.hh, model.record
     solved, counts = settle(
-        rows, model.streams.casework, np.int64(parts), hh.support, hh.need, hh.need_since,
-        hh.effect, hh.met_share, model.recovery_by_support, model.recovery_factor, hh.support_since,
-        hh.alt_eligible, hh.provision_until, hh.case_worker, hh.handoff_ready, hh.relapse_until,
-        hh.elderly, hh.severe_care_weeks, hh.calm_weeks, model.maatwerk_weeks, np.int64(model.week),
-        np.int64(pol.maatwerk_stage), np.int64(pol.wlz_weeks_severe),
-        np.int64(model.week + model.cfg.needs.relapse_weeks), np.int64(pol.stable_weeks),
-        pol.closure_rule == "stable", np.int64(pol.fixed_weeks), np.int64(pol.activation_weeks),
+        hh.rows_with_support(), model.streams.casework, np.int64(parts), cases_of(model),
+        rules_of(model),
     )
-    model.end_episodes(solved)
-    names = ("network_failures", "alt_failed", "maatwerk_grants", "wlz_entries")
-    for name, count in zip(names, counts, strict=True):
-        model.tally[name] += int(count)
+    hh.end_episodes(solved, model.week)
+    record.network_failures += int(counts[0])
+    record.alt_failed += int(counts[1])
+    record.maatwerk_grants += int(counts[2])
+    record.wlz_entries += int(counts[3])
     if parts & CLOSE:
         done = close_households(
             status_rows(hh.status, IN_SUPPORT), hh.case_worker, hh.handoff_ready,
             model.team.caseload,
         )
-        model.tally["closures"] += done.size
-        model.set_status(done, CLOSED)
+        record.closures += done.size
+        hh.set_status(done, CLOSED, model.week)
 
 
 @kernel
-def settle(
-    rows, rng, parts, support, need, need_since, effect, met_share, hazards, recovery_factor,
-    support_since,
-    alt_eligible, provision_until, case_worker, handoff_ready, relapse_until, elderly,
-    severe_care_weeks, calm_weeks, maatwerk_weeks, week, maatwerk_stage, wlz_weeks_severe,
-    relapse_end, stable_weeks, stable_rule, fixed_weeks, activation_weeks,
-):
+def settle(rows, rng, parts, c, rules):
     """Per household with support, the chosen ``parts`` of the rest of the week's casework.
 
-    * Effects: the network's met share under activation, 1 under running maatwerk or Wlz, 0
-      where nobody works on light support or on maatwerk that has run out (needs with a worker
-      got theirs from the worker's hours).
-    * Recovery: each supported need recovers one stage with ``hazards`` by kind of support
-      (rows; 0 for none and Wlz) and stage (columns), times the effect of the support and the
-      domain's chronicity (one uniform from ``rng`` per recovering need, in order).
-    * Revision: failed network activation becomes maatwerk, severe care of the elderly becomes
-      Wlz, maatwerk provisions that run out end or are renewed.
-    * Closure: needs solved or due by the closure rule end; network and maatwerk plans the team
-      no longer works on are handed over. Households left without support are not visited.
-
-    Returns the rows that solved a need by recovery, and counts of network failures, failures
-    of would-be maatwerk plans, maatwerk grants and Wlz entries. Flags are combined with ``&``
-    and ``|``, which is cheaper here than branching on each.
+    ``c`` holds the household arrays (:class:`Cases`), ``rules`` the week's parameters
+    (:class:`CaseRules`); each part is a kernel of its own, below. Households left without
+    support are not visited. Returns the rows that solved a need by recovery, and counts of
+    network failures, failures of would-be maatwerk plans, maatwerk grants and Wlz entries.
     """
     solved = np.empty(rows.size, np.int64)
     n_solved = 0
@@ -354,107 +380,148 @@ def settle(
         n_dom = 0
         for d in range(N_DOMAINS):
             domains[n_dom] = d
-            n_dom += support[r, d] != NO_SUPPORT
-        if parts & EFFECT:  # (the kinds exclude each other; selects instead of branches)
-            for d in domains[:n_dom]:
-                kind = support[r, d]
-                unstaffed = case_worker[r, d] < 0
-                value = effect[r, d]
-                formal = (kind == WLZ) | ((kind == MAATWERK) & (provision_until[r, d] > week))
-                activated = (F32(1.0) if unstaffed else value) * met_share[r]
-                value = F32(0.0) if (kind == LIGHT) & unstaffed else value
-                value = activated if kind == NETWORK else value
-                value = F32(1.0) if formal else value
-                value = F32(0.0) if (kind == MAATWERK) & (not formal) & unstaffed else value
-                effect[r, d] = value
+            n_dom += c.support[r, d] != NO_SUPPORT
+        supported = domains[:n_dom]
+        if parts & EFFECT:
+            set_other_effects(r, supported, c, rules)
         if parts & RECOVER:
-            any_solved = False
-            for d in domains[:n_dom]:
-                kind = support[r, d]
-                stage = need[r, d]
-                if (kind == WLZ) | (stage == 0):
-                    continue
-                if rng.random() < hazards[kind, stage] * effect[r, d] * recovery_factor[d]:
-                    need[r, d] = stage - 1
-                    if stage == 1:
-                        need_since[r, d] = -1
-                        any_solved = True
             solved[n_solved] = r
-            n_solved += any_solved
+            n_solved += recover(r, supported, rng, c, rules)
         if parts & REVISE:
-            for d in domains[:n_dom]:
-                if (support[r, d] == NETWORK) & (need[r, d] >= maatwerk_stage + alt_eligible[r, d]):
-                    counts[0] += 1
-                    counts[1] += alt_eligible[r, d]
-                    counts[2] += 1
-                    support[r, d] = MAATWERK
-                    support_since[r, d] = week
-                    alt_eligible[r, d] = False
-                    provision_until[r, d] = week + maatwerk_weeks[d]
-            if ((support[r, CARE] == MAATWERK) & (elderly[r] > 0)
-                    & (severe_care_weeks[r] >= wlz_weeks_severe)):
-                support[r, CARE] = WLZ
-                case_worker[r, CARE] = -1
-                handoff_ready[r, CARE] = -1
-                counts[3] += 1
-            for d in domains[:n_dom]:
-                if (support[r, d] == MAATWERK) & (provision_until[r, d] <= week):
-                    if need[r, d] >= maatwerk_stage:
-                        provision_until[r, d] = week + maatwerk_weeks[d]
-                    else:
-                        end_cell(r, d, support, need, case_worker, handoff_ready, effect,
-                                 provision_until, relapse_until, relapse_end)
-        if not parts & CLOSE:
-            continue
-        supported = False
-        for d in domains[:n_dom]:
-            supported |= support[r, d] != NO_SUPPORT
-        if not supported:
-            continue
-        for d in range(N_DOMAINS):
-            kind = support[r, d]
-            stage = need[r, d]
-            team_domain = case_worker[r, d] >= 0
-            if (kind == NO_SUPPORT) & (not team_domain):  # nothing to close: only not calm
-                calm_weeks[r, d] = 0
-                continue
-            calm = (kind != NO_SUPPORT) & (stage <= 1)
-            calm_weeks[r, d] = (calm_weeks[r, d] + 1) * calm
-            calm_for = calm_weeks[r, d]
-            done = (team_domain & (stage == 0) & (kind != MAATWERK)) | (
-                (kind == MAATWERK) & (stage == 0) & (calm_for >= stable_weeks)
-            )
-            since = week - support_since[r, d]
-            if stable_rule:
-                due = team_domain & (calm_for >= stable_weeks)
-            else:
-                due = team_domain & (since >= fixed_weeks)
-            handed_over = (
-                ((kind == NETWORK) | (kind == MAATWERK)) & team_domain & (since >= activation_weeks)
-            )
-            if ((kind == MAATWERK) & due) | (handed_over & (not due)):
-                case_worker[r, d] = -1
-                handoff_ready[r, d] = -1
-            elif due | done:
-                end_cell(r, d, support, need, case_worker, handoff_ready, effect,
-                         provision_until, relapse_until, relapse_end)
-            if (kind == NETWORK) & (case_worker[r, d] < 0) & (stage == 0):
-                end_cell(r, d, support, need, case_worker, handoff_ready, effect,
-                         provision_until, relapse_until, relapse_end)
+            revise_plans(r, supported, c, rules, counts)
+        if parts & CLOSE:
+            close_domains(r, supported, c, rules)
     return solved[:n_solved].copy(), counts
 
 
 @kernel
-def end_cell(r, d, support, need, case_worker, handoff_ready, effect, provision_until,
-             relapse_until, relapse_end):
-    """End support of one need (see :func:`end_support`)."""
-    case_worker[r, d] = -1
-    handoff_ready[r, d] = -1
-    support[r, d] = NO_SUPPORT
-    effect[r, d] = F32(0.0)
-    provision_until[r, d] = -1
-    if need[r, d] > 0:
-        relapse_until[r] = relapse_end
+def set_other_effects(r, supported, c, rules):
+    """Effects of support that no worker's hours set.
+
+    The network's met share under activation, 1 under running maatwerk or Wlz, 0 where nobody
+    works on light support or on maatwerk that has run out (needs with a worker got theirs from
+    the worker's hours). The kinds exclude each other; selects are cheaper than branches here.
+    """
+    for d in supported:
+        kind = c.support[r, d]
+        unstaffed = c.case_worker[r, d] < 0
+        value = c.effect[r, d]
+        formal = (kind == WLZ) | ((kind == MAATWERK) & (c.provision_until[r, d] > rules.week))
+        activated = (F32(1.0) if unstaffed else value) * c.met_share[r]
+        value = F32(0.0) if (kind == LIGHT) & unstaffed else value
+        value = activated if kind == NETWORK else value
+        value = F32(1.0) if formal else value
+        value = F32(0.0) if (kind == MAATWERK) & (not formal) & unstaffed else value
+        c.effect[r, d] = value
+
+
+@kernel
+def recover(r, supported, rng, c, rules):
+    """Each supported need recovers one stage with a hazard by kind of support and stage.
+
+    The hazard is ``rules.hazards`` (0 for none and Wlz) times the effect of the support and
+    the domain's ``1 - chronicity``; one uniform from ``rng`` per recovering need, in order.
+    Returns whether a need was solved.
+    """
+    any_solved = False
+    for d in supported:
+        kind = c.support[r, d]
+        stage = c.need[r, d]
+        if (kind == WLZ) | (stage == 0):
+            continue
+        if rng.random() < rules.hazards[kind, stage] * c.effect[r, d] * rules.recovery_factor[d]:
+            c.need[r, d] = stage - 1
+            if stage == 1:
+                c.need_since[r, d] = -1
+                any_solved = True
+    return any_solved
+
+
+@kernel
+def revise_plans(r, supported, c, rules, counts):
+    """Revise plans: failed network plans, Wlz indications, provisions that run out.
+
+    Failed network activation becomes maatwerk, severe care of the elderly becomes Wlz, maatwerk
+    provisions that run out end or are renewed (``counts``: see :func:`settle`).
+    """
+    week = rules.week
+    for d in supported:
+        if (c.support[r, d] == NETWORK) & (c.need[r, d] >= rules.maatwerk_stage
+                                           + c.alt_eligible[r, d]):
+            counts[0] += 1
+            counts[1] += c.alt_eligible[r, d]
+            counts[2] += 1
+            c.support[r, d] = MAATWERK
+            c.support_since[r, d] = week
+            c.alt_eligible[r, d] = False
+            c.provision_until[r, d] = week + rules.maatwerk_weeks[d]
+    if ((c.support[r, CARE] == MAATWERK) & (c.elderly[r] > 0)
+            & (c.severe_care_weeks[r] >= rules.wlz_weeks_severe)):
+        c.support[r, CARE] = WLZ
+        c.case_worker[r, CARE] = -1
+        c.handoff_ready[r, CARE] = -1
+        counts[3] += 1
+    for d in supported:
+        if (c.support[r, d] == MAATWERK) & (c.provision_until[r, d] <= week):
+            if c.need[r, d] >= rules.maatwerk_stage:
+                c.provision_until[r, d] = week + rules.maatwerk_weeks[d]
+            else:
+                end_support(r, d, c, rules.relapse_end)
+
+
+@kernel
+def close_domains(r, supported, c, rules):
+    """Close the household's domains that are solved or due by the closure rule.
+
+    Network and maatwerk plans the team no longer works on are handed over.
+    """
+    any_support = False
+    for d in supported:
+        any_support |= c.support[r, d] != NO_SUPPORT
+    if not any_support:
+        return
+    week = rules.week
+    for d in range(N_DOMAINS):
+        kind = c.support[r, d]
+        stage = c.need[r, d]
+        team_domain = c.case_worker[r, d] >= 0
+        if (kind == NO_SUPPORT) & (not team_domain):  # nothing to close: only not calm
+            c.calm_weeks[r, d] = 0
+            continue
+        calm = (kind != NO_SUPPORT) & (stage <= 1)
+        c.calm_weeks[r, d] = (c.calm_weeks[r, d] + 1) * calm
+        calm_for = c.calm_weeks[r, d]
+        done = (team_domain & (stage == 0) & (kind != MAATWERK)) | (
+            (kind == MAATWERK) & (stage == 0) & (calm_for >= rules.stable_weeks)
+        )
+        since = week - c.support_since[r, d]
+        if rules.stable_rule:
+            due = team_domain & (calm_for >= rules.stable_weeks)
+        else:
+            due = team_domain & (since >= rules.fixed_weeks)
+        handed_over = (
+            ((kind == NETWORK) | (kind == MAATWERK)) & team_domain
+            & (since >= rules.activation_weeks)
+        )
+        if ((kind == MAATWERK) & due) | (handed_over & (not due)):
+            c.case_worker[r, d] = -1
+            c.handoff_ready[r, d] = -1
+        elif due | done:
+            end_support(r, d, c, rules.relapse_end)
+        if (kind == NETWORK) & (c.case_worker[r, d] < 0) & (stage == 0):
+            end_support(r, d, c, rules.relapse_end)
+
+
+@kernel
+def end_support(r, d, c, relapse_end):
+    """Support of one need ends; need left over raises the household's relapse risk."""
+    c.case_worker[r, d] = -1
+    c.handoff_ready[r, d] = -1
+    c.support[r, d] = NO_SUPPORT
+    c.effect[r, d] = F32(0.0)
+    c.provision_until[r, d] = -1
+    if c.need[r, d] > 0:
+        c.relapse_until[r] = relapse_end
 
 
 @kernel

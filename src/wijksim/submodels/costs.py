@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from wijksim.model import WijkModel
 
 
-def week_costs(model: WijkModel) -> dict[str, float]:
-    """Costs of this week by budget, in euro per year."""
-    hh, team, c = model.hh, model.team, model.cfg.costs
+def step(model: WijkModel) -> None:
+    """Cost this week by budget (in ``model.record.costs``) and the provisions running."""
+    hh, team, c, record = model.hh, model.team, model.cfg.costs, model.record
     per_domain, wlz = running_provisions(
         hh.rows_with_support(), hh.support, hh.provision_until, np.int64(model.week)
     )
@@ -36,12 +36,12 @@ def week_costs(model: WijkModel) -> dict[str, float]:
         "cost_sociale_basis": float(
             model.cfg.policy.sociale_basis_budget * model.inhabitants / 1000.0
         ),
-        "cost_crisis": float(model.tally_crisis_by_domain @ model.crisis_cost * 52.0),
+        "cost_crisis": float(record.crises_by_domain @ model.crisis_cost * 52.0),
     }
     out["cost_total"] = float(sum(out.values()))
-    model.maatwerk_by_domain = per_domain
-    model.wlz_clients = wlz
-    return out
+    record.costs = out
+    record.maatwerk_by_domain = per_domain
+    record.wlz_clients = wlz
 
 
 @kernel

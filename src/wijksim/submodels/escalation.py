@@ -25,17 +25,23 @@ if TYPE_CHECKING:
 def step(model: WijkModel) -> None:
     """Move needs up or down one stage by their weekly hazards."""
     hh, cfg = model.hh, model.cfg
+    record = model.record
     escalations, crises, solved = move_stages(
-        hh.rows_with_need(), model.streams.escalation, hh.need, hh.support, hh.need_since,
-        hh.met_share, hh.self_reliance, hh.relapse_until, hh.effect, np.int64(model.week),
-        model.escalation_per_week, model.recovery_per_week, model.recovery_factor,
-        np.float64(model.crisis_recovery_per_week), np.float64(cfg.needs.relapse_multiplier),
-        F32(cfg.informal.escalation_shield), F32(cfg.team.support_shield),
-        F32(cfg.informal.recovery_boost), model.tally_crisis_by_domain,
+        rows=hh.rows_with_need(), rng=model.streams.escalation, need=hh.need,
+        support=hh.support, need_since=hh.need_since, met_share=hh.met_share,
+        self_reliance=hh.self_reliance, relapse_until=hh.relapse_until, effect=hh.effect,
+        week=np.int64(model.week), escalation_per_week=model.escalation_per_week,
+        recovery_per_week=model.recovery_per_week, recovery_factor=model.recovery_factor,
+        crisis_recovery=np.float64(model.crisis_recovery_per_week),
+        relapse_multiplier=np.float64(cfg.needs.relapse_multiplier),
+        escalation_shield=F32(cfg.informal.escalation_shield),
+        support_shield=F32(cfg.team.support_shield),
+        recovery_boost=F32(cfg.informal.recovery_boost),
+        crises_by_domain=record.crises_by_domain,
     )
-    model.tally["escalations"] += escalations
-    model.tally["crises"] += crises
-    model.end_episodes(solved)
+    record.escalations += escalations
+    record.crises += crises
+    hh.end_episodes(solved, model.week)
     count_severe_care_weeks(hh.need, hh.severe_care_weeks)
 
 

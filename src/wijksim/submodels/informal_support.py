@@ -38,31 +38,33 @@ DEMAND_FACTOR[[MAATWERK, WLZ]] = 0.25
 DEMAND_FACTOR[NETWORK] = ACTIVATION_DEMAND
 
 
-def demand_hours(model: WijkModel, rows: np.ndarray | None = None) -> np.ndarray:
-    """Informal care hours each household (or each of ``rows``) asks this week."""
-    hh = model.hh
-    rows = np.arange(hh.n) if rows is None else rows
-    return household_demand(rows, hh.need, hh.support, model.informal_demand_per_stage,
-                            DEMAND_FACTOR)
-
-
 def step(model: WijkModel) -> None:
     """Share informal care over the network; update met shares and carer strain."""
-    hh, cfg, net = model.hh, model.cfg.informal, model.net
+    hh, cfg, net, record = model.hh, model.cfg.informal, model.net, model.record
     askers, ask = asking(hh.rows_with_need(), hh.need, hh.support,
                          model.informal_demand_per_stage, DEMAND_FACTOR)
-    volunteer = volunteer_hours(askers, hh.support, hh.wijk, model.volunteer_pool)
+    volunteer = volunteer_hours(askers, hh.support, hh.wijk, volunteer_pool(model))
     reach = model.reach
     if reach is None or not reach.fits(net):
         reach = model.reach = Reach(net, hh.care_capacity)
     reach.update(hh.care_capacity)
-    load, carers, overloaded = share_care(
-        askers, ask, volunteer, net.indptr, net.indices, net.data, reach.by_carer.indptr,
-        reach.by_carer.indices, reach.hours, hh.care_capacity, hh.met_share, hh.strain,
-        F32(cfg.overload_weeks), F32(cfg.overload_threshold),
+    record.carer_load, record.carers, record.overloaded_carers = share_care(
+        askers=askers, ask=ask, volunteer=volunteer, indptr=net.indptr, indices=net.indices,
+        weights=net.data, carer_indptr=reach.by_carer.indptr,
+        carer_indices=reach.by_carer.indices, reachable=reach.hours,
+        capacity=hh.care_capacity, met_share=hh.met_share, strain=hh.strain,
+        overload_weeks=F32(cfg.overload_weeks), overload_threshold=F32(cfg.overload_threshold),
     )
-    model.carer_load = load
-    model.carers = (carers, overloaded)
+
+
+def volunteer_pool(model: WijkModel) -> np.ndarray:
+    """Volunteer hours per week per wijk: the sociale basis budget plus partners' support."""
+    pol = model.cfg.policy
+    base = pol.sociale_basis_budget * model.inhabitants_per_wijk / 1000.0
+    base = base * pol.volunteer_hours_per_euro / 52.0
+    _, _, support = model.partner_tables
+    rel = model.partners.relation.reshape(model.n_wijken, -1)
+    return base * (1.0 + rel @ support)
 
 
 class Reach:
@@ -90,8 +92,9 @@ class Reach:
         changed = changed_rows(capacity, self.capacity)
         if changed.size:
             t, net = self.by_carer, self.net
-            sum_again(changed, t.indptr, t.indices, net.indptr, net.indices, net.data, capacity,
-                      self.hours)
+            sum_again(changed=changed, carer_indptr=t.indptr, carer_indices=t.indices,
+                      indptr=net.indptr, indices=net.indices, weights=net.data,
+                      capacity=capacity, out=self.hours)
 
 
 @kernel

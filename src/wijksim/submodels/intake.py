@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from wijksim.build import team as team_mod
 from wijksim.build.team import allocate_slots
 from wijksim.codes import (
     CLOSED,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 def step(model: WijkModel) -> None:
     """Follow up signals and admit households from the queue, within each wijk's budget."""
     hh, cfg, week = model.hh, model.cfg.team, model.week
-    budget = model.intake_budget_per_wijk()
+    budget = budget_per_wijk(model)
     rows = status_rows(hh.status, SIGNALLED, WAITING)
     is_followup = hh.status[rows] == SIGNALLED
     worst = unmet_stage(model, rows).max(axis=1)
@@ -71,8 +72,17 @@ def step(model: WijkModel) -> None:
     admitted = admit(model, rows[take], slot[take])
     hours = np.bincount(hh.wijk[followed], minlength=model.n_wijken) * cfg.followup_hours
     hours = hours + np.bincount(hh.wijk[admitted], minlength=model.n_wijken) * cfg.intake_hours
-    model.intake_hours_spent = hours.astype(np.float64)
+    model.record.intake_hours = hours.astype(np.float64)
     assign_pending(model)
+
+
+def budget_per_wijk(model: WijkModel) -> np.ndarray:
+    """Hours for follow-ups and intakes: what cases and outreach leave, at least a floor."""
+    team, n_wijken = model.team, model.n_wijken
+    hours = team_mod.hours_per_wijk(team, n_wijken)
+    cases = np.bincount(team.wijk, weights=team.hours_demanded, minlength=n_wijken)
+    left = hours * team_mod.case_share(model.cfg.team.outreach_share) - cases
+    return np.maximum(hours * model.cfg.team.intake_floor_share, left)
 
 
 def primary_domain(model: WijkModel, rows: np.ndarray) -> np.ndarray:
@@ -91,37 +101,37 @@ def cumsum_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 def follow_up(model: WijkModel, rows: np.ndarray) -> None:
     """Try to contact signalled households; queue the moderate, advise and let go the mild."""
-    hh, rng = model.hh, model.streams.intake
-    model.tally["followups"] += rows.size
+    hh, rng, week, record = model.hh, model.streams.intake, model.week, model.record
+    record.followups += rows.size
     if rows.size == 0:
         return
     base = model.cfg.signalling.contact_base
     contact = rng.random(rows.size) < base + (1.0 - base) * hh.help_seeking[rows]
     lost = rows[~contact]
-    model.set_status(lost, UNKNOWN)
+    hh.set_status(lost, UNKNOWN, week)
     reached = rows[contact]
-    model.first_contact(reached)
+    hh.record_first_contact(reached, week, record)
     worst = unmet_stage(model, reached).max(axis=1)
     serious = worst >= MODERATE
-    model.set_status(reached[serious], WAITING)
+    hh.set_status(reached[serious], WAITING, week)
     mild = reached[~serious]
     settle = rng.random((mild.size, N_DOMAINS)) < model.cfg.team.brief_advice_success
     settled = settle & (hh.need[mild] == 1)
     r, d = np.nonzero(settled)
     hh.need[mild[r], d] = 0
     hh.need_since[mild[r], d] = -1
-    model.tally["brief_advice"] += mild.size
-    model.end_episodes(mild)
-    model.set_status(mild, CLOSED)
+    record.brief_advice += mild.size
+    hh.end_episodes(mild, week)
+    hh.set_status(mild, CLOSED, week)
 
 
 def admit(model: WijkModel, rows: np.ndarray, worker: np.ndarray) -> np.ndarray:
     """Take queued households into support with the workers found for them."""
     hh = model.hh
     model.team.caseload += np.bincount(worker, minlength=model.team.n).astype(np.int32)
-    model.tally["admissions"] += rows.size
-    model.tally["wait_weeks_sum"] += float((model.week - hh.status_since[rows]).sum())
-    model.set_status(rows, IN_SUPPORT)
+    model.record.admissions += rows.size
+    model.record.wait_weeks_sum += float((model.week - hh.status_since[rows]).sum())
+    hh.set_status(rows, IN_SUPPORT, model.week)
     unmet = unmet_stage(model, rows)
     if model.integrated:
         r, d = np.nonzero(unmet > 0)
@@ -147,7 +157,8 @@ def request_workers(
     With ``commit`` the slots are taken (caseloads rise); without, they are only found.
     """
     team = model.team
-    free = np.where(model.team_active(), model.slot_cap() - team.caseload, 0)
+    free = np.where(team_mod.active(team, model.week), model.cfg.team.caseload_cap - team.caseload,
+                    0)
     out = np.full(rows.size, -1, dtype=np.int64)
     wijk = model.hh.wijk[rows].astype(np.int64)
     passes = (

@@ -77,10 +77,12 @@ def new_needs(model: WijkModel) -> None:
     dom = np.repeat(np.arange(N_DOMAINS), [c.size for c in per_domain])
     u = rng.random(rows.size)
     sudden = rng.random(rows.size) < SUDDEN_SHARE
-    model.tally["new_needs"] += accept_onsets(
-        rows, dom, u, sudden, hh.need, hh.need_since, hh.episode_start, hh.htype, hh.strain,
-        onset, coupling, bound, F32(informal.overload_threshold),
-        np.float64(1.0 + informal.overload_hazard_multiplier), np.int64(model.week),
+    model.record.new_needs += accept_onsets(
+        rows=rows, dom=dom, u=u, sudden=sudden, need=hh.need, need_since=hh.need_since,
+        episode_start=hh.episode_start, htype=hh.htype, strain=hh.strain, onset=onset,
+        coupling=coupling, bound=bound, overload_threshold=F32(informal.overload_threshold),
+        overload_boost=np.float64(1.0 + informal.overload_hazard_multiplier),
+        week=np.int64(model.week),
     )
 
 
@@ -130,6 +132,6 @@ def moves(model: WijkModel) -> None:
     leave = np.concatenate([np.ones(movers.size, bool), hh.support[exits, CARE] == WLZ])
     rows, first = np.unique(candidates[leave], return_index=True)
     if rows.size:
-        model.release_cases(rows)
+        hh.release_cases(rows)
         renew_households(hh, rows, *(t[leave][first] for t in traits), model.week)
-    model.tally["moves"] += rows.size
+    model.record.moves += rows.size

@@ -23,7 +23,6 @@ from wijksim.codes import (
     YOUTH,
 )
 from wijksim.compiled import kernel, status_by_wijk
-from wijksim.submodels.costs import week_costs
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -94,36 +93,35 @@ def _ratio(num: float, den: float) -> float:
 
 def kpis(model: WijkModel) -> dict[str, float]:
     """All KPIs of the week that just ran."""
-    hh, team, t = model.hh, model.team, model.tally
+    hh, team, t = model.hh, model.team, model.record
     per_1000 = 1000.0 / model.inhabitants
     year = 52.0 * per_1000
-    costs = week_costs(model)
-    md = model.maatwerk_by_domain
+    md = t.maatwerk_by_domain
     needy = hh.rows_with_need()
     unsupported, debts = needs_left(needy, hh.need, hh.support)
     by_status = status_by_wijk(hh.status, hh.wijk, model.n_wijken, len(STATUSES)).sum(axis=0)
     staffed = team.filled & team.position
-    signals = t["signals_partner"] + t["signals_help"] + t["signals_outreach"] + t["signals_crisis"]
+    signals = t.signals_partner + t.signals_help + t.signals_outreach + t.signals_crisis
     out = {
-        "escalations_per_1000": t["escalations"] * year,
-        "time_to_help_weeks": _ratio(t["time_to_help_sum"], t["first_contacts"]),
-        "early_contact_share": _ratio(t["early_contacts"], t["first_contacts"]),
+        "escalations_per_1000": t.escalations * year,
+        "time_to_help_weeks": _ratio(t.time_to_help_sum, t.first_contacts),
+        "early_contact_share": _ratio(t.early_contacts, t.first_contacts),
         "waiting_list": float(by_status[WAITING]),
-        "wait_weeks": _ratio(t["wait_weeks_sum"], t["admissions"]),
-        "non_maatwerk_share": _ratio(t["eligible_otherwise"], t["eligible_decisions"]),
+        "wait_weeks": _ratio(t.wait_weeks_sum, t.admissions),
+        "non_maatwerk_share": _ratio(t.eligible_otherwise, t.eligible_decisions),
         "maatwerk_per_1000": float(md.sum()) * per_1000,
         "wmo_per_1000": float(md[0]) * per_1000,
         "youth_care_share": _ratio(md[YOUTH], model.under_23),
         "debt_share": debts / hh.n,
-        "wlz_per_1000": float(model.wlz_clients) * per_1000,
-        "workload": model.workload_now,
-        "turnover_rate": _ratio(t["leavers"] * 52.0, t["worker_weeks"]),
+        "wlz_per_1000": float(t.wlz_clients) * per_1000,
+        "workload": t.workload,
+        "turnover_rate": _ratio(t.leavers * 52.0, t.worker_weeks),
         "vacancies": float((team.position & ~team.filled).sum()),
         "signals_per_1000": signals * year,
-        "carer_overload_share": _ratio(model.carers[1], model.carers[0]),
+        "carer_overload_share": _ratio(t.overloaded_carers, t.carers),
         "unmet_need": unsupported / hh.n,
-        **costs,
-        "crises_per_1000": t["crises"] * year,
+        **t.costs,
+        "crises_per_1000": t.crises * year,
         "in_support": float(by_status[IN_SUPPORT]),
         "signalled": float(by_status[SIGNALLED]),
         "households_with_need": float(needy.size),
@@ -136,7 +134,7 @@ def kpis(model: WijkModel) -> dict[str, float]:
         "inhabitants": float(model.inhabitants),
     }
     for name in COUNTS:
-        out[name] = float(t[name])
+        out[name] = float(getattr(t, name))
     return out
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wijksim.build import partners as partners_mod
+from wijksim.build import team as team_mod
 from wijksim.codes import CLOSED, CRISIS, N_DOMAINS, NO_SUPPORT, SIGNALLED, UNKNOWN, WAITING
 from wijksim.compiled import F32, kernel
 
@@ -43,9 +44,10 @@ def unmet_stage(model: WijkModel, rows: np.ndarray | None = None) -> np.ndarray:
 
 def step(model: WijkModel) -> None:
     """Collect this week's signals from all four routes."""
-    hh, week, cfg = model.hh, model.week, model.cfg
-    outreach = model.outreach_hours_per_wijk()
-    to_partners = np.where(model.wijk_has_engaged_partner(), 0.5 * outreach, 0.0)
+    hh, week, cfg, record = model.hh, model.week, model.cfg, model.record
+    outreach = outreach_hours(model)
+    engaged = partners_mod.engaged_per_wijk(model.partners, model.n_wijken)
+    to_partners = np.where(engaged, 0.5 * outreach, 0.0)
     partners_mod.update_relations(
         model.partners,
         to_partners,
@@ -61,17 +63,28 @@ def step(model: WijkModel) -> None:
     reach, sens, _ = model.partner_tables
     partners = model.partners
     to_queue, signalled, counts = signal_households(
-        rows, u, hh.need, hh.support, hh.status, hh.help_seeking, hh.wijk, hh.htype,
-        model.help_seeking_per_week, partners.relation * partners.engaged,
-        bool(partners.engaged.any()), reach, sens, STAGE_VISIBILITY,
-        direct / np.maximum(model.inhabitants_per_wijk / 1000.0, 1e-9),
-        np.float64(cfg.team.outreach_find_per_hour), partners.signals_sent,
+        rows=rows, u=u, need=hh.need, support=hh.support, status=hh.status,
+        help_seeking=hh.help_seeking, wijk=hh.wijk, htype=hh.htype,
+        help_per_week=model.help_seeking_per_week,
+        relation=partners.relation * partners.engaged, any_engaged=bool(partners.engaged.any()),
+        reach=reach, sens=sens, visibility=STAGE_VISIBILITY,
+        outreach_per_1000=direct / np.maximum(model.inhabitants_per_wijk / 1000.0, 1e-9),
+        find_per_hour=np.float64(cfg.team.outreach_find_per_hour),
+        signals_sent=partners.signals_sent,
     )
-    for name, count in zip(("crisis", "help", "partner", "outreach"), counts, strict=True):
-        model.tally[f"signals_{name}"] += int(count)
-    model.first_contact(to_queue)
-    model.set_status(to_queue, WAITING)
-    model.set_status(signalled, SIGNALLED)
+    record.signals_crisis += int(counts[0])
+    record.signals_help += int(counts[1])
+    record.signals_partner += int(counts[2])
+    record.signals_outreach += int(counts[3])
+    hh.record_first_contact(to_queue, week, record)
+    hh.set_status(to_queue, WAITING, week)
+    hh.set_status(signalled, SIGNALLED, week)
+
+
+def outreach_hours(model: WijkModel) -> np.ndarray:
+    """Outreach hours per wijk this week."""
+    hours = team_mod.hours_per_wijk(model.team, model.n_wijken)
+    return hours * model.cfg.team.outreach_share
 
 
 @kernel
@@ -174,29 +187,3 @@ def partner_chance(unmet, htype, relation, reach, sens, visibility):
             kind = k
         missed_by_all *= F32(1.0) - p_k
     return F32(1.0) - missed_by_all, kind
-
-
-def partner_signal_chance(
-    model: WijkModel, rows: np.ndarray, unmet: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Chance that any engaged partner signals each household, and the likeliest partner."""
-    partners = model.partners
-    if rows.size == 0 or not partners.engaged.any():
-        return np.zeros(rows.size, np.float32), np.zeros(rows.size, np.int64)
-    reach, sens, _ = model.partner_tables
-    return partner_chances(rows, unmet.astype(np.int8), model.hh.wijk, model.hh.htype,
-                           partners.relation * partners.engaged, reach, sens, STAGE_VISIBILITY)
-
-
-@kernel
-def partner_chances(rows, unmet, wijk, htype, relation, reach, sens, visibility):
-    """:func:`partner_chance` of each of ``rows`` (unmet stages per row), and the partner row."""
-    k = reach.shape[0]
-    p_any = np.zeros(rows.size, np.float32)
-    source = np.zeros(rows.size, np.int64)
-    for i in range(rows.size):
-        w = wijk[rows[i]]
-        p_any[i], kind = partner_chance(unmet[i], htype[rows[i]], relation[w * k:], reach, sens,
-                                        visibility)
-        source[i] = w * k + kind
-    return p_any, source

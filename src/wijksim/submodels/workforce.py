@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from wijksim.build import team as team_mod
 from wijksim.codes import SIGNALLED, STATUSES, WAITING
 from wijksim.compiled import kernel, status_by_wijk
 
@@ -69,11 +70,11 @@ def update_workload(model: WijkModel) -> None:
     asked = (
         team.hours_demanded
         + avail * model.cfg.team.outreach_share
-        + model.intake_hours_per_worker()
+        + team_mod.intake_hours_per_worker(team, model.record.intake_hours, model.n_wijken)
         + backlog
     )
     now = np.divide(asked, avail, out=np.zeros_like(avail), where=avail > 0)
-    model.workload_now = float(asked[avail > 0].sum() / max(avail.sum(), 1e-9))
+    model.record.workload = float(asked[avail > 0].sum() / max(avail.sum(), 1e-9))
     active = avail > 0
     memory = model.cfg.workforce.workload_memory_weeks
     team.workload[active] += ((now[active] - team.workload[active]) / memory).astype(np.float32)
@@ -93,7 +94,7 @@ def sick_leave(model: WijkModel) -> None:
     p = 1.0 - np.exp(-cfg.sick_per_year / 52.0 * stress(model))
     ill = at_work & (u < p)
     team.leave_until[ill] = model.week + length[ill]
-    model.tally["sick_spells"] += int(ill.sum())
+    model.record.sick_spells += int(ill.sum())
 
 
 def leaving(model: WijkModel) -> None:
@@ -103,8 +104,8 @@ def leaving(model: WijkModel) -> None:
     p = 1.0 - np.exp(-cfg.leave_per_year / 52.0 * stress(model))
     quit_ = team.filled & team.position & (u < p)
     slots = np.flatnonzero(quit_)
-    model.tally["leavers"] += slots.size
-    model.tally["worker_weeks"] += int((team.filled & team.position).sum())
+    model.record.leavers += slots.size
+    model.record.worker_weeks += int((team.filled & team.position).sum())
     vacate(model, slots)
 
 
@@ -145,4 +146,4 @@ def hiring(model: WijkModel) -> None:
     team.start_week[slots] = model.week + 1
     team.leave_until[slots] = -1
     team.workload[slots] = 1.0
-    model.tally["hires"] += slots.size
+    model.record.hires += slots.size
