@@ -3,8 +3,11 @@
 
 Every leaf field of ``Config`` (walked recursively through sections, per-domain tables and the
 partner kinds) becomes a row with its dotted name, type, unit, default, allowed range,
-description and source. Types, defaults, ranges and most descriptions come from the schema;
-units, sources and the descriptions the schema lacks come from the tables in this script.
+description and source. Everything comes from the schema: types, defaults and ranges from the
+annotations, and unit, description, source, notes and validator rules from each field's
+:func:`wijksim.config.param` (:func:`wijksim.config.facts`); section introductions are the
+section classes' docstrings. This script holds no facts about the model; it only renders, and
+it refuses to render a field that lacks a unit, description or source.
 
 Usage::
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import inspect
 import sys
 import types
 import typing
@@ -35,256 +39,17 @@ from wijksim import config as cfgmod
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "docs" / "parameters.md"
 
-#: Config fields that users' scripts rely on (DESIGN.md, "Interfaces users will rely on").
-CONTRACT: tuple[str, ...] = (
-    "run.seed",
-    "run.weeks",
-    "run.warmup_weeks",
-    "population.households",
-    "population.wijken",
-    "team.structure",
-    "team.fte_per_1000",
-    "team.outreach_share",
-    "team.caseload_cap",
-    "signalling.partners",
-    "policy.network_first",
-    "policy.maatwerk_stage",
-)
-
-ASSUMPTION = "assumption, to be calibrated (`wijksim calibrate`)"
-LEVER = "lever (a policy choice); the default is the baseline's value, an assumption"
-
-#: Source of each parameter: dotted name or prefix (``*`` matches any one component).
-#: The longest match wins; at equal length an exact component beats ``*``.
-SOURCES: dict[str, str] = {
-    "description": "scenario text",
-    "extends": "scenario setting",
-    "run": "run setting (no empirical source)",
-    "population": ASSUMPTION,
-    "population.households": "scenario setting (default: one wijk of 5,000 households)",
-    "population.wijken": "scenario setting (Almelo: six broad wijkteams, DESIGN.md)",
-    "population.type_shares": "CBS household composition (rounded; single-parent households "
-    "are not a separate type)",
-    "population.children_mean": "CBS household size (children per family with children)",
-    "needs": ASSUMPTION,
-    "needs.onset_per_year": "assumption, calibrated against the CBS base rates of P7 "
-    "(`wijksim calibrate`)",
-    "informal": ASSUMPTION,
-    "team": ASSUMPTION,
-    "team.structure": "lever (Almelo 2020: broad integrated wijkteams); baseline siloed",
-    "team.fte_per_1000": LEVER,
-    "team.outreach_share": LEVER + " (Almelo aims at more outreach)",
-    "team.caseload_cap": LEVER,
-    "team.hours_per_fte": "CAO Sociaal Werk (36-hour full-time week)",
-    "signalling": ASSUMPTION,
-    "signalling.partners": "lever (Almelo: schools, community centres, residents' initiatives, "
-    "supermarkets; Wgs creditors since 2021); baseline none",
-    "signalling.contact_base": "Divosa target (about 20% of creditor signals lead to contact); "
-    "value an assumption, to be calibrated",
-    "signalling.kinds": ASSUMPTION,
-    "signalling.kinds.creditors": "Divosa target (about 40 creditor signals per 1,000 "
-    "inhabitants a year, about 20% contact, 7-8% accepted help); values assumptions, "
-    "to be calibrated",
-    "signalling.kinds.supermarket.sensitivity": "Almelo (supermarkets notice loneliness and "
-    "beginning dementia); values assumptions",
-    "policy": ASSUMPTION,
-    "policy.network_first": LEVER + "; Breda trio pilot: 18 of 28 would-be maatwerk cases "
-    "chose another solution (about 0.64)",
-    "policy.maatwerk_stage": LEVER,
-    "policy.closure_rule": LEVER + ' (Almelo: "let go again")',
-    "policy.sociale_basis_budget": LEVER + '; Breda "Beweging naar de voorkant": about '
-    "EUR 150k for about 400 cases over two years",
-    "workforce": ASSUMPTION,
-    "costs": "assumption",
-    "costs.fte": "assumption (CAO-based estimate of the employer cost of one FTE)",
-    "costs.maatwerk_per_year.care": "CBS/AEF (about EUR 4.5k per Wmo client-year)",
-    "costs.maatwerk_per_year.youth": "CBS/AEF (about EUR 10k per youth-care client-year)",
-    "costs.wlz_per_year": "CBS/AEF (about EUR 85k per Wlz client-year)",
-}
-
-#: Unit of each parameter (same matching as :data:`SOURCES`).
-UNITS: dict[str, str] = {
-    "description": "text",
-    "extends": "file path",
-    "run.seed": "-",
-    "run.weeks": "weeks",
-    "run.warmup_weeks": "weeks",
-    "run.warmup_levers": "-",
-    "run.replicates": "runs",
-    "population.households": "households",
-    "population.wijken": "wijken",
-    "population.type_shares": "share 0-1",
-    "population.children_mean": "persons per family",
-    "population.elderly_couple_share": "share 0-1",
-    "population.network_degree": "ties per household",
-    "population.network_strength": "multiplier",
-    "population.wijk_network_spread": "share 0-1 (+/-)",
-    "population.within_wijk_share": "share 0-1",
-    "population.care_capacity_hours": "hours per week",
-    "population.self_reliance_mean": "scale 0-1",
-    "population.help_seeking_mean": "scale 0-1",
-    "population.mobility_per_year": "share per year",
-    "needs.onset_per_year": "per household-year",
-    "needs.coupling": "multiplier per stage of the source need",
-    "needs.escalation_per_year": "per year",
-    "needs.recovery_per_year": "per year",
-    "needs.chronic": "share 0-1",
-    "needs.crisis_recovery_per_year": "per year",
-    "needs.relapse_multiplier": "multiplier",
-    "needs.relapse_weeks": "weeks",
-    "informal.demand_hours": "hours per week",
-    "informal.recovery_boost": "multiplier",
-    "informal.escalation_shield": "share 0-1",
-    "informal.overload_threshold": "load / capacity",
-    "informal.overload_weeks": "weeks",
-    "informal.overload_hazard_multiplier": "multiplier (added to 1)",
-    "team.structure": "-",
-    "team.fte_per_1000": "FTE per 1,000 inhabitants",
-    "team.outreach_share": "share 0-1 of client hours",
-    "team.caseload_cap": "households per worker",
-    "team.hours_per_fte": "hours per week",
-    "team.direct_share": "share 0-1 of paid hours",
-    "team.broad_skill": "effectiveness 0-1",
-    "team.coordination_hours": "hours per week per case per other worker",
-    "team.handoff_weeks": "weeks",
-    "team.intake_hours": "hours per intake",
-    "team.followup_hours": "hours per signal",
-    "team.intake_floor_share": "share 0-1 of client hours",
-    "team.case_hours": "hours per week",
-    "team.light_recovery_per_year": "per year",
-    "team.support_shield": "share 0-1",
-    "team.brief_advice_success": "probability",
-    "team.signal_expiry_weeks": "weeks",
-    "team.outreach_find_per_hour": "per outreach hour per 1,000 inhabitants",
-    "signalling.partners": "partner kinds",
-    "signalling.kinds.*.reach": "share 0-1 per week",
-    "signalling.kinds.*.sensitivity": "probability",
-    "signalling.kinds.*.relation_start": "relation 0-1",
-    "signalling.kinds.*.light_support": "multiplier on the volunteer pool, per unit relation",
-    "signalling.relation_growth_per_hour": "per outreach hour",
-    "signalling.relation_decay_per_week": "share per week",
-    "signalling.contact_base": "probability",
-    "signalling.help_seeking_per_year": "per year",
-    "policy.network_first": "probability",
-    "policy.maatwerk_stage": "need stage",
-    "policy.closure_rule": "-",
-    "policy.stable_weeks": "weeks",
-    "policy.fixed_weeks": "weeks",
-    "policy.sociale_basis_budget": "euro per 1,000 inhabitants per year",
-    "policy.activation_weeks": "weeks",
-    "policy.activation_hours": "hours per week",
-    "policy.network_recovery_per_year": "per year",
-    "policy.volunteer_hours_per_euro": "volunteer hours per euro",
-    "policy.maatwerk_recovery_per_year": "per year",
-    "policy.maatwerk_monitor_hours": "hours per week per case",
-    "policy.maatwerk_weeks": "weeks",
-    "policy.wlz_weeks_severe": "weeks",
-    "policy.wlz_exit_per_year": "share per year",
-    "workforce.sick_per_year": "spells per worker-year",
-    "workforce.sick_weeks": "weeks",
-    "workforce.leave_per_year": "per worker-year",
-    "workforce.workload_sensitivity": "per unit of workload",
-    "workforce.workload_memory_weeks": "weeks",
-    "workforce.vacancy_weeks": "weeks",
-    "workforce.ramp_up_weeks": "weeks",
-    "workforce.new_worker_productivity": "share 0-1",
-    "costs.fte": "euro per FTE-year",
-    "costs.maatwerk_per_year": "euro per client-year",
-    "costs.wlz_per_year": "euro per client-year",
-    "costs.crisis": "euro per crisis",
-}
-
-#: Descriptions for fields whose schema has none. ``{0}``, ``{1}`` are the components that
-#: matched a ``*``.
-DESCRIPTIONS: dict[str, str] = {
-    "description": "free text describing the scenario (shown by `wijksim scenarios`)",
-    "extends": "parent scenario file, relative to this file; its tables are merged under this "
-    "file's, key by key (not kept in the resolved config)",
-    "population.households": "households (agents) in the municipality",
-    "population.wijken": "wijken, each with its own wijkteam, partners and volunteer pool",
-    "population.self_reliance_mean": "mean self-reliance (zelfredzaamheid) by household type; "
-    "each household draws from a Beta distribution with this mean (clipped to 0.02-0.98)",
-    "population.help_seeking_mean": "mean propensity to ask for help by household type; "
-    "each household draws from a Beta distribution with this mean (clipped to 0.02-0.98)",
-    "needs.coupling.*.*": "onset hazard of {1} needs x (1 + this x stage of the household's "
-    "{0} need)",
-    "needs.relapse_weeks": "weeks the relapse multiplier lasts after support ended with need left",
-    "team.structure": "`integrated`: one worker and one plan per household, broad skills; "
-    "`siloed`: a worker per domain, with coordination hours and hand-off delays",
-    "team.hours_per_fte": "paid hours per week of one FTE",
-    "team.signal_expiry_weeks": "weeks after which a signal that was not followed up expires",
-    "signalling.kinds.*.relation_start": "relation of the {0} with the wijkteam at the start",
-    "signalling.relation_decay_per_week": "share of every partner's relation lost each week",
-    "policy.stable_weeks": "closure rule `stable`: weeks at stage 1 or lower before a domain "
-    "closes",
-    "policy.fixed_weeks": "closure rule `fixed`: weeks after which a domain closes, whatever "
-    "the need",
-    "workforce.workload_memory_weeks": "weeks of the moving average of a worker's workload",
-    "workforce.new_worker_productivity": "productivity of a new worker in the first week, "
-    "rising linearly to 1 over `ramp_up_weeks`",
-    "costs.wlz_per_year": "annual cost of one Wlz client",
-}
-
-#: Remarks on how the code uses a field, appended to its description.
-NOTES: dict[str, str] = {
-    "policy.network_first": "Applies to every plan, also for needs below `maatwerk_stage`.",
-    "team.caseload_cap": "Counts households in support per worker.",
-    "team.outreach_find_per_hour": "As implemented, a needy household is found with chance "
-    "1 - exp(-this x outreach hours per 1,000 inhabitants x visibility / 2), visibility 0.5-2 "
-    "by stage.",
-    "signalling.kinds.*.light_support": "The wijk's volunteer pool is multiplied by "
-    "(1 + sum over its partners of relation x light_support), engaged or not.",
-    "needs.chronic.*": "The schema allows values above 1, which would make recovery hazards "
-    "negative; keep it within 0-1.",
-    "run.warmup_levers": "With `baseline`, every lever in `config.LEVERS` is at its default "
-    "during the warm-up and switches to the scenario's value in the first reported week.",
-}
-
-#: Constraints enforced by validators rather than by Field arguments.
-EXTRA_RANGE: dict[str, str] = {
-    "population.type_shares": "sum to 1",
-    "signalling.partners": "no kind twice",
-    "signalling.kinds": "all six kinds, no others",
-}
-
-#: Short introduction per config section (the class docstring is added in front).
-INTROS: dict[str, str] = {
-    "": "Top-level keys of a scenario file.",
-    "run": "Length of a run and its seed. The warm-up is simulated but not reported; "
-    "`replicates` paired runs use seeds derived from `seed`. Used by `model.py` and "
-    "`runner.py`.",
-    "population": "The households and their personal networks, drawn once at initialisation "
-    "(`population.py`, `social_network.py`). Per-type lists have one value per household "
-    "type, in the order single_elderly, single_adult, couple, family. Household composition "
-    "follows CBS; network and trait parameters are assumptions.",
-    "needs": "Onset, coupling, escalation and recovery of needs in the five life domains "
-    "(`life_events.py`, `escalation.py`). Per-stage lists have one value per need stage 0-4. "
-    "All rates are assumptions to be calibrated against the base rates of pattern P7.",
-    "informal": "Informal care through the network and carer overload "
-    "(`informal_support.py`). Assumptions.",
-    "team": "The wijkteam: structure, staffing, hours and the effect of light support "
-    "(`team.py`, `signals.py`, `intake.py`, `casework.py`). `structure`, `fte_per_1000`, "
-    "`outreach_share` and `caseload_cap` are levers.",
-    "signalling": "Early signalling (vroegsignalering): engaged partners, their reach and "
-    "sensitivity, relations with the team, and residents' own help-seeking (`signals.py`, "
-    "`partners.py`, `intake.py`). A partner kind in `kinds` has `reach` (per household type), "
-    "`sensitivity` (per domain), `relation_start` and `light_support`.",
-    "policy": "The kind of support: network first, the maatwerk threshold, closure, the "
-    "sociale basis budget, maatwerk and Wlz (`casework.py`, `informal_support.py`). "
-    "`network_first`, `maatwerk_stage`, `closure_rule` and `sociale_basis_budget` are levers.",
-    "workforce": "Sick leave, leaving, hiring and ramp-up of workers (`workforce.py`). "
-    "Assumptions, to be calibrated.",
-    "costs": "Costs in euro (`costs.py`). The costs per client-year of Wmo, youth care and "
-    "Wlz follow CBS/AEF; the others are assumptions.",
-}
-
 STAGES = "stages 0-4"
 TYPES = ", ".join(codes.HOUSEHOLD_TYPES)
 
 
 @dataclass
 class Leaf:
-    """One leaf field of the config with everything the table shows."""
+    """One row of the table: a leaf field of the config, or a table field (``table``).
+
+    A table field is a table of sub-tables whose fields have facts of their own (the partner
+    kinds); its row comes before its leaves and is not a leaf itself.
+    """
 
     name: str
     type: str
@@ -293,44 +58,11 @@ class Leaf:
     range: str
     description: str
     source: str
+    table: bool = False
 
 
-# --------------------------------------------------------------------------- lookups
-
-
-def lookup(
-    table: dict[str, str], dotted: str, exact: bool = False
-) -> tuple[str, tuple[str, ...]] | None:
-    """Longest matching key of ``table`` for ``dotted``; also the components ``*`` matched.
-
-    A key matches as a prefix of the dotted name (whole components), or with ``exact`` only as
-    the whole name.
-    """
-    parts = dotted.split(".")
-    best: tuple[int, int, str, tuple[str, ...]] | None = None
-    for key, value in table.items():
-        kparts = key.split(".")
-        if len(kparts) > len(parts) or (exact and len(kparts) != len(parts)):
-            continue
-        if not all(k in ("*", p) for k, p in zip(kparts, parts, strict=False)):
-            continue
-        wild = tuple(p for k, p in zip(kparts, parts, strict=False) if k == "*")
-        rank = (len(kparts), -len(wild))
-        if best is None or rank > best[:2]:
-            best = (*rank, value, wild)
-    return None if best is None else (best[2], best[3])
-
-
-def unit_of(dotted: str) -> str:
-    """The unit of a field, or ``-``."""
-    found = lookup(UNITS, dotted)
-    return found[0] if found else "-"
-
-
-def source_of(dotted: str) -> str:
-    """The source of a field (``assumption`` when the tables name none)."""
-    found = lookup(SOURCES, dotted)
-    return found[0] if found else ASSUMPTION
+#: The facts every rendered field needs (see :func:`wijksim.config.facts`).
+REQUIRED = ("unit", "description", "source")
 
 
 # --------------------------------------------------------------------------- types and ranges
@@ -357,6 +89,8 @@ def type_name(ann: Any) -> str:
         (inner,) = get_args(ann) or (Any,)
         inner_name = type_name(inner)
         return f"list of {'strings' if inner_name == 'string' else inner_name + 's'}"
+    if origin is dict:
+        return "table"
     if origin in (Union, types.UnionType):
         return " or ".join(type_name(a) for a in get_args(ann))
     return {
@@ -385,8 +119,8 @@ def bounds_text(constraints: list[Any]) -> str:
     return ", ".join(f"{b[0]} {_num(b[1])}" for b in (lo, hi) if b)
 
 
-def range_text(dotted: str, ann: Any, metadata: list[Any]) -> str:
-    """The allowed values of a field: bounds, choices, list lengths, validator rules."""
+def range_text(ann: Any, metadata: list[Any], rule: str = "") -> str:
+    """The allowed values of a field: bounds, choices, list lengths and a validator ``rule``."""
     ann, own = _strip(ann)
     constraints = [*metadata, *own]
     origin = get_origin(ann)
@@ -415,9 +149,8 @@ def range_text(dotted: str, ann: Any, metadata: list[Any]) -> str:
             parts.append(text)
         elif ann is str:
             parts.append("any text")
-    extra = EXTRA_RANGE.get(dotted)
-    if extra:
-        parts.append(extra)
+    if rule:
+        parts.append(rule)
     return "; ".join(parts) or "-"
 
 
@@ -450,57 +183,143 @@ def default_text(value: Any) -> str:
 # --------------------------------------------------------------------------- walking the schema
 
 
-def describe(dotted: str, own: str | None, parent: str) -> str:
-    """The description of a field: the schema's, else the script's, else the parent's."""
-    text = own
-    if not text:
-        found = lookup(DESCRIPTIONS, dotted, exact=True)
-        if found and (found[0].count("{") == 0 or found[1]):
-            text = found[0].format(*found[1])
-    last = dotted.rsplit(".", 1)[-1]
-    if not text and parent and last in codes.DOMAINS:
-        text = f"{parent} - {last} domain"
-    if not text:
-        text = parent
-    found_note = lookup(NOTES, dotted, exact=True)
-    note = found_note[0] if found_note else ""
-    if note:
-        text = f"{text}. {note}" if text else note
-    return text or "(no description)"
+def has_facts(model: type[BaseModel]) -> bool:
+    """Whether any field of ``model`` states facts of its own (else it inherits its holder's)."""
+    return any(_stated(cfgmod.facts(info)) for info in model.model_fields.values())
 
 
-def walk(instance: BaseModel, prefix: str = "", parent: str = "") -> Iterator[Leaf]:
-    """Every leaf field of a pydantic model instance, depth first, in schema order."""
+def _stated(facts: dict[str, Any]) -> bool:
+    return any(facts[key] for key in REQUIRED)
+
+
+def _require(dotted: str, facts: dict[str, Any] | None) -> dict[str, Any]:
+    """``facts`` if it has a unit, description and source; else a ValueError naming the gap."""
+    facts = facts or {}
+    missing = [key for key in REQUIRED if not facts.get(key)]
+    if missing:
+        raise ValueError(
+            f"{dotted}: no {', '.join(missing)} in src/wijksim/config.py (declare it with param())"
+        )
+    return facts
+
+
+def below_text(path: tuple[str, ...]) -> str:
+    """Which entry of a table a leaf is, from the keys below the field that holds the facts."""
+    if len(path) == 1:
+        return f"{path[0]} domain" if path[0] in codes.DOMAINS else path[0]
+    if len(path) == 2:
+        return f"row {path[0]}, column {path[1]}"
+    return ", ".join(path)
+
+
+def describe(facts: dict[str, Any], path: tuple[str, ...] = ()) -> str:
+    """The description of a leaf: its field's, which entry it is, and the field's note."""
+    text = facts["description"]
+    if path:
+        text = f"{text} - {below_text(path)}"
+    if facts["note"]:
+        text = f"{text}. {facts['note']}"
+    return text
+
+
+def _is_table(value: Any) -> bool:
+    """Whether ``value`` is a non-empty table (dict) of sub-models."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(isinstance(v, BaseModel) for v in value.values())
+    )
+
+
+def walk(
+    instance: BaseModel,
+    prefix: str = "",
+    held: dict[str, Any] | None = None,
+    path: tuple[str, ...] = (),
+    sources: dict[str, str] | None = None,
+) -> Iterator[Leaf]:
+    """Every row of a pydantic model instance, depth first, in schema order.
+
+    A field with facts of its own uses them (with its source from ``sources`` where given);
+    a field without (such as a domain of a per-domain table) inherits ``held``, the facts of
+    the field that holds it, ``path`` being the keys from there.
+    """
     for name, info in type(instance).model_fields.items():
         dotted = f"{prefix}{name}"
         value = getattr(instance, name)
-        desc = info.description or ""
+        own = cfgmod.facts(info)
+        if _stated(own):
+            facts, below = own, ()
+            if sources and name in sources:
+                facts = {**own, "source": sources[name]}
+        else:
+            facts, below = held, (*path, name)
         if isinstance(value, BaseModel):
-            yield from walk(value, f"{dotted}.", describe(dotted, desc, parent))
-            continue
-        if (
-            isinstance(value, dict)
-            and value
-            and all(isinstance(v, BaseModel) for v in value.values())
-        ):
-            text = describe(dotted, desc, parent)
-            for key, sub in value.items():
-                yield from walk(sub, f"{dotted}.{key}.", text)
-            continue
+            yield from walk(value, f"{dotted}.", facts, below)
+        elif _is_table(value):
+            yield from _walk_table(dotted, info, value, facts, below)
+        else:
+            yield _leaf(dotted, info, value, _require(dotted, facts), below)
+
+
+def _walk_table(
+    dotted: str,
+    info: Any,
+    value: dict[str, BaseModel],
+    facts: dict[str, Any] | None,
+    path: tuple[str, ...],
+) -> Iterator[Leaf]:
+    """The rows of a table of sub-models: its own row if its entries have facts, then theirs.
+
+    Entries with facts of their own (partner kinds) inherit none of the table's: each of their
+    fields must state its own, with ``sources_by_key`` overriding some sources per key.
+    """
+    by_key = (facts or {}).get("sources_by_key") or {}
+    if has_facts(type(next(iter(value.values())))):
+        facts = _require(dotted, facts)
         yield Leaf(
             name=dotted,
             type=type_name(info.annotation),
-            unit=unit_of(dotted),
-            default=default_text(value),
-            range=range_text(dotted, info.annotation, list(info.metadata)),
-            description=describe(dotted, desc, parent),
-            source=source_of(dotted),
+            unit=facts["unit"],
+            default="keys " + ", ".join(f"`{key}`" for key in value),
+            range=range_text(info.annotation, list(info.metadata), facts["rule"]),
+            description=describe(facts, path),
+            source=facts["source"],
+            table=True,
         )
+        facts, path = None, ()
+    for key, sub in value.items():
+        yield from walk(sub, f"{dotted}.{key}.", facts, (*path, key), by_key.get(key))
+
+
+def _leaf(dotted: str, info: Any, value: Any, facts: dict[str, Any], path: tuple[str, ...]) -> Leaf:
+    """The row of one leaf field."""
+    return Leaf(
+        name=dotted,
+        type=type_name(info.annotation),
+        unit=facts["unit"],
+        default=default_text(value),
+        range=range_text(info.annotation, list(info.metadata), facts["rule"]),
+        description=describe(facts, path),
+        source=facts["source"],
+    )
+
+
+def rows() -> list[Leaf]:
+    """Every row of the tables: the leaves of the default config and its table fields."""
+    return list(walk(cfgmod.Config()))
 
 
 def leaves() -> list[Leaf]:
     """All leaf fields of the default :class:`wijksim.config.Config`."""
-    return list(walk(cfgmod.Config()))
+    return [row for row in rows() if not row.table]
+
+
+def intro(cls: type) -> tuple[str, str]:
+    """A section class's docstring as a heading (its first line) and an introduction (the rest)."""
+    doc = inspect.cleandoc(cls.__doc__ or "")
+    head, _, body = doc.partition("\n")
+    return head.strip().rstrip("."), " ".join(body.split()).replace("``", "`")
 
 
 def partial_tables_rejected() -> bool:
@@ -528,11 +347,12 @@ def _flat_names() -> dict[str, list[str]]:
 
 def render() -> str:
     """The whole of docs/parameters.md."""
-    all_leaves = leaves()
-    names = {leaf.name for leaf in all_leaves}
+    all_rows = rows()
+    names = {row.name for row in all_rows if not row.table}
     flat = _flat_names()
+    contract = cfgmod.CONTRACT
     for group, fields in (
-        ("contract field", CONTRACT),
+        ("contract field", contract),
         ("lever", cfgmod.LEVERS),
         ("flat keyword target", tuple(cfgmod.FLAT_FIELDS.values())),
     ):
@@ -545,8 +365,8 @@ def render() -> str:
         "# Parameters",
         "",
         "<!-- Generated by scripts/gen_parameters.py from the pydantic schema in "
-        "src/wijksim/config.py. Do not edit by hand: change config.py or the tables in the "
-        "script, then run `python scripts/gen_parameters.py`. "
+        "src/wijksim/config.py. Do not edit by hand: change the fields (their param() facts) "
+        "or the section docstrings in config.py, then run `python scripts/gen_parameters.py`. "
         "tests/test_docs.py fails when this file is out of date. -->",
         "",
         "Every field of a wijksim scenario config, generated from the schema in "
@@ -584,12 +404,12 @@ def render() -> str:
         "| Field | Contract | Lever | Flat keyword names | Default |",
         "|---|---|---|---|---|",
     ]
-    marked = list(dict.fromkeys([*CONTRACT, *cfgmod.LEVERS, *cfgmod.FLAT_FIELDS.values()]))
+    marked = list(dict.fromkeys([*contract, *cfgmod.LEVERS, *cfgmod.FLAT_FIELDS.values()]))
     for dotted in marked:
         out.append(
             "| `{}` | {} | {} | {} | {} |".format(
                 dotted,
-                "yes" if dotted in CONTRACT else "",
+                "yes" if dotted in contract else "",
                 "yes" if dotted in cfgmod.LEVERS else "",
                 ", ".join(f"`{n}`" for n in flat.get(dotted, [])),
                 _cell(default_text(cfgmod.get_dotted(defaults, dotted))),
@@ -598,27 +418,22 @@ def render() -> str:
     out.append("")
 
     sections: dict[str, list[Leaf]] = {}
-    for leaf in all_leaves:
-        section = leaf.name.split(".")[0] if "." in leaf.name else ""
-        sections.setdefault(section, []).append(leaf)
+    for row in all_rows:
+        section = row.name.split(".")[0] if "." in row.name else ""
+        sections.setdefault(section, []).append(row)
 
-    for section, rows in sections.items():
-        if section:
-            cls = type(getattr(defaults, section))
-            doc = (cls.__doc__ or "").strip().splitlines()[0].rstrip(".")
-            out += [f"## `[{section}]` - {doc}", ""]
-        else:
-            out += ["## Top level", ""]
-        intro = INTROS.get(section)
-        if intro:
-            out += [intro, ""]
+    for section, section_rows in sections.items():
+        head, text = intro(type(getattr(defaults, section)) if section else cfgmod.Config)
+        out += [f"## `[{section}]` - {head}" if section else "## Top level", ""]
+        if text:
+            out += [text, ""]
         out += [
             "| Parameter | Type | Unit | Default | Range | Description | Source |",
             "|---|---|---|---|---|---|---|",
         ]
-        for leaf in rows:
+        for leaf in section_rows:
             tags = []
-            if leaf.name in CONTRACT:
+            if leaf.name in contract:
                 tags.append("**contract**")
             if leaf.name in cfgmod.LEVERS:
                 tags.append("**lever**")

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from helpers import ROOT  # noqa: E402
 
+from wijksim import config as cfgmod
+from wijksim.codes import PARTNER_KINDS
 from wijksim.config import Config
 from wijksim.submodels.observation import KPIS
 
@@ -55,6 +57,25 @@ def odd() -> str:
     return (DOCS / "ODD.md").read_text(encoding="utf-8")
 
 
+def _is_section(info: Any) -> bool:
+    return isinstance(info.annotation, type) and issubclass(info.annotation, cfgmod.Section)
+
+
+def _parameter_fields() -> list[tuple[str, str, Any]]:
+    """(class, field, FieldInfo) of every parameter: section fields, partner-kind fields and
+    the top-level keys of a scenario."""
+    classes = [*cfgmod.SECTIONS, cfgmod.PartnerKind]
+    fields = [
+        (cls.__name__, name, info) for cls in classes for name, info in cls.model_fields.items()
+    ]
+    fields += [
+        ("Config", name, info)
+        for name, info in Config.model_fields.items()
+        if not _is_section(info)
+    ]
+    return fields
+
+
 def _leaf_names(data: Any, prefix: str = "") -> list[str]:
     """Dotted names of every leaf of the default config, from its plain data."""
     if isinstance(data, dict):
@@ -90,6 +111,52 @@ def test_every_leaf_config_field_is_in_parameters_md():
 def test_generator_walks_every_leaf(generator):
     walked = {leaf.name for leaf in generator.leaves()}
     assert walked == set(_leaf_names(Config().model_dump(mode="python")))
+
+
+def test_sections_lists_every_section_of_config():
+    sections = [info.annotation for info in Config.model_fields.values() if _is_section(info)]
+    assert sections == list(cfgmod.SECTIONS)
+
+
+def test_every_parameter_has_unit_source_and_description():
+    """Each field states its own description, unit and source in config.py (via param())."""
+    fields = _parameter_fields()
+    assert len(fields) > 80
+    gaps = []
+    for owner, name, info in fields:
+        facts = cfgmod.facts(info)
+        missing = [key for key in ("description", "unit", "source") if not facts[key].strip()]
+        if missing:
+            gaps.append(f"{owner}.{name}: no {', '.join(missing)}")
+    assert not gaps, "declare these fields with config.param(...):\n" + "\n".join(gaps)
+
+
+def test_partner_kind_sources_name_real_kinds_and_fields():
+    by_key = cfgmod.facts(cfgmod.SignallingSection.model_fields["kinds"])["sources_by_key"]
+    assert by_key is cfgmod.PARTNER_KIND_SOURCES
+    for kind, sources in by_key.items():
+        assert kind in PARTNER_KINDS
+        assert set(sources) <= set(cfgmod.PartnerKind.model_fields), kind
+        assert all(text.strip() for text in sources.values()), kind
+
+
+def test_generator_renders_the_partner_kind_sources(generator):
+    by_name = {leaf.name: leaf for leaf in generator.leaves()}
+    for kind, sources in cfgmod.PARTNER_KIND_SOURCES.items():
+        for field, source in sources.items():
+            rows = [
+                leaf
+                for name, leaf in by_name.items()
+                if name.startswith(f"signalling.kinds.{kind}.{field}")
+            ]
+            assert rows and all(leaf.source == source for leaf in rows), (kind, field)
+
+
+def test_generator_refuses_a_field_without_facts(generator, monkeypatch):
+    info = cfgmod.TeamSection.model_fields["handoff_weeks"]
+    monkeypatch.setattr(info, "json_schema_extra", None)
+    with pytest.raises(ValueError, match="team.handoff_weeks: no unit, source"):
+        generator.leaves()
 
 
 def test_odd_has_the_seven_headings_in_order(odd):

@@ -5,10 +5,13 @@ itself); the child's tables are merged over the parent's, key by key. Every fiel
 so the defaults *are* the baseline (reactive practice in one 5,000-household wijk). Unknown keys
 and out-of-range values are errors that name the file and the field.
 
-The user-facing contract fields (DESIGN.md) are ``[run] seed, weeks, warmup_weeks``,
-``[population] households, wijken``, ``[team] structure, fte_per_1000, outreach_share,
-caseload_cap``, ``[signalling] partners`` and ``[policy] network_first, maatwerk_stage``.
-``WijkModel(**kwargs)`` accepts the flat names listed in :data:`FLAT_FIELDS`.
+Every parameter is declared once, with :func:`param`: its default and range next to its unit,
+description and source (and, where needed, a note on how the code uses it). Each section's
+docstring introduces its table. ``scripts/gen_parameters.py`` renders docs/parameters.md from
+these facts alone; ``tests/test_docs.py`` fails when a parameter lacks one of them.
+
+The user-facing contract fields (DESIGN.md) are listed in :data:`CONTRACT`, the policy levers in
+:data:`LEVERS`. ``WijkModel(**kwargs)`` accepts the flat names listed in :data:`FLAT_FIELDS`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from typing import Annotated, Any, Literal
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
 
 from wijksim.codes import CLOSURE_RULES, DOMAINS, PARTNER_KINDS, TEAM_STRUCTURES
 from wijksim.errors import ConfigError
@@ -30,6 +35,64 @@ PerType = Annotated[list[NonNeg], Field(min_length=4, max_length=4)]
 PerTypeShare = Annotated[list[Share], Field(min_length=4, max_length=4)]
 PerStage = Annotated[list[NonNeg], Field(min_length=5, max_length=5)]
 
+# --------------------------------------------------------------------------- parameter facts
+
+#: Source of a behavioural rate without an empirical value yet.
+ASSUMPTION = "assumption, to be calibrated (`wijksim calibrate`)"
+#: Source of a policy lever whose default has no empirical source.
+LEVER = "lever (a policy choice); the default is the baseline's value, an assumption"
+#: Source of a setting of the run itself.
+RUN_SETTING = "run setting (no empirical source)"
+
+#: The keys :func:`param` stores in ``json_schema_extra``; see :func:`facts`.
+FACT_KEYS: tuple[str, ...] = ("unit", "source", "note", "rule", "sources_by_key")
+
+
+def param(
+    default: Any = PydanticUndefined,
+    *,
+    unit: str,
+    description: str,
+    source: str,
+    note: str = "",
+    rule: str = "",
+    sources_by_key: dict[str, dict[str, str]] | None = None,
+    **constraints: Any,
+) -> Any:
+    """A pydantic ``Field`` that carries the facts docs/parameters.md shows about a parameter.
+
+    ``unit``, ``description`` and ``source`` are required (``"-"`` is the unit of a value
+    without one). ``note`` is a remark on how the code uses the value; ``rule`` a constraint
+    that a validator enforces (the ``Field`` bounds are shown anyway). ``sources_by_key``
+    gives, for a table of sub-models, the source of some entries' fields where it differs from
+    theirs (``{key: {field: source}}``). Bounds, ``default_factory`` and the like pass through
+    to ``Field`` unchanged.
+    """
+    extra: dict[str, Any] = {"unit": unit, "source": source}
+    if note:
+        extra["note"] = note
+    if rule:
+        extra["rule"] = rule
+    if sources_by_key:
+        extra["sources_by_key"] = sources_by_key
+    return Field(default, description=description, json_schema_extra=extra, **constraints)
+
+
+def facts(info: FieldInfo) -> dict[str, Any]:
+    """The facts :func:`param` attached to a field: description, unit, source, note, rule.
+
+    Missing facts are empty strings (``sources_by_key`` an empty dict), so a field declared
+    with a plain ``Field`` shows up as lacking them.
+    """
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    out: dict[str, Any] = {"description": info.description or ""}
+    for key in FACT_KEYS:
+        out[key] = extra.get(key) or ({} if key == "sources_by_key" else "")
+    return out
+
+
+# --------------------------------------------------------------------------- tables
+
 
 class Section(BaseModel):
     """Base of every config table: unknown keys are errors; assignments are validated."""
@@ -38,7 +101,7 @@ class Section(BaseModel):
 
 
 class PerDomain(Section):
-    """One number per life domain."""
+    """One number per life domain (the facts are those of the field that holds the table)."""
 
     care: NonNeg
     youth: NonNeg
@@ -75,48 +138,149 @@ class PerDomainPerType(Section):
         return [list(getattr(self, d)) for d in DOMAINS]
 
 
-class RunSection(Section):
-    """Time, seed and replicates."""
+# --------------------------------------------------------------------------- sections
 
-    seed: int = Field(1, ge=0, description="seed of the run's random streams")
-    weeks: int = Field(260, ge=1, le=5200, description="reported weeks (the horizon)")
-    warmup_weeks: int = Field(52, ge=0, le=1040, description="weeks simulated before reporting")
-    warmup_levers: Literal["baseline", "scenario"] = Field(
-        "baseline",
-        description="levers in warm-up: the baseline's (paired runs identical) or the scenario's",
+
+class RunSection(Section):
+    """Time, seed and replicates.
+
+    Length of a run and its seed. The warm-up is simulated but not reported; ``replicates``
+    paired runs use seeds derived from ``seed``. Used by ``model.py`` and
+    ``analysis/runner.py``.
+    """
+
+    seed: int = param(
+        1, ge=0, unit="-", description="seed of the run's random streams", source=RUN_SETTING
     )
-    replicates: int = Field(1, ge=1, le=10000, description="paired replicates for run/compare")
+    weeks: int = param(
+        260,
+        ge=1,
+        le=5200,
+        unit="weeks",
+        description="reported weeks (the horizon)",
+        source=RUN_SETTING,
+    )
+    warmup_weeks: int = param(
+        52,
+        ge=0,
+        le=1040,
+        unit="weeks",
+        description="weeks simulated before reporting",
+        source=RUN_SETTING,
+    )
+    warmup_levers: Literal["baseline", "scenario"] = param(
+        "baseline",
+        unit="-",
+        description="levers in warm-up: the baseline's (paired runs identical) or the scenario's",
+        source=RUN_SETTING,
+        note="With `baseline`, every lever in `config.LEVERS` is at its default during the "
+        "warm-up and switches to the scenario's value in the first reported week.",
+    )
+    replicates: int = param(
+        1,
+        ge=1,
+        le=10000,
+        unit="runs",
+        description="paired replicates for run/compare",
+        source=RUN_SETTING,
+    )
 
 
 class PopulationSection(Section):
-    """Households, their types and networks."""
+    """Households, their types and networks.
 
-    households: int = Field(5000, ge=10, le=5_000_000)
-    wijken: int = Field(1, ge=1, le=500)
-    type_shares: PerType = Field(
+    The households and their personal networks, drawn once at initialisation
+    (``build/population.py``, ``build/social_network.py``). Per-type lists have one value per
+    household type, in the order single_elderly, single_adult, couple, family. Household
+    composition follows CBS; network and trait parameters are assumptions.
+    """
+
+    households: int = param(
+        5000,
+        ge=10,
+        le=5_000_000,
+        unit="households",
+        description="households (agents) in the municipality",
+        source="scenario setting (default: one wijk of 5,000 households)",
+    )
+    wijken: int = param(
+        1,
+        ge=1,
+        le=500,
+        unit="wijken",
+        description="wijken, each with its own wijkteam, partners and volunteer pool",
+        source="scenario setting (Almelo: six broad wijkteams, DESIGN.md)",
+    )
+    type_shares: PerType = param(
         default_factory=lambda: [0.17, 0.22, 0.30, 0.31],
+        unit="share 0-1",
         description="shares of single elderly, single adult, couple, family (CBS household types)",
+        source="CBS household composition (rounded; single-parent households are not a "
+        "separate type)",
+        rule="sum to 1",
     )
-    children_mean: float = Field(1.8, ge=1.0, le=5.0, description="children (<23) per family")
-    elderly_couple_share: Share = Field(0.3, description="couples aged 65+")
-    network_degree: PerType = Field(
-        default_factory=lambda: [3.0, 6.0, 7.0, 8.0], description="mean ties per household"
+    children_mean: float = param(
+        1.8,
+        ge=1.0,
+        le=5.0,
+        unit="persons per family",
+        description="children (<23) per family",
+        source="CBS household size (children per family with children)",
     )
-    network_strength: float = Field(
-        1.0, ge=0.0, le=3.0, description="multiplier on ties and on informal care capacity"
+    elderly_couple_share: Share = param(
+        0.3, unit="share 0-1", description="couples aged 65+", source=ASSUMPTION
     )
-    wijk_network_spread: Share = Field(
-        0.3, description="wijken differ in network strength by up to +/- this share"
+    network_degree: PerType = param(
+        default_factory=lambda: [3.0, 6.0, 7.0, 8.0],
+        unit="ties per household",
+        description="mean ties per household",
+        source=ASSUMPTION,
     )
-    within_wijk_share: Share = Field(0.85, description="share of ties inside the own wijk")
-    care_capacity_hours: PerType = Field(
+    network_strength: float = param(
+        1.0,
+        ge=0.0,
+        le=3.0,
+        unit="multiplier",
+        description="multiplier on ties and on informal care capacity",
+        source=ASSUMPTION,
+    )
+    wijk_network_spread: Share = param(
+        0.3,
+        unit="share 0-1 (+/-)",
+        description="wijken differ in network strength by up to +/- this share",
+        source=ASSUMPTION,
+    )
+    within_wijk_share: Share = param(
+        0.85,
+        unit="share 0-1",
+        description="share of ties inside the own wijk",
+        source=ASSUMPTION,
+    )
+    care_capacity_hours: PerType = param(
         default_factory=lambda: [1.0, 4.0, 6.0, 5.0],
+        unit="hours per week",
         description="informal care a household can give, hours per week",
+        source=ASSUMPTION,
     )
-    self_reliance_mean: PerTypeShare = Field(default_factory=lambda: [0.45, 0.6, 0.7, 0.6])
-    help_seeking_mean: PerTypeShare = Field(default_factory=lambda: [0.35, 0.3, 0.35, 0.4])
-    mobility_per_year: Share = Field(
-        0.06, description="households moving out per year (replaced by newcomers)"
+    self_reliance_mean: PerTypeShare = param(
+        default_factory=lambda: [0.45, 0.6, 0.7, 0.6],
+        unit="scale 0-1",
+        description="mean self-reliance (zelfredzaamheid) by household type; each household "
+        "draws from a Beta distribution with this mean (clipped to 0.02-0.98)",
+        source=ASSUMPTION,
+    )
+    help_seeking_mean: PerTypeShare = param(
+        default_factory=lambda: [0.35, 0.3, 0.35, 0.4],
+        unit="scale 0-1",
+        description="mean propensity to ask for help by household type; each household draws "
+        "from a Beta distribution with this mean (clipped to 0.02-0.98)",
+        source=ASSUMPTION,
+    )
+    mobility_per_year: Share = param(
+        0.06,
+        unit="share per year",
+        description="households moving out per year (replaced by newcomers)",
+        source=ASSUMPTION,
     )
 
     @field_validator("type_shares")
@@ -128,9 +292,15 @@ class PopulationSection(Section):
 
 
 class NeedsSection(Section):
-    """Life events, escalation and recovery of needs (stages 0 none .. 4 crisis)."""
+    """Life events, escalation and recovery of needs (stages 0 none .. 4 crisis).
 
-    onset_per_year: PerDomainPerType = Field(
+    Onset, coupling, escalation and recovery of needs in the five life domains
+    (``submodels/life_events.py``, ``submodels/escalation.py``). Per-stage lists have one value
+    per need stage 0-4. All rates are assumptions to be calibrated against the base rates of
+    pattern P7.
+    """
+
+    onset_per_year: PerDomainPerType = param(
         default_factory=lambda: PerDomainPerType(
             care=[0.30, 0.02, 0.08, 0.02],
             youth=[0.0, 0.0, 0.0, 0.10],
@@ -138,9 +308,11 @@ class NeedsSection(Section):
             debt=[0.02, 0.05, 0.02, 0.045],
             social=[0.10, 0.06, 0.02, 0.02],
         ),
+        unit="per household-year",
         description="new-need hazard per household-year, by domain and household type",
+        source="assumption, calibrated against the CBS base rates of P7 (`wijksim calibrate`)",
     )
-    coupling: dict[str, PerDomain] = Field(
+    coupling: dict[str, PerDomain] = param(
         default_factory=lambda: {
             "care": PerDomain(care=0, youth=0, income=0, debt=0, social=0.25),
             "youth": PerDomain(care=0, youth=0, income=0.15, debt=0.05, social=0.05),
@@ -148,7 +320,10 @@ class NeedsSection(Section):
             "debt": PerDomain(care=0.15, youth=0.1, income=0.15, debt=0, social=0.15),
             "social": PerDomain(care=0.15, youth=0, income=0.05, debt=0, social=0),
         },
-        description="row: source domain; column: target; hazard x (1 + c * stage of source)",
+        unit="multiplier per stage of the source need",
+        description="onset hazard of needs in the target domain (column) x (1 + this x stage "
+        "of the household's need in the source domain (row))",
+        source=ASSUMPTION,
     )
 
     @field_validator("coupling")
@@ -159,99 +334,255 @@ class NeedsSection(Section):
             raise ValueError(f"needs one row per domain ({', '.join(DOMAINS)}); check {wrong!r}")
         return v
 
-    escalation_per_year: PerStage = Field(
+    escalation_per_year: PerStage = param(
         default_factory=lambda: [0.0, 0.9, 0.7, 0.45, 0.0],
+        unit="per year",
         description="hazard of moving one stage up from stage s without effective support",
+        source=ASSUMPTION,
     )
-    recovery_per_year: PerStage = Field(
+    recovery_per_year: PerStage = param(
         default_factory=lambda: [0.0, 2.0, 0.5, 0.15, 0.0],
+        unit="per year",
         description="hazard of moving one stage down from stage s on one's own",
+        source=ASSUMPTION,
     )
-    chronic: PerDomainShare = Field(
+    chronic: PerDomainShare = param(
         default_factory=lambda: PerDomainShare(
             care=0.9, youth=0.5, income=0.4, debt=0.7, social=0.3
         ),
+        unit="share 0-1",
         description="how chronic needs in a domain are: every recovery hazard x (1 - chronic)",
+        source=ASSUMPTION,
     )
-    crisis_recovery_per_year: NonNeg = Field(
-        2.0, description="stage 4 falls back to 3 on its own (after the emergency)"
+    crisis_recovery_per_year: NonNeg = param(
+        2.0,
+        unit="per year",
+        description="stage 4 falls back to 3 on its own (after the emergency)",
+        source=ASSUMPTION,
     )
-    relapse_multiplier: NonNeg = Field(
-        2.0, description="escalation hazard multiplier after a case closed with need left"
+    relapse_multiplier: NonNeg = param(
+        2.0,
+        unit="multiplier",
+        description="escalation hazard multiplier after a case closed with need left",
+        source=ASSUMPTION,
     )
-    relapse_weeks: int = Field(26, ge=0, le=520)
+    relapse_weeks: int = param(
+        26,
+        ge=0,
+        le=520,
+        unit="weeks",
+        description="weeks the relapse multiplier lasts after support ended with need left",
+        source=ASSUMPTION,
+    )
 
 
 class InformalSection(Section):
-    """Informal support by the personal network and carer overload."""
+    """Informal support by the personal network and carer overload.
 
-    demand_hours: PerStage = Field(
+    Informal care through the network and carer overload (``submodels/informal_support.py``).
+    Assumptions.
+    """
+
+    demand_hours: PerStage = param(
         default_factory=lambda: [0.0, 1.5, 4.0, 8.0, 0.0],
+        unit="hours per week",
         description="informal care asked per week for a need at stage s",
+        source=ASSUMPTION,
     )
-    recovery_boost: NonNeg = Field(
-        1.5, description="recovery hazard x (1 + boost * share of informal demand met)"
+    recovery_boost: NonNeg = param(
+        1.5,
+        unit="multiplier",
+        description="recovery hazard x (1 + boost * share of informal demand met)",
+        source=ASSUMPTION,
     )
-    escalation_shield: Share = Field(
-        0.5, description="escalation hazard x (1 - shield * share of informal demand met)"
+    escalation_shield: Share = param(
+        0.5,
+        unit="share 0-1",
+        description="escalation hazard x (1 - shield * share of informal demand met)",
+        source=ASSUMPTION,
     )
-    overload_threshold: NonNeg = Field(1.0, description="load / capacity above which carers strain")
-    overload_weeks: int = Field(8, ge=1, le=104, description="strain memory (EWMA weeks)")
-    overload_hazard_multiplier: NonNeg = Field(
-        2.0, description="overloaded carers' own care and social hazards x (1 + this)"
+    overload_threshold: NonNeg = param(
+        1.0,
+        unit="load / capacity",
+        description="load / capacity above which carers strain",
+        source=ASSUMPTION,
+    )
+    overload_weeks: int = param(
+        8,
+        ge=1,
+        le=104,
+        unit="weeks",
+        description="strain memory (EWMA weeks)",
+        source=ASSUMPTION,
+    )
+    overload_hazard_multiplier: NonNeg = param(
+        2.0,
+        unit="multiplier (added to 1)",
+        description="overloaded carers' own care and social hazards x (1 + this)",
+        source=ASSUMPTION,
     )
 
 
 class TeamSection(Section):
-    """The wijkteam: structure, staffing and how hours are spent."""
+    """The wijkteam: structure, staffing and how hours are spent.
 
-    structure: Literal[TEAM_STRUCTURES] = "siloed"  # type: ignore[valid-type]
-    fte_per_1000: float = Field(0.5, gt=0.0, le=10.0, description="FTE per 1,000 inhabitants")
-    outreach_share: Share = Field(0.02, description="share of worker hours spent on outreach")
-    caseload_cap: int = Field(22, ge=1, le=500, description="cases per worker (1 FTE)")
-    hours_per_fte: float = Field(36.0, gt=0, le=60)
-    direct_share: Share = Field(0.7, description="share of paid hours available for client work")
-    broad_skill: Share = Field(
-        0.85, description="effectiveness of a generalist in any domain (a specialist in own: 1)"
+    The wijkteam: structure, staffing, hours and the effect of light support (``build/team.py``,
+    ``submodels/signals.py``, ``submodels/intake.py``, ``submodels/casework.py``).
+    ``structure``, ``fte_per_1000``, ``outreach_share`` and ``caseload_cap`` are levers.
+    """
+
+    structure: Literal[TEAM_STRUCTURES] = param(  # type: ignore[valid-type]
+        "siloed",
+        unit="-",
+        description="`integrated`: one worker and one plan per household, broad skills; "
+        "`siloed`: a worker per domain, with coordination hours and hand-off delays",
+        source="lever (Almelo 2020: broad integrated wijkteams); baseline siloed",
     )
-    coordination_hours: NonNeg = Field(
-        1.0, description="siloed: weekly hours per case for each other worker on the household"
+    fte_per_1000: float = param(
+        0.5,
+        gt=0.0,
+        le=10.0,
+        unit="FTE per 1,000 inhabitants",
+        description="FTE per 1,000 inhabitants",
+        source=LEVER,
     )
-    handoff_weeks: int = Field(3, ge=0, le=52, description="siloed: delay before a referral")
-    intake_hours: NonNeg = Field(3.0, description="hours per intake (assessment and plan)")
-    followup_hours: NonNeg = Field(1.5, description="hours to follow up one signal")
-    intake_floor_share: Share = Field(
-        0.08, description="share of client hours always kept for intake and follow-up"
-    )
-    case_hours: PerStage = Field(
-        default_factory=lambda: [0.5, 1.5, 3.0, 4.0, 6.0],
-        description="weekly hours of light support for a need at stage s",
-    )
-    light_recovery_per_year: PerStage = Field(
-        default_factory=lambda: [0.0, 4.0, 2.0, 1.0, 6.0],
-        description="extra recovery hazard under fully staffed light support",
-    )
-    support_shield: Share = Field(
-        0.85, description="escalation hazard x (1 - shield * effectiveness) while in support"
-    )
-    brief_advice_success: Share = Field(
-        0.5, description="chance that a follow-up contact alone settles a mild need"
-    )
-    signal_expiry_weeks: int = Field(4, ge=1, le=52)
-    outreach_find_per_hour: NonNeg = Field(
+    outreach_share: Share = param(
         0.02,
+        unit="share 0-1 of client hours",
+        description="share of worker hours spent on outreach",
+        source=LEVER + " (Almelo aims at more outreach)",
+    )
+    caseload_cap: int = param(
+        22,
+        ge=1,
+        le=500,
+        unit="households per worker",
+        description="cases per worker (1 FTE)",
+        source=LEVER,
+        note="Counts households in support per worker.",
+    )
+    hours_per_fte: float = param(
+        36.0,
+        gt=0,
+        le=60,
+        unit="hours per week",
+        description="paid hours per week of one FTE",
+        source="CAO Sociaal Werk (36-hour full-time week)",
+    )
+    direct_share: Share = param(
+        0.7,
+        unit="share 0-1 of paid hours",
+        description="share of paid hours available for client work",
+        source=ASSUMPTION,
+    )
+    broad_skill: Share = param(
+        0.85,
+        unit="effectiveness 0-1",
+        description="effectiveness of a generalist in any domain (a specialist in own: 1)",
+        source=ASSUMPTION,
+    )
+    coordination_hours: NonNeg = param(
+        1.0,
+        unit="hours per week per case per other worker",
+        description="siloed: weekly hours per case for each other worker on the household",
+        source=ASSUMPTION,
+    )
+    handoff_weeks: int = param(
+        3,
+        ge=0,
+        le=52,
+        unit="weeks",
+        description="siloed: delay before a referral",
+        source=ASSUMPTION,
+    )
+    intake_hours: NonNeg = param(
+        3.0,
+        unit="hours per intake",
+        description="hours per intake (assessment and plan)",
+        source=ASSUMPTION,
+    )
+    followup_hours: NonNeg = param(
+        1.5,
+        unit="hours per signal",
+        description="hours to follow up one signal",
+        source=ASSUMPTION,
+    )
+    intake_floor_share: Share = param(
+        0.08,
+        unit="share 0-1 of client hours",
+        description="share of client hours always kept for intake and follow-up",
+        source=ASSUMPTION,
+    )
+    case_hours: PerStage = param(
+        default_factory=lambda: [0.5, 1.5, 3.0, 4.0, 6.0],
+        unit="hours per week",
+        description="weekly hours of light support for a need at stage s",
+        source=ASSUMPTION,
+    )
+    light_recovery_per_year: PerStage = param(
+        default_factory=lambda: [0.0, 4.0, 2.0, 1.0, 6.0],
+        unit="per year",
+        description="extra recovery hazard under fully staffed light support",
+        source=ASSUMPTION,
+    )
+    support_shield: Share = param(
+        0.85,
+        unit="share 0-1",
+        description="escalation hazard x (1 - shield * effectiveness) while in support",
+        source=ASSUMPTION,
+    )
+    brief_advice_success: Share = param(
+        0.5,
+        unit="probability",
+        description="chance that a follow-up contact alone settles a mild need",
+        source=ASSUMPTION,
+    )
+    signal_expiry_weeks: int = param(
+        4,
+        ge=1,
+        le=52,
+        unit="weeks",
+        description="weeks after which a signal that was not followed up expires",
+        source=ASSUMPTION,
+    )
+    outreach_find_per_hour: NonNeg = param(
+        0.02,
+        unit="per outreach hour per 1,000 inhabitants",
         description="share of a wijk's unknown needy households found per outreach hour "
         "per 1,000 inhabitants",
+        source=ASSUMPTION,
+        note="As implemented, a needy household is found with chance 1 - exp(-this x outreach "
+        "hours per 1,000 inhabitants x visibility / 2), visibility 0.5-2 by stage.",
     )
 
 
 class PartnerKind(Section):
     """One kind of partner in the sociale basis."""
 
-    reach: PerType = Field(description="share of households of each type seen per week")
-    sensitivity: PerDomain = Field(description="chance to notice a need at stage 2 when seen")
-    relation_start: Share = 0.3
-    light_support: Share = Field(0.0, description="share of its volunteers' time for activities")
+    reach: PerType = param(
+        unit="share 0-1 per week",
+        description="share of households of each type seen per week",
+        source=ASSUMPTION,
+    )
+    sensitivity: PerDomain = param(
+        unit="probability",
+        description="chance to notice a need at stage 2 when seen",
+        source=ASSUMPTION,
+    )
+    relation_start: Share = param(
+        0.3,
+        unit="relation 0-1",
+        description="relation of this kind of partner with the wijkteam at the start",
+        source=ASSUMPTION,
+    )
+    light_support: Share = param(
+        0.0,
+        unit="multiplier on the volunteer pool, per unit relation",
+        description="share of its volunteers' time for activities",
+        source=ASSUMPTION,
+        note="The wijk's volunteer pool is multiplied by (1 + sum over its partners of "
+        "relation x light_support), engaged or not.",
+    )
 
 
 def _default_partner_kinds() -> dict[str, PartnerKind]:
@@ -277,23 +608,72 @@ def _default_partner_kinds() -> dict[str, PartnerKind]:
     }
 
 
-class SignallingSection(Section):
-    """Early signalling (vroegsignalering) with partners in the wijk."""
+_CREDITORS_SOURCE = (
+    "Divosa target (about 40 creditor signals per 1,000 inhabitants a year, about 20% contact, "
+    "7-8% accepted help); values assumptions, to be calibrated"
+)
 
-    partners: list[Literal[PARTNER_KINDS]] = Field(  # type: ignore[valid-type]
-        default_factory=list, description="partner kinds engaged in early signalling"
+#: Sources of partner-kind fields that differ from :class:`PartnerKind`'s: kind -> field -> source.
+PARTNER_KIND_SOURCES: dict[str, dict[str, str]] = {
+    "supermarket": {
+        "sensitivity": "Almelo (supermarkets notice loneliness and beginning dementia); "
+        "values assumptions",
+    },
+    "creditors": dict.fromkeys(PartnerKind.model_fields, _CREDITORS_SOURCE),
+}
+
+
+class SignallingSection(Section):
+    """Early signalling (vroegsignalering) with partners in the wijk.
+
+    Early signalling (vroegsignalering): engaged partners, their reach and sensitivity,
+    relations with the team, and residents' own help-seeking (``submodels/signals.py``,
+    ``build/partners.py``, ``submodels/intake.py``). A partner kind in ``kinds`` has ``reach``
+    (per household type), ``sensitivity`` (per domain), ``relation_start`` and
+    ``light_support``.
+    """
+
+    partners: list[Literal[PARTNER_KINDS]] = param(  # type: ignore[valid-type]
+        default_factory=list,
+        unit="partner kinds",
+        description="partner kinds engaged in early signalling",
+        source="lever (Almelo: schools, community centres, residents' initiatives, "
+        "supermarkets; Wgs creditors since 2021); baseline none",
+        rule="no kind twice",
     )
-    kinds: dict[str, PartnerKind] = Field(default_factory=_default_partner_kinds)
-    relation_growth_per_hour: NonNeg = Field(
-        0.02, description="relation gain per outreach hour spent with a partner"
+    kinds: dict[str, PartnerKind] = param(
+        default_factory=_default_partner_kinds,
+        unit="-",
+        description="reach, sensitivity, starting relation and light support of every partner "
+        "kind, engaged or not",
+        source=ASSUMPTION,
+        rule="all six kinds, no others",
+        sources_by_key=PARTNER_KIND_SOURCES,
     )
-    relation_decay_per_week: Share = Field(0.01)
-    contact_base: Share = Field(
-        0.35, description="chance a signal leads to contact, at no help-seeking"
+    relation_growth_per_hour: NonNeg = param(
+        0.02,
+        unit="per outreach hour",
+        description="relation gain per outreach hour spent with a partner",
+        source=ASSUMPTION,
     )
-    help_seeking_per_year: PerStage = Field(
+    relation_decay_per_week: Share = param(
+        0.01,
+        unit="share per week",
+        description="share of every partner's relation lost each week",
+        source=ASSUMPTION,
+    )
+    contact_base: Share = param(
+        0.35,
+        unit="probability",
+        description="chance a signal leads to contact, at no help-seeking",
+        source="Divosa target (about 20% of creditor signals lead to contact); value an "
+        "assumption, to be calibrated",
+    )
+    help_seeking_per_year: PerStage = param(
         default_factory=lambda: [0.0, 0.3, 2.0, 6.0, 52.0],
+        unit="per year",
         description="self-referral hazard at full help-seeking propensity, by stage",
+        source=ASSUMPTION,
     )
 
     @field_validator("partners")
@@ -316,96 +696,247 @@ class SignallingSection(Section):
 
 
 class PolicySection(Section):
-    """Policy levers about the kind of support."""
+    """Policy levers about the kind of support.
 
-    network_first: Share = Field(
+    The kind of support: network first, the maatwerk threshold, closure, the sociale basis
+    budget, maatwerk and Wlz (``submodels/casework.py``, ``submodels/informal_support.py``).
+    ``network_first``, ``maatwerk_stage``, ``closure_rule`` and ``sociale_basis_budget`` are
+    levers.
+    """
+
+    network_first: Share = param(
         0.0,
+        unit="probability",
         description="chance that a plan first activates the network (instead of maatwerk or "
         "light support)",
+        source=LEVER + "; Breda trio pilot: 18 of 28 would-be maatwerk cases chose another "
+        "solution (about 0.64)",
+        note="Applies to every plan, also for needs below `maatwerk_stage`.",
     )
-    maatwerk_stage: int = Field(
-        2, ge=1, le=4, description="need stage at which maatwerk is granted"
+    maatwerk_stage: int = param(
+        2,
+        ge=1,
+        le=4,
+        unit="need stage",
+        description="need stage at which maatwerk is granted",
+        source=LEVER,
     )
-    closure_rule: Literal[CLOSURE_RULES] = Field(  # type: ignore[valid-type]
-        "stable", description="close a case when stable for some weeks, or after a fixed period"
+    closure_rule: Literal[CLOSURE_RULES] = param(  # type: ignore[valid-type]
+        "stable",
+        unit="-",
+        description="close a case when stable for some weeks, or after a fixed period",
+        source=LEVER + ' (Almelo: "let go again")',
     )
-    stable_weeks: int = Field(6, ge=1, le=104)
-    fixed_weeks: int = Field(12, ge=1, le=260)
-    sociale_basis_budget: NonNeg = Field(
-        20000.0, description="euro per 1,000 inhabitants per year for volunteers and activities"
+    stable_weeks: int = param(
+        6,
+        ge=1,
+        le=104,
+        unit="weeks",
+        description="closure rule `stable`: weeks at stage 1 or lower before a domain closes",
+        source=ASSUMPTION,
     )
-    activation_weeks: int = Field(
+    fixed_weeks: int = param(
+        12,
+        ge=1,
+        le=260,
+        unit="weeks",
+        description="closure rule `fixed`: weeks after which a domain closes, whatever the need",
+        source=ASSUMPTION,
+    )
+    sociale_basis_budget: NonNeg = param(
+        20000.0,
+        unit="euro per 1,000 inhabitants per year",
+        description="euro per 1,000 inhabitants per year for volunteers and activities",
+        source=LEVER + '; Breda "Beweging naar de voorkant": about EUR 150k for about 400 '
+        "cases over two years",
+    )
+    activation_weeks: int = param(
         6,
         ge=1,
         le=52,
+        unit="weeks",
         description="weeks the team stays on a network or maatwerk plan before handing it over",
+        source=ASSUMPTION,
     )
-    activation_hours: NonNeg = Field(2.5, description="team hours per week while activating")
-    network_recovery_per_year: PerStage = Field(
+    activation_hours: NonNeg = param(
+        2.5,
+        unit="hours per week",
+        description="team hours per week while activating",
+        source=ASSUMPTION,
+    )
+    network_recovery_per_year: PerStage = param(
         default_factory=lambda: [0.0, 3.0, 1.6, 0.8, 0.0],
+        unit="per year",
         description="extra recovery hazard when network and volunteers fully carry a need",
+        source=ASSUMPTION,
     )
-    volunteer_hours_per_euro: NonNeg = Field(
-        0.05, description="volunteer hours per week bought per euro of yearly budget / 52"
+    volunteer_hours_per_euro: NonNeg = param(
+        0.05,
+        unit="volunteer hours per euro",
+        description="volunteer hours per week bought per euro of yearly budget / 52",
+        source=ASSUMPTION,
     )
-    maatwerk_recovery_per_year: PerStage = Field(
+    maatwerk_recovery_per_year: PerStage = param(
         default_factory=lambda: [0.0, 1.0, 0.6, 0.35, 4.0],
+        unit="per year",
         description="extra recovery hazard under a maatwerkvoorziening",
+        source=ASSUMPTION,
     )
-    maatwerk_monitor_hours: NonNeg = Field(0.3, description="team hours per week per maatwerk case")
-    maatwerk_weeks: PerDomain = Field(
+    maatwerk_monitor_hours: NonNeg = param(
+        0.3,
+        unit="hours per week per case",
+        description="team hours per week per maatwerk case",
+        source=ASSUMPTION,
+    )
+    maatwerk_weeks: PerDomain = param(
         default_factory=lambda: PerDomain(care=104, youth=52, income=52, debt=104, social=52),
+        unit="weeks",
         description="length of a granted maatwerkvoorziening",
+        source=ASSUMPTION,
     )
-    wlz_weeks_severe: int = Field(
-        26, ge=1, le=520, description="weeks at stage 3+ in care before a Wlz indication"
+    wlz_weeks_severe: int = param(
+        26,
+        ge=1,
+        le=520,
+        unit="weeks",
+        description="weeks at stage 3+ in care before a Wlz indication",
+        source=ASSUMPTION,
     )
-    wlz_exit_per_year: Share = Field(0.3, description="Wlz clients leaving (death, moving)")
+    wlz_exit_per_year: Share = param(
+        0.3,
+        unit="share per year",
+        description="Wlz clients leaving (death, moving)",
+        source=ASSUMPTION,
+    )
 
 
 class WorkforceSection(Section):
-    """Sick leave, leaving, hiring and ramp-up of wijkteam workers."""
+    """Sick leave, leaving, hiring and ramp-up of wijkteam workers.
 
-    sick_per_year: NonNeg = Field(
-        0.25, description="sick-leave spells per worker-year at workload 1"
+    Sick leave, leaving, hiring and ramp-up of workers (``submodels/workforce.py``).
+    Assumptions, to be calibrated.
+    """
+
+    sick_per_year: NonNeg = param(
+        0.25,
+        unit="spells per worker-year",
+        description="sick-leave spells per worker-year at workload 1",
+        source=ASSUMPTION,
     )
-    sick_weeks: NonNeg = Field(6.0, description="mean sick-leave length")
-    leave_per_year: NonNeg = Field(0.10, description="leaving hazard per worker-year at workload 1")
-    workload_sensitivity: NonNeg = Field(
-        1.5, description="hazards x exp(k * (workload - 1)) for workload 1-3"
+    sick_weeks: NonNeg = param(
+        6.0, unit="weeks", description="mean sick-leave length", source=ASSUMPTION
     )
-    workload_memory_weeks: int = Field(8, ge=1, le=104)
-    vacancy_weeks: NonNeg = Field(13.0, description="mean weeks to fill a vacancy")
-    ramp_up_weeks: int = Field(
-        12, ge=0, le=104, description="weeks for a new worker to be fully productive"
+    leave_per_year: NonNeg = param(
+        0.10,
+        unit="per worker-year",
+        description="leaving hazard per worker-year at workload 1",
+        source=ASSUMPTION,
     )
-    new_worker_productivity: Share = Field(0.5)
+    workload_sensitivity: NonNeg = param(
+        1.5,
+        unit="per unit of workload",
+        description="hazards x exp(k * (workload - 1)) for workload 1-3",
+        source=ASSUMPTION,
+    )
+    workload_memory_weeks: int = param(
+        8,
+        ge=1,
+        le=104,
+        unit="weeks",
+        description="weeks of the moving average of a worker's workload",
+        source=ASSUMPTION,
+    )
+    vacancy_weeks: NonNeg = param(
+        13.0, unit="weeks", description="mean weeks to fill a vacancy", source=ASSUMPTION
+    )
+    ramp_up_weeks: int = param(
+        12,
+        ge=0,
+        le=104,
+        unit="weeks",
+        description="weeks for a new worker to be fully productive",
+        source=ASSUMPTION,
+    )
+    new_worker_productivity: Share = param(
+        0.5,
+        unit="share 0-1",
+        description="productivity of a new worker in the first week, rising linearly to 1 over "
+        "`ramp_up_weeks`",
+        source=ASSUMPTION,
+    )
 
 
 class CostsSection(Section):
-    """Costs in euro (per year unless said otherwise)."""
+    """Costs in euro (per year unless said otherwise).
 
-    fte: NonNeg = Field(82000.0, description="employer cost of one wijkteam FTE per year")
-    maatwerk_per_year: PerDomain = Field(
+    Costs in euro (``submodels/costs.py``). The costs per client-year of Wmo, youth care and
+    Wlz follow CBS/AEF; the others are assumptions.
+    """
+
+    fte: NonNeg = param(
+        82000.0,
+        unit="euro per FTE-year",
+        description="employer cost of one wijkteam FTE per year",
+        source="assumption (CAO-based estimate of the employer cost of one FTE)",
+    )
+    maatwerk_per_year: PerDomain = param(
         default_factory=lambda: PerDomain(
             care=4500, youth=10000, income=6000, debt=3000, social=2500
         ),
+        unit="euro per client-year",
         description="annual cost of a maatwerkvoorziening per client",
+        source="care: CBS/AEF (about EUR 4.5k per Wmo client-year); youth: CBS/AEF (about "
+        "EUR 10k per youth-care client-year); income, debt, social: assumption",
     )
-    wlz_per_year: NonNeg = Field(85000.0)
-    crisis: PerDomain = Field(
+    wlz_per_year: NonNeg = param(
+        85000.0,
+        unit="euro per client-year",
+        description="annual cost of one Wlz client",
+        source="CBS/AEF (about EUR 85k per Wlz client-year)",
+    )
+    crisis: PerDomain = param(
         default_factory=lambda: PerDomain(
             care=6000, youth=9000, income=3000, debt=8000, social=2000
         ),
+        unit="euro per crisis",
         description="cost of one crisis (emergency, eviction, police) by domain",
+        source="assumption",
     )
 
 
-class Config(Section):
-    """A whole scenario."""
+#: The section classes, in the order of :class:`Config`'s tables.
+SECTIONS: tuple[type[Section], ...] = (
+    RunSection,
+    PopulationSection,
+    NeedsSection,
+    InformalSection,
+    TeamSection,
+    SignallingSection,
+    PolicySection,
+    WorkforceSection,
+    CostsSection,
+)
 
-    description: str = ""
-    extends: str | None = None
+
+class Config(Section):
+    """A whole scenario.
+
+    Top-level keys of a scenario file.
+    """
+
+    description: str = param(
+        "",
+        unit="text",
+        description="free text describing the scenario (shown by `wijksim scenarios`)",
+        source="scenario text",
+    )
+    extends: str | None = param(
+        None,
+        unit="file path",
+        description="parent scenario file, relative to this file; its tables are merged under "
+        "this file's, key by key (not kept in the resolved config)",
+        source="scenario setting",
+    )
     run: RunSection = Field(default_factory=RunSection)
     population: PopulationSection = Field(default_factory=PopulationSection)
     needs: NeedsSection = Field(default_factory=NeedsSection)
@@ -421,6 +952,22 @@ class Config(Section):
         data = self.model_dump(mode="python", exclude={"extends"})
         return data
 
+
+#: Config fields that users' scripts rely on (DESIGN.md, "Interfaces users will rely on").
+CONTRACT: tuple[str, ...] = (
+    "run.seed",
+    "run.weeks",
+    "run.warmup_weeks",
+    "population.households",
+    "population.wijken",
+    "team.structure",
+    "team.fte_per_1000",
+    "team.outreach_share",
+    "team.caseload_cap",
+    "signalling.partners",
+    "policy.network_first",
+    "policy.maatwerk_stage",
+)
 
 #: The levers of a scenario: the warm-up uses the defaults' values for these.
 LEVERS: tuple[str, ...] = (
