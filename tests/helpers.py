@@ -71,7 +71,7 @@ def demand_hours(model: WijkModel) -> np.ndarray:
     hh = model.hh
     return informal_support.household_demand(
         np.arange(hh.n), hh.need, hh.support, model.informal_demand_per_stage,
-        informal_support.DEMAND_FACTOR,
+        informal_support.demand_factor(model.cfg.informal),
     )
 
 
@@ -89,7 +89,7 @@ def partner_signal_chance(
         w = model.hh.wijk[r]
         p_any[i], kind = signals.partner_chance(
             unmet[i].astype(np.int8), model.hh.htype[r], relation[w * k:], reach, sens,
-            signals.STAGE_VISIBILITY,
+            signals.stage_visibility(model.cfg.signalling),
         )
         source[i] = w * k + kind
     return p_any, source

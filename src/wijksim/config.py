@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
@@ -289,6 +296,52 @@ class PopulationSection(Section):
         if abs(sum(v) - 1.0) > 1e-6:
             raise ValueError(f"must add up to 1 (got {sum(v):.3f})")
         return v
+    wijk_size_spread: Share = param(
+        0.2,
+        unit="share 0-1 (+/-)",
+        description="wijken differ in number of households: relative sizes drawn uniformly "
+        "within 1 +/- this share",
+        source=ASSUMPTION,
+    )
+    tie_weights: Annotated[list[Share], Field(min_length=3, max_length=3)] = param(
+        default_factory=lambda: [0.3, 0.6, 0.9],
+        unit="weight 0-1",
+        description="weight of a tie with a neighbour, a friend, a family member (the share of "
+        "a carer's capacity the tie can draw on)",
+        source=ASSUMPTION,
+    )
+    tie_shares: Annotated[list[Share], Field(min_length=3, max_length=3)] = param(
+        default_factory=lambda: [0.4, 0.35, 0.25],
+        unit="share 0-1",
+        description="shares of neighbour, friend and family ties",
+        source=ASSUMPTION,
+        rule="sum to 1",
+    )
+    trait_concentration: float = param(
+        8.0,
+        gt=0.0,
+        le=1000.0,
+        unit="Beta concentration (a + b)",
+        description="how closely households' self-reliance and help-seeking follow their "
+        "type's mean (higher: less spread)",
+        source=ASSUMPTION,
+    )
+    capacity_shape: float = param(
+        4.0,
+        gt=0.0,
+        le=1000.0,
+        unit="Gamma shape",
+        description="spread of informal care capacity between households of a type: capacity "
+        "x Gamma(shape, 1/shape), mean 1 (higher: less spread)",
+        source=ASSUMPTION,
+    )
+
+    @field_validator("tie_shares")
+    @classmethod
+    def _tie_shares_sum_to_one(cls, v: list[float]) -> list[float]:
+        if abs(sum(v) - 1.0) > 1e-6:
+            raise ValueError(f"must add up to 1 (got {sum(v):.3f})")
+        return v
 
 
 class NeedsSection(Section):
@@ -374,6 +427,39 @@ class NeedsSection(Section):
         description="weeks the relapse multiplier lasts after support ended with need left",
         source=ASSUMPTION,
     )
+    sudden_onset_share: Share = param(
+        0.2,
+        unit="share 0-1",
+        description="share of new needs that start at stage 2 (a sudden event such as job loss "
+        "or an accident); the rest start at stage 1",
+        source=ASSUMPTION,
+    )
+    frailty_base: NonNeg = param(
+        1.3,
+        unit="multiplier",
+        description="escalation hazard x (frailty_base - frailty_per_reliance x self-reliance): "
+        "households of low self-reliance escalate more",
+        source=ASSUMPTION,
+    )
+    frailty_per_reliance: NonNeg = param(
+        0.6,
+        unit="multiplier per unit of self-reliance",
+        description="see frailty_base",
+        source=ASSUMPTION,
+        rule="at most frailty_base (the factor stays >= 0)",
+    )
+    own_recovery_base: NonNeg = param(
+        0.5,
+        unit="multiplier",
+        description="recovery on one's own x (own_recovery_base + self-reliance)",
+        source=ASSUMPTION,
+    )
+
+    @model_validator(mode="after")
+    def _frailty_not_negative(self) -> NeedsSection:
+        if self.frailty_per_reliance > self.frailty_base:
+            raise ValueError("frailty_per_reliance must not exceed frailty_base")
+        return self
 
 
 class InformalSection(Section):
@@ -419,6 +505,29 @@ class InformalSection(Section):
         2.0,
         unit="multiplier (added to 1)",
         description="overloaded carers' own care and social hazards x (1 + this)",
+        source=ASSUMPTION,
+    )
+    max_stretch: float = param(
+        2.0,
+        ge=1.0,
+        le=10.0,
+        unit="multiple of capacity",
+        description="how far carers stretch: a household asks each tie at most this multiple "
+        "of its share, and a carer gives at most this multiple of its capacity in all",
+        source=ASSUMPTION,
+    )
+    activation_demand: NonNeg = param(
+        2.0,
+        unit="multiplier",
+        description="informal hours asked by a need under network activation, relative to the "
+        "same need without support",
+        source=ASSUMPTION,
+    )
+    formal_demand_share: Share = param(
+        0.25,
+        unit="share 0-1",
+        description="informal hours still asked by a need under maatwerk or Wlz care, relative "
+        "to the same need without support",
         source=ASSUMPTION,
     )
 
@@ -554,6 +663,48 @@ class TeamSection(Section):
         note="As implemented, a needy household is found with chance 1 - exp(-this x outreach "
         "hours per 1,000 inhabitants x visibility / 2), visibility 0.5-2 by stage.",
     )
+    priority_crisis: int = param(
+        100,
+        ge=0,
+        le=10_000,
+        unit="priority points",
+        description="intake priority of a household in crisis, on top of its stage points",
+        source=ASSUMPTION,
+    )
+    priority_per_stage: int = param(
+        10,
+        ge=0,
+        le=1000,
+        unit="priority points per stage",
+        description="intake priority per stage of the household's worst unmet need",
+        source=ASSUMPTION,
+    )
+    priority_wait_cap_weeks: int = param(
+        9,
+        ge=0,
+        le=520,
+        unit="weeks (1 point each)",
+        description="weeks of waiting that count in the intake priority (1 point a week, up to "
+        "this cap)",
+        source=ASSUMPTION,
+    )
+    domain_weights: PerDomainShare = param(
+        default_factory=lambda: PerDomainShare(
+            care=0.3, youth=0.2, income=0.15, debt=0.2, social=0.15
+        ),
+        unit="share 0-1",
+        description="siloed team: relative share of positions per domain (beyond one each)",
+        source=ASSUMPTION,
+        rule="sum to 1",
+    )
+
+    @field_validator("domain_weights")
+    @classmethod
+    def _weights_sum_to_one(cls, v: PerDomainShare) -> PerDomainShare:
+        total = sum(v.as_list())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"must add up to 1 (got {total:.3f})")
+        return v
 
 
 class PartnerKind(Section):
@@ -693,6 +844,26 @@ class SignallingSection(Section):
         if missing:
             raise ValueError(f"missing partner kind {sorted(missing)[0]!r}")
         return v
+    stage_visibility: PerStage = param(
+        default_factory=lambda: [0.0, 0.5, 1.0, 1.5, 2.0],
+        unit="multiplier by stage",
+        description="how visible a need at stage s is to partners and outreach: a partner's "
+        "sensitivity (given at stage 2) x this",
+        source=ASSUMPTION,
+    )
+    outreach_partner_share: Share = param(
+        0.5,
+        unit="share 0-1",
+        description="share of a wijk's outreach hours spent with its engaged partners (building "
+        "relations); the rest finds households directly (all of it with no partner engaged)",
+        source=ASSUMPTION,
+    )
+    outreach_visibility: Share = param(
+        0.5,
+        unit="multiplier",
+        description="outreach notices a need at this fraction of its stage visibility",
+        source=ASSUMPTION,
+    )
 
 
 class PolicySection(Section):
@@ -862,6 +1033,15 @@ class WorkforceSection(Section):
         unit="share 0-1",
         description="productivity of a new worker in the first week, rising linearly to 1 over "
         "`ramp_up_weeks`",
+        source=ASSUMPTION,
+    )
+    backlog_weeks: float = param(
+        13.0,
+        gt=0.0,
+        le=104.0,
+        unit="weeks",
+        description="the team feels its backlog of intakes and follow-ups as work to be done "
+        "within this many weeks (adds to workload)",
         source=ASSUMPTION,
     )
 

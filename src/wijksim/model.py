@@ -103,9 +103,7 @@ class WijkModel(mesa.Model):
         self.inhabitants = float(self.inhabitants_per_wijk.sum())
         self.under_23 = float(self.hh.children.sum())
         self.net = build_network(self.hh, wijk_strength, cfg, self.streams.network)
-        self.team = team_mod.build_team(
-            cfg, self.inhabitants_per_wijk, cfg.team.fte_per_1000, cfg.team.structure
-        )
+        self.team = team_mod.build_team(cfg.team, self.inhabitants_per_wijk)
         self.next_worker_uid = self.team.n
         self.partners = partners_mod.build_partners(cfg, self.n_wijken)
         self._derive_tables()
@@ -183,7 +181,7 @@ class WijkModel(mesa.Model):
         if cfg.team.fte_per_1000 != old.team.fte_per_1000:
             self._resize_team(cfg.team.fte_per_1000)
         if cfg.team.structure != old.team.structure or cfg.team.broad_skill != old.team.broad_skill:
-            team_mod.set_structure(self.team, cfg.team.structure, cfg.team.broad_skill)
+            team_mod.set_structure(self.team, cfg.team)
             self._reassign_all_cases()
 
     def _resize_team(self, fte_per_1000: float) -> None:
@@ -193,12 +191,7 @@ class WijkModel(mesa.Model):
         extra = np.repeat(np.arange(self.n_wijken), np.maximum(target - current, 0))
         if extra.size:
             self.team = team_mod.add_positions(
-                self.team,
-                extra,
-                self.week,
-                self.next_worker_uid,
-                self.cfg.team.structure,
-                self.cfg.team.broad_skill,
+                self.team, extra, self.week, self.next_worker_uid, self.cfg.team
             )
             self.next_worker_uid += extra.size
             self.workers += [Worker(self, s) for s in range(len(self.workers), self.team.n)]
@@ -208,7 +201,7 @@ class WijkModel(mesa.Model):
             closing = order[: current[w] - target[w]]
             workforce.vacate(self, closing)
             self.team.position[closing] = False
-        team_mod.set_structure(self.team, self.cfg.team.structure, self.cfg.team.broad_skill)
+        team_mod.set_structure(self.team, self.cfg.team)
         self.team.hours_available[:] = workforce.available_hours(self)
 
     def _reassign_all_cases(self) -> None:

@@ -6,6 +6,10 @@ from helpers import caseloads, make
 
 from wijksim.build import team
 from wijksim.codes import N_DOMAINS
+from wijksim.config import Config
+
+#: The default shares of positions per domain in a siloed team.
+WEIGHTS = np.asarray(Config().team.domain_weights.as_list())
 
 
 def test_allocate_slots_priority_order():
@@ -65,14 +69,14 @@ def test_allocate_slots_keeps_groups_apart():
 
 
 def test_domain_coverage_integrated_covers_everything():
-    cov = team.domain_coverage(4, "integrated")
+    cov = team.domain_coverage(4, "integrated", WEIGHTS)
     assert cov.shape == (4, N_DOMAINS)
     assert cov.all()
 
 
 @pytest.mark.parametrize("positions", [1, 2, 3, 4])
 def test_domain_coverage_small_siloed_team_covers_every_domain(positions):
-    cov = team.domain_coverage(positions, "siloed")
+    cov = team.domain_coverage(positions, "siloed", WEIGHTS)
     assert cov.shape == (positions, N_DOMAINS)
     np.testing.assert_array_equal(cov.sum(axis=0), 1)  # each domain exactly one worker
     assert np.all(cov.sum(axis=1) >= 1)
@@ -80,14 +84,14 @@ def test_domain_coverage_small_siloed_team_covers_every_domain(positions):
 
 @pytest.mark.parametrize("positions", [5, 6, 9, 13, 40])
 def test_domain_coverage_siloed_one_domain_per_worker(positions):
-    cov = team.domain_coverage(positions, "siloed")
+    cov = team.domain_coverage(positions, "siloed", WEIGHTS)
     np.testing.assert_array_equal(cov.sum(axis=1), 1)
     per_domain = cov.sum(axis=0)
     assert np.all(per_domain >= 1)
     assert per_domain.sum() == positions
     # shares follow the domain weights within one position
     extra = positions - N_DOMAINS
-    assert np.all(np.abs((per_domain - 1) - team.DOMAIN_WEIGHTS * extra) < 1.0)
+    assert np.all(np.abs((per_domain - 1) - WEIGHTS * extra) < 1.0)
 
 
 def test_positions_per_wijk_at_least_one():
@@ -117,6 +121,7 @@ def test_team_is_built_for_the_structure():
             for w in range(2):
                 cov = t.covers[t.wijk == w]
                 np.testing.assert_array_equal(cov.sum(axis=0), 1)  # each domain one worker
-                np.testing.assert_array_equal(cov, team.domain_coverage(len(cov), "siloed"))
+                expected_cov = team.domain_coverage(len(cov), "siloed", WEIGHTS)
+                np.testing.assert_array_equal(cov, expected_cov)
 
 

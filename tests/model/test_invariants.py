@@ -56,6 +56,9 @@ levers = st.fixed_dictionaries(
     }
 )
 
+#: The default shares of positions per domain in a siloed team.
+WEIGHTS = np.asarray(Config().team.domain_weights.as_list())
+
 
 class HoursProbe:
     """Records the team's hours as casework saw them (workforce.step sets next week's)."""
@@ -262,7 +265,7 @@ def test_allocate_slots_properties(case):
 
 @given(st.integers(1, 80), st.sampled_from(["integrated", "siloed"]))
 def test_domain_coverage_properties(positions, structure):
-    cov = team_mod.domain_coverage(positions, structure)
+    cov = team_mod.domain_coverage(positions, structure, WEIGHTS)
     assert cov.shape == (positions, N_DOMAINS)
     assert np.all(cov.any(axis=0))  # every domain is covered
     assert np.all(cov.any(axis=1))  # every worker covers something

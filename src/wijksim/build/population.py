@@ -20,7 +20,7 @@ from wijksim.codes import (
     SINGLE_ELDERLY,
     WLZ,
 )
-from wijksim.config import Config
+from wijksim.config import Config, PopulationSection
 from wijksim.state import Households
 
 #: Stages of needs present at the start (1 mild, 2 moderate, 3 severe).
@@ -31,19 +31,22 @@ INITIAL_MAATWERK_SHARE = 0.5
 INITIAL_WLZ_SHARE = 0.5
 
 
-def wijk_sizes(households: int, wijken: int, rng: np.random.Generator) -> np.ndarray:
-    """Households per wijk: roughly equal, varying by about 20%, summing to ``households``."""
+def wijk_sizes(
+    households: int, wijken: int, rng: np.random.Generator, spread: float = 0.2
+) -> np.ndarray:
+    """Households per wijk: roughly equal, varying by up to ``spread``, adding up to ``households``.
+
+    Relative sizes are uniform within ``1 +/- spread`` (``population.wijk_size_spread``).
+    """
     if wijken == 1:
         return np.array([households], dtype=np.int64)
-    weights = rng.uniform(0.8, 1.2, size=wijken)
+    weights = rng.uniform(1.0 - spread, 1.0 + spread, size=wijken)
     sizes = np.floor(weights / weights.sum() * households).astype(np.int64)
     sizes[: households - sizes.sum()] += 1
     return sizes
 
 
-def beta_around(
-    mean: np.ndarray, rng: np.random.Generator, concentration: float = 8.0
-) -> np.ndarray:
+def beta_around(mean: np.ndarray, rng: np.random.Generator, concentration: float) -> np.ndarray:
     """Draw values in (0, 1) from beta distributions with the given means."""
     m = np.clip(mean, 0.02, 0.98)
     return rng.beta(m * concentration, (1 - m) * concentration).astype(np.float32)
@@ -53,7 +56,7 @@ def draw_households(cfg: Config, rng: np.random.Generator) -> tuple[Households, 
     """Create all households; returns them and the network-strength multiplier of each wijk."""
     pop = cfg.population
     n = pop.households
-    sizes = wijk_sizes(n, pop.wijken, rng)
+    sizes = wijk_sizes(n, pop.wijken, rng, pop.wijk_size_spread)
     wijk = np.repeat(np.arange(pop.wijken, dtype=np.int16), sizes)
     htype = rng.choice(4, size=n, p=np.asarray(pop.type_shares)).astype(np.int8)
 
@@ -75,16 +78,18 @@ def draw_households(cfg: Config, rng: np.random.Generator) -> tuple[Households, 
         np.float32
     )
     capacity = np.asarray(pop.care_capacity_hours, dtype=np.float32)[htype]
-    capacity = capacity * rng.gamma(4.0, 0.25, size=n).astype(np.float32) * wijk_strength[wijk]
-
+    shape = pop.capacity_shape
+    capacity = capacity * rng.gamma(shape, 1.0 / shape, size=n).astype(np.float32)
+    capacity = capacity * wijk_strength[wijk]
+    self_reliance, help_seeking = draw_traits(pop, htype, rng)
     hh = Households(
         wijk=wijk,
         htype=htype,
         members=members,
         children=children,
         elderly=elderly,
-        self_reliance=beta_around(np.asarray(pop.self_reliance_mean)[htype], rng),
-        help_seeking=beta_around(np.asarray(pop.help_seeking_mean)[htype], rng),
+        self_reliance=self_reliance,
+        help_seeking=help_seeking,
         care_capacity=capacity.astype(np.float32),
     )
     return hh, wijk_strength
@@ -93,11 +98,17 @@ def draw_households(cfg: Config, rng: np.random.Generator) -> tuple[Households, 
 def newcomer_traits(hh: Households, rows: np.ndarray, cfg: Config,
                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Self-reliance and help-seeking of newcomers taking the place of ``rows``."""
-    pop = cfg.population
-    types = hh.htype[rows]
+    return draw_traits(cfg.population, hh.htype[rows], rng)
+
+
+def draw_traits(
+    pop: PopulationSection, types: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Self-reliance and help-seeking of households of ``types`` (Beta around the type means)."""
+    concentration = pop.trait_concentration
     return (
-        beta_around(np.asarray(pop.self_reliance_mean)[types], rng),
-        beta_around(np.asarray(pop.help_seeking_mean)[types], rng),
+        beta_around(np.asarray(pop.self_reliance_mean)[types], rng, concentration),
+        beta_around(np.asarray(pop.help_seeking_mean)[types], rng, concentration),
     )
 
 

@@ -2,8 +2,9 @@
 
 Each household proposes about half its desired number of ties; partners are picked in
 proportion to their own desired degree (a Chung-Lu graph), mostly inside the own wijk. Ties
-have a weight: neighbour 0.3, friend 0.6, family 0.9. The result is a symmetric
-``scipy.sparse.csr_matrix`` of weights; weekly submodels only do matrix-vector products on it.
+have a weight by kind (``population.tie_weights``: neighbour, friend, family). The result is a
+symmetric ``scipy.sparse.csr_matrix`` of weights; weekly submodels only do matrix-vector
+products on it.
 A networkx view of a few households is available for display (:func:`to_networkx`).
 """
 
@@ -15,9 +16,6 @@ import scipy.sparse as sp
 
 from wijksim.config import Config
 from wijksim.state import Households
-
-TIE_WEIGHTS = np.array([0.3, 0.6, 0.9], dtype=np.float32)
-TIE_SHARES = np.array([0.4, 0.35, 0.25])
 
 
 def build_network(
@@ -45,7 +43,8 @@ def build_network(
     high = np.where(inside, hi[w_src], cum[-1])
     u = low + rng.random(m) * (high - low)
     dst = np.minimum(np.searchsorted(cum, u, side="right"), n - 1)
-    weight = TIE_WEIGHTS[rng.choice(3, size=m, p=TIE_SHARES)]
+    tie_weights = np.asarray(pop.tie_weights, dtype=np.float32)
+    weight = tie_weights[rng.choice(3, size=m, p=np.asarray(pop.tie_shares))]
 
     keep = src != dst
     src, dst, weight = src[keep], dst[keep], weight[keep]

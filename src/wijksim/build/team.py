@@ -16,11 +16,8 @@ import numpy as np
 
 from wijksim.codes import N_DOMAINS
 from wijksim.compiled import kernel
-from wijksim.config import Config
+from wijksim.config import TeamSection
 from wijksim.state import Team
-
-#: Relative share of positions per domain in a siloed team (care, youth, income, debt, social).
-DOMAIN_WEIGHTS = np.array([0.3, 0.2, 0.15, 0.2, 0.15])
 
 
 def positions_per_wijk(fte_per_1000: float, inhabitants: np.ndarray) -> np.ndarray:
@@ -28,8 +25,12 @@ def positions_per_wijk(fte_per_1000: float, inhabitants: np.ndarray) -> np.ndarr
     return np.maximum(1, np.round(fte_per_1000 * inhabitants / 1000.0)).astype(np.int64)
 
 
-def domain_coverage(positions: int, structure: str) -> np.ndarray:
-    """Which domains each of a team's ``positions`` covers (a bool matrix positions x 5)."""
+def domain_coverage(positions: int, structure: str, weights: np.ndarray) -> np.ndarray:
+    """Which domains each of a team's ``positions`` covers (a bool matrix positions x 5).
+
+    In a siloed team every domain gets one position, and the positions beyond five are shared
+    out by ``weights`` (relative shares per domain, ``team.domain_weights``).
+    """
     covers = np.zeros((positions, N_DOMAINS), dtype=bool)
     if structure == "integrated":
         covers[:] = True
@@ -39,7 +40,7 @@ def domain_coverage(positions: int, structure: str) -> np.ndarray:
             covers[d % positions, d] = True
         return covers
     extra = positions - N_DOMAINS
-    quota = DOMAIN_WEIGHTS * extra
+    quota = weights * extra
     per_domain = 1 + np.floor(quota).astype(int)
     remainder = extra - (per_domain - 1).sum()
     per_domain[np.argsort(-(quota - np.floor(quota)), kind="stable")[:remainder]] += 1
@@ -47,9 +48,9 @@ def domain_coverage(positions: int, structure: str) -> np.ndarray:
     return covers
 
 
-def build_team(cfg: Config, inhabitants: np.ndarray, fte_per_1000: float, structure: str) -> Team:
+def build_team(cfg: TeamSection, inhabitants: np.ndarray) -> Team:
     """All positions of all wijken, filled by workers at full productivity at week 0."""
-    per_wijk = positions_per_wijk(fte_per_1000, inhabitants)
+    per_wijk = positions_per_wijk(cfg.fte_per_1000, inhabitants)
     n = int(per_wijk.sum())
     team = Team(
         wijk=np.repeat(np.arange(len(per_wijk), dtype=np.int16), per_wijk),
@@ -66,22 +67,22 @@ def build_team(cfg: Config, inhabitants: np.ndarray, fte_per_1000: float, struct
         caseload=np.zeros(n, dtype=np.int32),
         skill=np.ones(n, dtype=np.float32),
     )
-    set_structure(team, structure, cfg.team.broad_skill)
+    set_structure(team, cfg)
     return team
 
 
-def set_structure(team: Team, structure: str, broad_skill: float) -> None:
-    """(Re)assign domains and skills of every position for ``structure``."""
+def set_structure(team: Team, cfg: TeamSection) -> None:
+    """(Re)assign domains and skills of every position for the structure in ``cfg``."""
+    weights = np.asarray(cfg.domain_weights.as_list())
     team.covers[:] = False
     for w in np.unique(team.wijk):
         rows = np.flatnonzero((team.wijk == w) & team.position)
-        team.covers[rows] = domain_coverage(rows.size, structure)
-    team.skill[:] = broad_skill if structure == "integrated" else 1.0
+        team.covers[rows] = domain_coverage(rows.size, cfg.structure, weights)
+    team.skill[:] = cfg.broad_skill if cfg.structure == "integrated" else 1.0
 
 
-def add_positions(
-    team: Team, wijk: np.ndarray, week: int, next_uid: int, structure: str, broad_skill: float
-) -> Team:
+def add_positions(team: Team, wijk: np.ndarray, week: int, next_uid: int,
+                  cfg: TeamSection) -> Team:
     """A team with extra positions appended (one per entry of ``wijk``), filled by new workers."""
     k = wijk.size
     grown = Team(
@@ -99,7 +100,7 @@ def add_positions(
         caseload=np.concatenate([team.caseload, np.zeros(k, dtype=np.int32)]),
         skill=np.concatenate([team.skill, np.ones(k, dtype=np.float32)]),
     )
-    set_structure(grown, structure, broad_skill)
+    set_structure(grown, cfg)
     return grown
 
 

@@ -38,6 +38,9 @@ def step(model: WijkModel) -> None:
         support_shield=F32(cfg.team.support_shield),
         recovery_boost=F32(cfg.informal.recovery_boost),
         crises_by_domain=record.crises_by_domain,
+        frailty_base=F32(cfg.needs.frailty_base),
+        frailty_per_reliance=F32(cfg.needs.frailty_per_reliance),
+        own_recovery_base=F32(cfg.needs.own_recovery_base),
     )
     record.escalations += escalations
     record.crises += crises
@@ -49,7 +52,8 @@ def step(model: WijkModel) -> None:
 def move_stages(
     rows, rng, need, support, need_since, met_share, self_reliance, relapse_until, effect, week,
     escalation_per_week, recovery_per_week, recovery_factor, crisis_recovery, relapse_multiplier,
-    escalation_shield, support_shield, recovery_boost, crises_by_domain,
+    escalation_shield, support_shield, recovery_boost, crises_by_domain, frailty_base,
+    frailty_per_reliance, own_recovery_base,
 ):
     """Each need of ``rows`` (one uniform from ``rng`` each, in order) moves up, down or stays.
 
@@ -66,8 +70,8 @@ def move_stages(
         reliance = self_reliance[r]
         relapse = relapse_multiplier if relapse_until[r] > week else np.float64(1.0)
         shield_informal = F32(1.0) - escalation_shield * met
-        frailty = F32(1.3) - F32(0.6) * reliance
-        own = F32(0.5) + reliance
+        frailty = frailty_base - frailty_per_reliance * reliance
+        own = own_recovery_base + reliance
         boost = F32(1.0) + recovery_boost * met
         any_solved = False
         n_dom = 0

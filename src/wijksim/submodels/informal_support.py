@@ -25,24 +25,16 @@ from wijksim.codes import MAATWERK, N_DOMAINS, NETWORK, WLZ
 from wijksim.compiled import F32, kernel
 
 if TYPE_CHECKING:
+    from wijksim.config import InformalSection
     from wijksim.model import WijkModel
 
-#: How far carers stretch beyond their capacity when asked.
-MAX_STRETCH = 2.0
-#: A need under network activation asks the network this many times the usual hours.
-ACTIVATION_DEMAND = 2.0
-#: Informal hours asked per kind of support, relative to none: formal care (maatwerk, Wlz)
-#: leaves a quarter, activation asks more.
-DEMAND_FACTOR = np.ones(WLZ + 1, dtype=np.float32)
-DEMAND_FACTOR[[MAATWERK, WLZ]] = 0.25
-DEMAND_FACTOR[NETWORK] = ACTIVATION_DEMAND
 
 
 def step(model: WijkModel) -> None:
     """Share informal care over the network; update met shares and carer strain."""
     hh, cfg, net, record = model.hh, model.cfg.informal, model.net, model.record
     askers, ask = asking(hh.rows_with_need(), hh.need, hh.support,
-                         model.informal_demand_per_stage, DEMAND_FACTOR)
+                         model.informal_demand_per_stage, demand_factor(cfg))
     volunteer = volunteer_hours(askers, hh.support, hh.wijk, volunteer_pool(model))
     reach = model.reach
     if reach is None or not reach.fits(net):
@@ -54,7 +46,16 @@ def step(model: WijkModel) -> None:
         carer_indices=reach.by_carer.indices, reachable=reach.hours,
         capacity=hh.care_capacity, met_share=hh.met_share, strain=hh.strain,
         overload_weeks=F32(cfg.overload_weeks), overload_threshold=F32(cfg.overload_threshold),
+        stretch=F32(cfg.max_stretch),
     )
+
+
+def demand_factor(informal: InformalSection) -> np.ndarray:
+    """Informal hours asked per kind of support (codes.SUPPORT_KINDS), relative to none."""
+    factor = np.ones(WLZ + 1, dtype=np.float32)
+    factor[[MAATWERK, WLZ]] = informal.formal_demand_share
+    factor[NETWORK] = informal.activation_demand
+    return factor
 
 
 def volunteer_pool(model: WijkModel) -> np.ndarray:
@@ -159,7 +160,7 @@ def household_demand(rows, need, support, per_stage, factor):
 @kernel
 def share_care(
     askers, ask, volunteer, indptr, indices, weights, carer_indptr, carer_indices, reachable,
-    capacity, met_share, strain, overload_weeks, overload_threshold,
+    capacity, met_share, strain, overload_weeks, overload_threshold, stretch,
 ):
     """Informal care over the ties (see the module docstring); sets met shares and strain.
 
@@ -167,7 +168,6 @@ def share_care(
     of them are overloaded.
     """
     n = capacity.size
-    stretch = F32(MAX_STRETCH)
     ratio = np.empty(askers.size, np.float32)
     asked = np.zeros(n, np.float32)  # per carer, in units of its capacity
     for i in range(askers.size):

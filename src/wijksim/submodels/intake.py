@@ -49,8 +49,12 @@ def step(model: WijkModel) -> None:
     rows = status_rows(hh.status, SIGNALLED, WAITING)
     is_followup = hh.status[rows] == SIGNALLED
     worst = unmet_stage(model, rows).max(axis=1)
-    waited = np.minimum(week - hh.status_since[rows], 9)
-    priority = (worst == CRISIS) * 100 + worst.astype(np.int64) * 10 + waited
+    waited = np.minimum(week - hh.status_since[rows], cfg.priority_wait_cap_weeks)
+    priority = (
+        (worst == CRISIS) * cfg.priority_crisis
+        + worst.astype(np.int64) * cfg.priority_per_stage
+        + waited
+    )
     cost = np.where(is_followup, cfg.followup_hours, cfg.intake_hours)
 
     # Tasks claim the budget by priority (follow-ups first among equals); intakes need a slot.
@@ -184,7 +188,7 @@ def request_workers(
 
 def assign_pending(model: WijkModel) -> None:
     """Assign referred domains (siloed hand-offs) and orphaned cases whose time has come."""
-    hh = model.hh
+    hh, per_stage = model.hh, model.cfg.team.priority_per_stage
     rows = status_rows(hh.status, IN_SUPPORT)  # only they have hand-offs pending
     ready = hh.handoff_ready[rows]
     local, d = np.nonzero((ready >= 0) & (ready <= model.week) & (hh.case_worker[rows] < 0))
@@ -198,11 +202,11 @@ def assign_pending(model: WijkModel) -> None:
     need = np.flatnonzero(worker < 0)
     if need.size and model.integrated:
         households, inverse = np.unique(r[need], return_inverse=True)
-        prio = hh.need[households].max(axis=1).astype(np.int64) * 10
+        prio = hh.need[households].max(axis=1).astype(np.int64) * per_stage
         got = request_workers(model, households, np.zeros_like(households), prio)
         worker[need] = got[inverse]
     elif need.size:
-        prio = hh.need[r[need], d[need]].astype(np.int64) * 10
+        prio = hh.need[r[need], d[need]].astype(np.int64) * per_stage
         worker[need] = request_workers(model, r[need], d[need], prio)
     ok = worker >= 0
     casework.assign(model, r[ok], d[ok], worker[ok])

@@ -22,10 +22,6 @@ from wijksim.compiled import F32, kernel
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
 
-#: Share of new needs that start at stage 2 (a sudden event such as job loss or an accident).
-SUDDEN_SHARE = 0.2
-
-
 def hazard_tables(model: WijkModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weekly onset hazards (types x domains), coupling (domains x domains), bound per domain.
 
@@ -76,7 +72,7 @@ def new_needs(model: WijkModel) -> None:
     rows = np.concatenate(per_domain)
     dom = np.repeat(np.arange(N_DOMAINS), [c.size for c in per_domain])
     u = rng.random(rows.size)
-    sudden = rng.random(rows.size) < SUDDEN_SHARE
+    sudden = rng.random(rows.size) < model.cfg.needs.sudden_onset_share
     model.record.new_needs += accept_onsets(
         rows=rows, dom=dom, u=u, sudden=sudden, need=hh.need, need_since=hh.need_since,
         episode_start=hh.episode_start, htype=hh.htype, strain=hh.strain, onset=onset,

@@ -28,10 +28,13 @@ from wijksim.codes import CLOSED, CRISIS, N_DOMAINS, NO_SUPPORT, SIGNALLED, UNKN
 from wijksim.compiled import F32, kernel
 
 if TYPE_CHECKING:
+    from wijksim.config import SignallingSection
     from wijksim.model import WijkModel
 
-#: Partners and outreach notice a need at stage s with this factor on their sensitivity.
-STAGE_VISIBILITY = np.array([0.0, 0.5, 1.0, 1.5, 2.0], dtype=np.float32)
+
+def stage_visibility(signalling: SignallingSection) -> np.ndarray:
+    """How visible a need is to partners and outreach, by stage (float32)."""
+    return np.asarray(signalling.stage_visibility, dtype=np.float32)
 
 
 def unmet_stage(model: WijkModel, rows: np.ndarray | None = None) -> np.ndarray:
@@ -47,7 +50,7 @@ def step(model: WijkModel) -> None:
     hh, week, cfg, record = model.hh, model.week, model.cfg, model.record
     outreach = outreach_hours(model)
     engaged = partners_mod.engaged_per_wijk(model.partners, model.n_wijken)
-    to_partners = np.where(engaged, 0.5 * outreach, 0.0)
+    to_partners = np.where(engaged, cfg.signalling.outreach_partner_share * outreach, 0.0)
     partners_mod.update_relations(
         model.partners,
         to_partners,
@@ -67,7 +70,8 @@ def step(model: WijkModel) -> None:
         help_seeking=hh.help_seeking, wijk=hh.wijk, htype=hh.htype,
         help_per_week=model.help_seeking_per_week,
         relation=partners.relation * partners.engaged, any_engaged=bool(partners.engaged.any()),
-        reach=reach, sens=sens, visibility=STAGE_VISIBILITY,
+        reach=reach, sens=sens, visibility=stage_visibility(cfg.signalling),
+        outreach_visibility=np.float64(cfg.signalling.outreach_visibility),
         outreach_per_1000=direct / np.maximum(model.inhabitants_per_wijk / 1000.0, 1e-9),
         find_per_hour=np.float64(cfg.team.outreach_find_per_hour),
         signals_sent=partners.signals_sent,
@@ -114,7 +118,8 @@ def open_needs(needy, need, support, status):
 @kernel
 def signal_households(
     rows, u, need, support, status, help_seeking, wijk, htype, help_per_week, relation,
-    any_engaged, reach, sens, visibility, outreach_per_1000, find_per_hour, signals_sent,
+    any_engaged, reach, sens, visibility, outreach_visibility, outreach_per_1000, find_per_hour,
+    signals_sent,
 ):
     """The four routes for each open household (uniforms ``u``: help, partner, outreach).
 
@@ -131,7 +136,8 @@ def signal_households(
     found = np.empty((outreach_per_1000.size, visibility.size))  # chance by wijk and stage
     for w in range(outreach_per_1000.size):
         for s in range(visibility.size):
-            found[w, s] = 1.0 - np.exp(-find_per_hour * outreach_per_1000[w] * visibility[s] / 2.0)
+            seen = visibility[s] * outreach_visibility
+            found[w, s] = 1.0 - np.exp(-find_per_hour * outreach_per_1000[w] * seen)
     for i in range(rows.size):
         r = rows[i]
         worst = 0

@@ -1,7 +1,7 @@
 """Submodel 7, workforce: workload, sick leave, leaving, vacancies and new workers.
 
 A worker's workload is the hours asked of them (cases, outreach, intake, and a share of the
-wijk's backlog of intakes and follow-ups, to be cleared within ``QUEUE_TARGET_WEEKS``) over the
+wijk's backlog of intakes and follow-ups, to be cleared within ``backlog_weeks``) over the
 client hours they have, as a moving average over ``workload_memory_weeks``. Above 1 it raises
 the weekly hazards of sick leave and of leaving by ``exp(k * (workload - 1))``. A worker who
 leaves leaves a vacancy, filled after ``vacancy_weeks`` on average by a new worker who starts at
@@ -21,10 +21,6 @@ from wijksim.compiled import kernel, status_by_wijk
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
-
-#: The team feels its backlog as work to be done within this many weeks (a quarter).
-QUEUE_TARGET_WEEKS = 13.0
-
 
 def step(model: WijkModel) -> None:
     """Update workloads, then sick leave, leaving, hiring, and next week's hours."""
@@ -66,7 +62,7 @@ def update_workload(model: WijkModel) -> None:
     share = np.divide(
         avail, per_wijk[team.wijk], out=np.zeros_like(avail), where=per_wijk[team.wijk] > 0
     )
-    backlog = backlog_hours(model)[team.wijk] / QUEUE_TARGET_WEEKS * share
+    backlog = backlog_hours(model)[team.wijk] / model.cfg.workforce.backlog_weeks * share
     asked = (
         team.hours_demanded
         + avail * model.cfg.team.outreach_share
