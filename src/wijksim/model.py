@@ -32,6 +32,7 @@ from wijksim.codes import (
     WLZ,
 )
 from wijksim.config import Config, baseline_levers, load_config, with_flat
+from wijksim.kpis import COLUMNS
 from wijksim.streams import Streams
 from wijksim.submodels import (
     casework,
@@ -98,7 +99,7 @@ class WijkModel(mesa.Model):
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "week": lambda m: m.week + 1 - m.warmup_weeks,
-                **{k: (lambda m, k=k: m.kpis[k]) for k in observation.KPIS + observation.EXTRA},
+                **{k: (lambda m, k=k: m.kpis[k]) for k in COLUMNS},
             }
         )
 
