@@ -38,7 +38,8 @@ from wijksim.app.teaching import all_notes, notes_for  # noqa: E402
 from wijksim.codes import PARTNER_KINDS
 from wijksim.config import load_config
 from wijksim.errors import ConfigError  # noqa: E402
-from wijksim.submodels.observation import KPIS  # noqa: E402
+from wijksim.kpis import COLUMNS, KPIS  # noqa: E402
+from wijksim.kpis import get as kpi_entry  # noqa: E402
 
 CONFIGS = ROOT / "configs"
 WIJKSIM = str(Path(sys.executable).parent / "wijksim")
@@ -270,9 +271,13 @@ def test_every_lever_kpi_and_partner_has_a_label():
                 tr(lang, f"lever.{name}.{part}")
         for kind in PARTNER_KINDS:
             assert tr(lang, f"partner.{kind}")
-        for kpi in ("escalations_per_1000", "time_to_help_weeks", "waiting_list", "workload",
-                    "turnover_rate", "cost_total", "cost_team", "cost_wlz"):
-            assert tr(lang, f"kpi.{kpi}")
+        for column in COLUMNS:  # every output column, from the KPI table
+            assert tr(lang, f"kpi.{column}") == kpi_entry(column).label(lang)
+            assert tr(lang, f"kpi.{column}.unit") == kpi_entry(column).unit(lang)
+        for group in ("kpi.costs", "kpi.costs.unit"):  # a group title the app keeps itself
+            assert tr(lang, group)
+    assert tr("nl", "kpi.waiting_list") == "Wachtlijst"
+    assert tr("en", "kpi.time_to_help_weeks.unit") == "weeks from onset to first contact"
 
 
 #: Presets with teacher notes (the scenario presets; base files such as a calibration need none).
