@@ -7,7 +7,7 @@ from pathlib import Path
 
 from wijksim.analysis.runner import run_replicates
 from wijksim.config import load_config
-from wijksim.submodels.observation import KPIS
+from wijksim.kpis import KPIS
 
 BASELINE_PATH = Path(__file__).parent / "data" / "regression_baseline.json"
 

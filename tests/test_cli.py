@@ -13,7 +13,7 @@ import pytest
 from helpers import ROOT  # noqa: E402
 
 from wijksim.config import load_config
-from wijksim.submodels.observation import KPIS
+from wijksim.kpis import KPIS
 
 WIJKSIM = str(Path(sys.executable).parent / "wijksim")
 SMALL = """

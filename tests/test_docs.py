@@ -13,10 +13,11 @@ from helpers import ROOT  # noqa: E402
 from wijksim import config as cfgmod
 from wijksim.codes import PARTNER_KINDS
 from wijksim.config import Config
-from wijksim.submodels.observation import KPIS
+from wijksim.kpis import KPIS
 
 DOCS = ROOT / "docs"
 GENERATOR = ROOT / "scripts" / "gen_parameters.py"
+KPI_GENERATOR = ROOT / "scripts" / "gen_kpis.py"
 
 ODD_HEADINGS = [
     "## 1. Purpose and patterns",
@@ -40,9 +41,9 @@ SUBMODELS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def generator():
-    spec = importlib.util.spec_from_file_location("gen_parameters", GENERATOR)
+def _load_script(path):
+    """Import a script under scripts/ as a module, for the length of a test module."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
     try:
@@ -50,6 +51,16 @@ def generator():
         yield module
     finally:
         sys.modules.pop(spec.name, None)
+
+
+@pytest.fixture(scope="module")
+def generator():
+    yield from _load_script(GENERATOR)
+
+
+@pytest.fixture(scope="module")
+def kpi_generator():
+    yield from _load_script(KPI_GENERATOR)
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +187,35 @@ def test_every_submodel_has_a_subsection_in_the_odd(odd, module):
 def test_every_kpi_is_defined_in_the_odd(odd, kpi):
     rows = [line for line in odd.splitlines() if line.startswith(f"| `{kpi}` |")]
     assert rows, f"KPI {kpi} has no row in the ODD's KPI table"
+
+
+def test_odd_kpi_tables_are_up_to_date(kpi_generator):
+    assert kpi_generator.check(DOCS / "ODD.md"), (
+        "the KPI tables in docs/ODD.md are out of date: run `python scripts/gen_kpis.py`"
+    )
+
+
+def test_odd_kpi_tables_sit_in_section_7_10(odd):
+    section = odd.split("### 7.10 ", 1)[1].split("\n### ", 1)[0]
+    assert section.count("<!-- kpi-table:start -->") == 1
+    assert section.count("<!-- kpi-table:end -->") == 1
+
+
+def test_kpi_generator_check_mode_fails_on_stale_block(kpi_generator, odd, tmp_path):
+    doc = tmp_path / "ODD.md"
+    stale = odd.replace("| `waiting_list` | households |", "| `waiting_list` | people |")
+    assert stale != odd
+    doc.write_text(stale, encoding="utf-8")
+    assert kpi_generator.main(["--check", "--output", str(doc)]) == 1
+    assert doc.read_text(encoding="utf-8") == stale  # --check writes nothing
+    assert kpi_generator.main(["--output", str(doc)]) == 0
+    assert kpi_generator.main(["--check", "--output", str(doc)]) == 0
+    assert doc.read_text(encoding="utf-8") == kpi_generator.render(odd)  # only the block
+
+
+def test_kpi_generator_needs_its_markers(kpi_generator, tmp_path):
+    doc = tmp_path / "ODD.md"
+    doc.write_text("# ODD\n\nno markers\n", encoding="utf-8")
+    assert kpi_generator.main(["--check", "--output", str(doc)]) == 2
+    assert kpi_generator.main(["--output", str(doc)]) == 2
+    assert not kpi_generator.check(doc)

@@ -25,6 +25,8 @@ from wijksim.analysis import runner
 from wijksim.analysis.runner import fmt
 from wijksim.config import Config, load_config, parse_set
 from wijksim.errors import ConfigError, WijksimError
+from wijksim.kpis import KPIS
+from wijksim.kpis import get as kpi_entry
 from wijksim.presets import list_scenarios, scenario_dir
 
 app = typer.Typer(
@@ -37,33 +39,6 @@ app = typer.Typer(
 )
 out_console = Console(width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True)
-
-#: KPIs shown in the printed summary tables, with their units.
-TABLE_KPIS: dict[str, str] = {
-    "escalations_per_1000": "per 1,000 inh./yr",
-    "time_to_help_weeks": "weeks",
-    "early_contact_share": "share",
-    "waiting_list": "households",
-    "wait_weeks": "weeks",
-    "non_maatwerk_share": "share",
-    "maatwerk_per_1000": "per 1,000 inh.",
-    "wmo_per_1000": "per 1,000 inh.",
-    "youth_care_share": "of under-23s",
-    "debt_share": "of households",
-    "wlz_per_1000": "per 1,000 inh.",
-    "workload": "asked/available",
-    "turnover_rate": "per year",
-    "vacancies": "positions",
-    "signals_per_1000": "per 1,000 inh./yr",
-    "carer_overload_share": "of carers",
-    "unmet_need": "of households",
-    "cost_total": "EUR/yr",
-    "cost_team": "EUR/yr",
-    "cost_maatwerk": "EUR/yr",
-    "cost_wlz": "EUR/yr",
-    "cost_sociale_basis": "EUR/yr",
-    "cost_crisis": "EUR/yr",
-}
 
 SetOption = Annotated[
     list[str] | None,
@@ -156,8 +131,9 @@ def print_summary(name: str, result: runner.RunResult) -> None:
                   f"after {result.config.run.warmup_weeks} weeks warm-up")
     for col in ("KPI", "unit", "mean", "min", "max"):
         table.add_column(col, justify="left" if col in ("KPI", "unit") else "right")
-    for kpi, unit in TABLE_KPIS.items():
-        table.add_row(kpi, unit, fmt(s[kpi].mean()), fmt(s[kpi].min()), fmt(s[kpi].max()))
+    for kpi in KPIS:
+        table.add_row(kpi, kpi_entry(kpi).unit_en, fmt(s[kpi].mean()), fmt(s[kpi].min()),
+                      fmt(s[kpi].max()))
     out_console.print(table)
 
 
@@ -227,7 +203,7 @@ def print_differences(ref: str, name: str, diff) -> None:
     for row in diff.itertuples():
         significant = not (row.ci_low <= 0 <= row.ci_high) if not math.isnan(row.ci_low) else False
         table.add_row(
-            row.kpi, TABLE_KPIS.get(row.kpi, ""), fmt(row.mean_a), fmt(row.mean_b),
+            row.kpi, kpi_entry(row.kpi).unit_en, fmt(row.mean_a), fmt(row.mean_b),
             fmt(row.diff), f"[{fmt(row.ci_low)}, {fmt(row.ci_high)}]",
             "*" if significant else "",
         )

@@ -21,6 +21,7 @@ from wijksim.build.population import draw_households, initial_needs
 from wijksim.build.social_network import build_network
 from wijksim.codes import LIGHT, MAATWERK, NETWORK, WLZ
 from wijksim.config import Config, baseline_levers, load_config, with_flat
+from wijksim.kpis import COLUMNS
 from wijksim.state import WeekRecord
 from wijksim.streams import Streams
 from wijksim.submodels import (
@@ -85,7 +86,7 @@ class WijkModel(mesa.Model):
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "week": lambda m: m.week + 1 - m.warmup_weeks,
-                **{k: (lambda m, k=k: m.kpis[k]) for k in observation.KPIS + observation.EXTRA},
+                **{k: (lambda m, k=k: m.kpis[k]) for k in COLUMNS},
             }
         )
 

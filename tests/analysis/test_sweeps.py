@@ -18,8 +18,8 @@ from helpers import ROOT  # noqa: E402
 
 from wijksim import cli
 from wijksim.analysis import sweeps as experiments
+from wijksim.kpis import KPIS
 from wijksim.streams import replicate_seeds
-from wijksim.submodels.observation import KPIS
 
 BIN = Path(sys.executable).parent
 WIJKSIM = str(BIN / "wijksim")

@@ -35,10 +35,11 @@ from wijksim.app.session import (  # noqa: E402
     settings_for_preset,
 )
 from wijksim.app.teaching import all_notes, notes_for  # noqa: E402
-from wijksim.codes import PARTNER_KINDS
+from wijksim.codes import PARTNER_KINDS, WAITING
 from wijksim.config import load_config
 from wijksim.errors import ConfigError  # noqa: E402
-from wijksim.submodels.observation import KPIS  # noqa: E402
+from wijksim.kpis import COLUMNS, KPIS  # noqa: E402
+from wijksim.kpis import get as kpi_entry  # noqa: E402
 
 CONFIGS = ROOT / "configs"
 WIJKSIM = str(Path(sys.executable).parent / "wijksim")
@@ -96,7 +97,10 @@ def test_every_extreme_lever_combination_runs_and_switches_live():
         row = sim.history[-1]
         assert row["week"] == 7
         assert row["cost_total"] > 0 and math.isfinite(row["workload"]), lev
-        assert row["waiting_list"] >= 0
+        # the row is this week's state of the running model: its waiting list is the
+        # households waiting now, a whole number no larger than the wijk
+        waiting = int((sim.model.hh.status == WAITING).sum())
+        assert row["waiting_list"] == waiting <= sim.model.hh.n, lev
         assert sim.model.cfg.signalling.partners == list(opposite(lev).partners)
 
 
@@ -270,9 +274,13 @@ def test_every_lever_kpi_and_partner_has_a_label():
                 tr(lang, f"lever.{name}.{part}")
         for kind in PARTNER_KINDS:
             assert tr(lang, f"partner.{kind}")
-        for kpi in ("escalations_per_1000", "time_to_help_weeks", "waiting_list", "workload",
-                    "turnover_rate", "cost_total", "cost_team", "cost_wlz"):
-            assert tr(lang, f"kpi.{kpi}")
+        for column in COLUMNS:  # every output column, from the KPI table
+            assert tr(lang, f"kpi.{column}") == kpi_entry(column).label(lang)
+            assert tr(lang, f"kpi.{column}.unit") == kpi_entry(column).unit(lang)
+        for group in ("kpi.costs", "kpi.costs.unit"):  # a group title the app keeps itself
+            assert tr(lang, group)
+    assert tr("nl", "kpi.waiting_list") == "Wachtlijst"
+    assert tr("en", "kpi.time_to_help_weeks.unit") == "weeks from onset to first contact"
 
 
 #: Presets with teacher notes (the scenario presets; base files such as a calibration need none).

@@ -29,11 +29,11 @@ from wijksim.codes import (
     WLZ,
 )
 from wijksim.config import Config
+from wijksim.kpis import EXTRA, KPIS
 from wijksim.model import WijkModel
 from wijksim.state import Households
 from wijksim.submodels import signals as signals_mod
 from wijksim.submodels import workforce
-from wijksim.submodels.observation import EXTRA, KPIS
 
 COST_PARTS = ("cost_team", "cost_maatwerk", "cost_wlz", "cost_sociale_basis", "cost_crisis")
 

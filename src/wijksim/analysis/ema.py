@@ -39,8 +39,8 @@ import numpy as np
 from wijksim.analysis.runner import run_model
 from wijksim.config import FLAT_FIELDS, Config, get_dotted, load_config
 from wijksim.errors import ConfigError
+from wijksim.kpis import EXTRA, KPIS
 from wijksim.streams import replicate_seeds
-from wijksim.submodels.observation import EXTRA, KPIS
 
 #: Outcomes used when none are given.
 DEFAULT_OUTCOMES: tuple[str, ...] = (

@@ -10,18 +10,21 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-#: The KPIs shown on the main panel, with readable titles.
-MAIN_KPIS: dict[str, str] = {
-    "escalations_per_1000": "Escalations per 1,000 inhabitants per year",
-    "time_to_help_weeks": "Time to help (weeks)",
-    "waiting_list": "Waiting list (households)",
-    "workload": "Workload (asked / available hours)",
-    "turnover_rate": "Staff turnover (per year)",
-    "maatwerk_per_1000": "Maatwerk per 1,000 inhabitants",
-    "signals_per_1000": "Signals per 1,000 inhabitants per year",
-    "carer_overload_share": "Overloaded carers (share)",
-    "cost_total": "Total cost (euro per year)",
-}
+from wijksim.kpis import get as kpi_entry  # noqa: E402
+
+#: The KPIs on the main panel, in panel order (titles and units from :mod:`wijksim.kpis`).
+MAIN_KPIS: tuple[str, ...] = (
+    "escalations_per_1000",
+    "time_to_help_weeks",
+    "waiting_list",
+    "workload",
+    "turnover_rate",
+    "maatwerk_per_1000",
+    "signals_per_1000",
+    "carer_overload_share",
+    "cost_total",
+)
+#: The cost columns stacked in the costs plot, bottom to top.
 COST_PARTS = ("cost_team", "cost_maatwerk", "cost_wlz", "cost_sociale_basis", "cost_crisis")
 
 
@@ -51,13 +54,14 @@ def plot_run(ts: pd.DataFrame, out: Path, title: str = "") -> list[Path]:
 
 def plot_lines(runs: dict[str, pd.DataFrame], path: Path, title: str = "") -> Path:
     """One panel per main KPI; a line (mean) and band (min-max over replicates) per scenario."""
-    fig, axes = plt.subplots(3, 3, figsize=(14, 10), sharex=True)
-    for ax, (kpi, label) in zip(axes.flat, MAIN_KPIS.items(), strict=True):
+    fig, axes = plt.subplots(3, 3, figsize=(14, 10), sharex=True, layout="constrained")
+    for ax, kpi in zip(axes.flat, MAIN_KPIS, strict=True):
         for name, ts in runs.items():
             w = _weekly(ts, kpi)
             ax.plot(w.index, w["mean"], label=name)
             ax.fill_between(w.index, w["min"], w["max"], alpha=0.2)
-        ax.set_title(label, fontsize=10)
+        ax.set_title(kpi_entry(kpi).label(), fontsize=10)
+        ax.set_ylabel(kpi_entry(kpi).unit(), fontsize=8)
         ax.grid(alpha=0.3)
     for ax in axes[-1]:
         ax.set_xlabel("week")
@@ -72,7 +76,7 @@ def plot_costs(ts: pd.DataFrame, path: Path, title: str = "") -> Path:
     mean = ts.groupby("week")[list(COST_PARTS)].mean().rolling(4, min_periods=1).mean()
     fig, ax = plt.subplots(figsize=(9, 5))
     ax.stackplot(mean.index, *(mean[c] / 1e6 for c in COST_PARTS),
-                 labels=[c.removeprefix("cost_").replace("_", " ") for c in COST_PARTS])
+                 labels=[kpi_entry(c).label() for c in COST_PARTS])
     ax.set_ylabel("million euro per year")
     ax.set_xlabel("week")
     ax.set_title(f"Costs by budget - {title}" if title else "Costs by budget")

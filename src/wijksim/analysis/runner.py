@@ -27,9 +27,9 @@ import pandas as pd
 from scipy import stats
 
 from wijksim.config import Config, dump_toml
+from wijksim.kpis import EXTRA, KPIS
 from wijksim.model import WijkModel
 from wijksim.streams import replicate_seeds
-from wijksim.submodels.observation import EXTRA, KPIS
 
 #: Packages whose versions go into every meta.json.
 VERSIONED = ("wijksim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "networkx", "pydantic")

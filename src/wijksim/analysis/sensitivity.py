@@ -21,7 +21,7 @@ import pandas as pd
 
 from wijksim.analysis import sweeps as experiments
 from wijksim.errors import ConfigError
-from wijksim.submodels.observation import EXTRA, KPIS
+from wijksim.kpis import EXTRA, KPIS
 
 METHODS: tuple[str, ...] = ("sobol", "morris")
 DEFAULT_KPIS: tuple[str, ...] = (

@@ -53,8 +53,8 @@ import pandas as pd
 from wijksim.analysis import runner
 from wijksim.config import Config, get_dotted, load_config
 from wijksim.errors import ConfigError
+from wijksim.kpis import EXTRA, KPIS
 from wijksim.streams import replicate_seeds
-from wijksim.submodels.observation import EXTRA, KPIS
 
 #: The designs a sweep file may name.
 DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol")

@@ -1,13 +1,17 @@
 """Every label of the app in Dutch and English.
 
 :data:`TEXTS` maps a language code to a dict of labels; both languages have the same keys (a
-test checks this). :func:`tr` looks a label up and fills in ``{placeholders}``;
-:func:`fmt_number` writes numbers the Dutch way (``1.234,5``) or the English way (``1,234.5``).
+test checks this). The labels and units of output columns, ``kpi.<column>`` and
+``kpi.<column>.unit``, come from the table in :mod:`wijksim.kpis`; the rest are here.
+:func:`tr` looks a label up and fills in ``{placeholders}``; :func:`fmt_number` writes numbers
+the Dutch way (``1.234,5``) or the English way (``1,234.5``).
 """
 
 from __future__ import annotations
 
 import math
+
+from wijksim.kpis import TABLE as KPI_TABLE
 
 #: Languages of the app, in the order of the switch.
 LANGUAGES: tuple[str, ...] = ("nl", "en")
@@ -83,36 +87,9 @@ _NL: dict[str, str] = {
     # KPI cards
     "kpis.title": "Kerncijfers",
     "kpis.window": "gemiddelde over de laatste {n} weken",
-    "kpi.escalations_per_1000": "Escalaties",
-    "kpi.escalations_per_1000.unit": "per 1.000 inwoners per jaar",
-    "kpi.time_to_help_weeks": "Tijd tot hulp",
-    "kpi.time_to_help_weeks.unit": "weken van begin vraag tot eerste contact",
-    "kpi.waiting_list": "Wachtlijst",
-    "kpi.waiting_list.unit": "huishoudens",
-    "kpi.workload": "Werkdruk",
-    "kpi.workload.unit": "gevraagde / beschikbare uren",
-    "kpi.turnover_rate": "Verloop",
-    "kpi.turnover_rate.unit": "deel van de medewerkers per jaar",
+    # (labels and units of the KPI columns: kpi_labels, from wijksim.kpis)
     "kpi.costs": "Kosten per budget",
     "kpi.costs.unit": "euro per jaar",
-    "kpi.cost_team": "wijkteam",
-    "kpi.cost_maatwerk": "maatwerk (Wmo, Jeugd, ...)",
-    "kpi.cost_wlz": "Wlz",
-    "kpi.cost_sociale_basis": "sociale basis (vrijwilligers)",
-    "kpi.cost_crisis": "crises",
-    "kpi.cost_total": "totaal",
-    "kpi.early_contact_share": "Vroeg contact",
-    "kpi.early_contact_share.unit": "deel eerste contacten bij lichte of matige vraag",
-    "kpi.signals_per_1000": "Signalen",
-    "kpi.signals_per_1000.unit": "per 1.000 inwoners per jaar",
-    "kpi.maatwerk_per_1000": "Maatwerk",
-    "kpi.maatwerk_per_1000.unit": "cliënten per 1.000 inwoners",
-    "kpi.non_maatwerk_share": "Anders opgelost",
-    "kpi.non_maatwerk_share.unit": "deel van de maatwerkvragen zonder maatwerk",
-    "kpi.unmet_need": "Onbeantwoorde vraag",
-    "kpi.unmet_need.unit": "deel huishoudens met matige vraag zonder steun",
-    "kpi.carer_overload_share": "Overbelaste mantelzorgers",
-    "kpi.carer_overload_share.unit": "deel van de mantelzorgers",
     # charts
     "charts.title": "Verloop in de tijd",
     "charts.week": "week",
@@ -235,36 +212,8 @@ _EN: dict[str, str] = {
     "busy.compare": "running the baseline",
     "kpis.title": "Key figures",
     "kpis.window": "mean over the last {n} weeks",
-    "kpi.escalations_per_1000": "Escalations",
-    "kpi.escalations_per_1000.unit": "per 1,000 inhabitants per year",
-    "kpi.time_to_help_weeks": "Time to help",
-    "kpi.time_to_help_weeks.unit": "weeks from onset to first contact",
-    "kpi.waiting_list": "Waiting list",
-    "kpi.waiting_list.unit": "households",
-    "kpi.workload": "Workload",
-    "kpi.workload.unit": "hours asked / available",
-    "kpi.turnover_rate": "Turnover",
-    "kpi.turnover_rate.unit": "share of workers leaving per year",
     "kpi.costs": "Costs by budget",
     "kpi.costs.unit": "euro per year",
-    "kpi.cost_team": "wijkteam",
-    "kpi.cost_maatwerk": "maatwerk (Wmo, youth, ...)",
-    "kpi.cost_wlz": "Wlz",
-    "kpi.cost_sociale_basis": "sociale basis (volunteers)",
-    "kpi.cost_crisis": "crises",
-    "kpi.cost_total": "total",
-    "kpi.early_contact_share": "Early contact",
-    "kpi.early_contact_share.unit": "share of first contacts at a mild or moderate need",
-    "kpi.signals_per_1000": "Signals",
-    "kpi.signals_per_1000.unit": "per 1,000 inhabitants per year",
-    "kpi.maatwerk_per_1000": "Maatwerk",
-    "kpi.maatwerk_per_1000.unit": "clients per 1,000 inhabitants",
-    "kpi.non_maatwerk_share": "Solved otherwise",
-    "kpi.non_maatwerk_share.unit": "share of would-be maatwerk solved without it",
-    "kpi.unmet_need": "Unmet need",
-    "kpi.unmet_need.unit": "share of households with a moderate need and no support",
-    "kpi.carer_overload_share": "Overloaded carers",
-    "kpi.carer_overload_share.unit": "share of informal carers",
     "charts.title": "Over time",
     "charts.week": "week",
     "charts.warmup": "warm-up",
@@ -315,8 +264,28 @@ _EN: dict[str, str] = {
     "error.run": "The simulation stopped with an error: {message}",
 }
 
-#: Labels per language.
-TEXTS: dict[str, dict[str, str]] = {"nl": _NL, "en": _EN}
+
+def kpi_labels(lang: str) -> dict[str, str]:
+    """``kpi.<column>`` (label) and ``kpi.<column>.unit`` of every output column in ``lang``."""
+    labels: dict[str, str] = {}
+    for kpi in KPI_TABLE:
+        labels[f"kpi.{kpi.name}"] = kpi.label(lang)
+        labels[f"kpi.{kpi.name}.unit"] = kpi.unit(lang)
+    return labels
+
+
+def _with_kpi_labels(own: dict[str, str], lang: str) -> dict[str, str]:
+    """The app's own labels plus those of the output columns; a column's label has one home."""
+    columns = kpi_labels(lang)
+    twice = sorted(own.keys() & columns.keys())
+    if twice:
+        raise ValueError(f"labels of output columns belong in wijksim/kpis.py, not here: {twice}")
+    return {**own, **columns}
+
+
+#: Labels per language: the app's own, and those of the output columns.
+TEXTS: dict[str, dict[str, str]] = {"nl": _with_kpi_labels(_NL, "nl"),
+                                    "en": _with_kpi_labels(_EN, "en")}
 
 
 def tr(lang: str, key: str, **values: object) -> str:

@@ -622,8 +622,7 @@ def ComparePanel(L: str, sim: Simulation, version: int, busy: bool, on_compare, 
             if row.kpi not in charts.COMPARE_KPIS:
                 continue
             is_cost = row.kpi.startswith("cost_")
-            name = (f"{tr(L, 'kpi.costs')}: {tr(L, f'kpi.{row.kpi}')}" if is_cost
-                    else tr(L, f"kpi.{row.kpi}"))
+            name = tr(L, f"kpi.{row.kpi}")
             shown = (lambda v: fmt_euro(v, L)) if is_cost else (lambda v: fmt_number(v, L, 2))
             diff = row.difference
             sign = "+" if diff > 0 else ""

@@ -23,9 +23,9 @@ import pandas as pd
 from wijksim.codes import PARTNER_KINDS
 from wijksim.config import Config, baseline_levers, load_config, with_flat
 from wijksim.errors import ConfigError
+from wijksim.kpis import KPIS
 from wijksim.model import WijkModel
 from wijksim.presets import scenario_dir
-from wijksim.submodels.observation import KPIS
 
 #: The preset the app opens with.
 DEFAULT_PRESET = "teaching"

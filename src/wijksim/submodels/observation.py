@@ -1,10 +1,9 @@
 """Submodel 8b, observation: the weekly KPIs of DESIGN.md.
 
-Rates are per 1,000 inhabitants (``escalations_per_1000`` and ``signals_per_1000`` per year),
-``youth_care_share`` is of under-23s, ``debt_share`` of households (problematic debts: debt need
-at stage 2 or worse), ``turnover_rate`` per year, costs in euro per year, ``workload`` is hours
-asked over hours available. Ratios with nothing to count this week (no contact, no admission,
-no decision) are NaN and averaged over the weeks that have them.
+The columns, with their units, labels and definitions, are the table in :mod:`wijksim.kpis`
+(``KPIS``, the contract, and ``EXTRA``, diagnostics and counts); this module computes their
+values. Ratios with nothing to count this week (no contact, no admission, no decision) are NaN
+and averaged over the weeks that have them.
 """
 
 from __future__ import annotations
@@ -23,68 +22,12 @@ from wijksim.codes import (
     YOUTH,
 )
 from wijksim.compiled import kernel, status_by_wijk
+from wijksim.kpis import COUNTS
+from wijksim.kpis import EXTRA as EXTRA  # re-exported: older scripts import them from here
+from wijksim.kpis import KPIS as KPIS
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
-
-#: KPI columns every output carries, in order (a contract: scripts rely on these names).
-KPIS: tuple[str, ...] = (
-    "escalations_per_1000",
-    "time_to_help_weeks",
-    "early_contact_share",
-    "waiting_list",
-    "wait_weeks",
-    "non_maatwerk_share",
-    "maatwerk_per_1000",
-    "wmo_per_1000",
-    "youth_care_share",
-    "debt_share",
-    "wlz_per_1000",
-    "workload",
-    "turnover_rate",
-    "vacancies",
-    "signals_per_1000",
-    "carer_overload_share",
-    "unmet_need",
-    "cost_total",
-    "cost_team",
-    "cost_maatwerk",
-    "cost_wlz",
-    "cost_sociale_basis",
-    "cost_crisis",
-)
-
-#: Counts of this week's events, reported as they are (names of the model's tallies).
-COUNTS: tuple[str, ...] = (
-    "admissions",
-    "maatwerk_grants",
-    "network_plans",
-    "network_failures",
-    "eligible_decisions",
-    "eligible_otherwise",
-    "alt_failed",
-    "wlz_entries",
-    "signals_partner",
-    "signals_help",
-    "signals_outreach",
-    "signals_crisis",
-    "first_contacts",
-    "escalations",
-)
-
-#: Further columns, for diagnosis.
-EXTRA: tuple[str, ...] = (
-    "crises_per_1000",
-    "in_support",
-    "signalled",
-    "households_with_need",
-    "workers",
-    "sick_workers",
-    "caseload_mean",
-    "partner_relation",
-    *COUNTS,
-    "inhabitants",
-)
 
 
 def _ratio(num: float, den: float) -> float:
