@@ -35,12 +35,11 @@ from __future__ import annotations
 import copy
 import json
 import math
-import multiprocessing
 import os
 import time
 import tomllib
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +49,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from wijksim.analysis.parallel import default_workers, map_unordered, process_pool
 from wijksim.analysis.runner import atomic_write, versions
 from wijksim.codes import CARE, MAATWERK, YOUTH
 from wijksim.config import Config, load_config, validate
@@ -391,12 +391,11 @@ class Evaluator:
             self._pool = None
 
     def _pool_or_none(self) -> ProcessPoolExecutor | None:
+        """The worker pool, started at first use and kept for every batch (none for 1 worker)."""
         if self.workers <= 1:
             return None
         if self._pool is None:
-            methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            self._pool = process_pool(self.workers)
         return self._pool
 
     def remaining(self) -> float:
@@ -417,16 +416,10 @@ class Evaluator:
             raise BudgetExhaustedError(f"{runs} runs needed, {self.remaining()} left")
         tasks = [(datas[i], s) for i in unique.values() for s in seeds]
         results: list[dict[str, float] | None] = [None] * len(tasks)
-        pool = self._pool_or_none()
-        if pool is None:
-            for j, task in enumerate(tasks):
-                results[j] = _simulate_task(task)
-                self._tick(label)
-        else:
-            futures = {pool.submit(_simulate_task, task): j for j, task in enumerate(tasks)}
-            for fut in as_completed(futures):
-                results[futures[fut]] = fut.result()
-                self._tick(label)
+        for j, future in map_unordered(_simulate_task, tasks, self.workers,
+                                       self._pool_or_none()):
+            results[j] = future.result()
+            self._tick(label)
         if charge:
             self.used += runs
         for n, (key, _i) in enumerate(unique.items()):
@@ -902,7 +895,7 @@ def settings_for(quick: bool, budget: int | None = None, workers: int | None = N
     Quick: a small wijk, a short horizon, a tiny budget; it checks the machinery and is not a
     calibration.
     """
-    w = workers if workers is not None else max(1, min(os.cpu_count() or 1, 8))
+    w = workers if workers is not None else min(default_workers(), 8)
     if quick:
         s = Settings(trajectories=2, screen_seeds=1, fit_seeds=1, check_seeds=2, budget=40,
                      max_params=4, seed=seed, workers=w, quick=True,

@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import json
 import math
-import multiprocessing
 import os
 import re
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from wijksim.analysis.parallel import map_unordered
 from wijksim.analysis.plots import save_figure
 from wijksim.analysis.runner import atomic_write, fmt, run_model, versions
 from wijksim.config import Config, baseline_levers, load_config, set_dotted
@@ -163,22 +162,11 @@ def run_scenarios(configs: dict[str, Config], seeds: dict[str, Sequence[int]] | 
     tasks = [(name, cfg.model_dump(mode="python"), s) for name, cfg in configs.items()
              for s in per[name]]
     frames: dict[str, list[pd.DataFrame]] = {name: [] for name in configs}
-    if workers <= 1:
-        results = (_run_task(t) for t in tasks)
-        for name, _seed, frame in results:
-            frames[name].append(frame)
-            if progress:
-                progress(1, name)
-    else:
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = [pool.submit(_run_task, t) for t in tasks]
-            for fut in as_completed(futures):
-                name, seed, frame = fut.result()
-                frames[name].append(frame)
-                if progress:
-                    progress(1, name)
+    for _i, future in map_unordered(_run_task, tasks, workers):
+        name, _seed, frame = future.result()
+        frames[name].append(frame)
+        if progress:
+            progress(1, name)
     out = {}
     for name, parts in frames.items():
         ts = pd.concat(parts, ignore_index=True)
