@@ -10,7 +10,6 @@ weeks, two replicates) to check the pipeline in seconds; its numbers mean nothin
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
 import matplotlib
@@ -22,6 +21,7 @@ import pandas as pd  # noqa: E402
 from rich.console import Console  # noqa: E402
 
 from wijksim.analysis import sweeps as experiments  # noqa: E402
+from wijksim.analysis.stats import t_interval  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -98,13 +98,8 @@ def save_figure(fig: plt.Figure, args: argparse.Namespace, name: str | None = No
 
 def mean_ci(values: pd.Series) -> tuple[float, float]:
     """Mean and half-width of its 95% t-interval."""
-    from scipy import stats
-
-    v = values.dropna().to_numpy(float)
-    if len(v) < 2:
-        return (float(v.mean()) if len(v) else float("nan"), float("nan"))
-    return float(v.mean()), float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1)
-                                  / math.sqrt(len(v)))
+    ci = t_interval(values.to_numpy(float))
+    return ci.mean, ci.half_width
 
 
 def by_level(frame: pd.DataFrame, level: str, kpis: list[str]) -> pd.DataFrame:

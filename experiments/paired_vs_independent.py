@@ -13,6 +13,7 @@ import pandas as pd
 from common import arguments, run, save_figure, save_table
 from scipy import stats
 
+from wijksim.analysis.stats import t_interval
 from wijksim.analysis.sweeps import design_rng
 
 KPIS = ["escalations_per_1000", "time_to_help_weeks", "waiting_list", "maatwerk_per_1000",
@@ -23,8 +24,8 @@ DRAWS = 200
 
 
 def paired_width(a: np.ndarray, b: np.ndarray) -> float:
-    d = b - a
-    return 2 * stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    ci = t_interval(b - a)
+    return ci.high - ci.low
 
 
 def welch_width(a: np.ndarray, b: np.ndarray) -> float:

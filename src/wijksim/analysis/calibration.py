@@ -47,10 +47,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize
 
 from wijksim.analysis.parallel import default_workers, map_unordered, process_pool
 from wijksim.analysis.runner import atomic_write, versions
+from wijksim.analysis.stats import t_interval
 from wijksim.codes import CARE, MAATWERK, YOUTH
 from wijksim.config import Config, load_config, validate
 from wijksim.errors import ConfigError
@@ -791,15 +792,10 @@ def fit_table(moments: dict[str, Any], seeds: int) -> pd.DataFrame:
 
 def _row(name: str, label: str, unit: str, target: float, vals: np.ndarray, tol: float,
          kind: str) -> dict[str, Any]:
-    vals = vals[~np.isnan(vals)]
-    mean = float(vals.mean()) if vals.size else math.nan
-    if vals.size >= 2:
-        half = float(stats.t.ppf(0.975, vals.size - 1) * vals.std(ddof=1) / math.sqrt(vals.size))
-    else:
-        half = math.nan
+    mean, low, high = t_interval(vals)
     rel = mean / target - 1.0
     return {"target": name, "label": label, "unit": unit, "value": target, "model": mean,
-            "ci_low": mean - half, "ci_high": mean + half, "relative_error": rel,
+            "ci_low": low, "ci_high": high, "relative_error": rel,
             "tolerance": tol, "within": bool(abs(rel) <= tol), "kind": kind}
 
 
