@@ -612,8 +612,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def get_dotted(cfg: Config, dotted: str) -> Any:
-    """Read ``section.field`` from a config."""
+def get_dotted(cfg: Config | dict[str, Any], dotted: str) -> Any:
+    """Read ``section.field`` (any depth) from a config or from raw config data (nested dicts).
+
+    Raises ``AttributeError`` or ``KeyError`` for a field that is not there.
+    """
     node: Any = cfg
     for part in dotted.split("."):
         node = node[part] if isinstance(node, dict) else getattr(node, part)

@@ -14,7 +14,7 @@ import pytest
 from helpers import ROOT  # noqa: E402
 
 from wijksim.analysis import calibration as cal
-from wijksim.config import Config, load_config
+from wijksim.config import Config, get_dotted, load_config
 
 WIJKSIM = str(Path(sys.executable).parent / "wijksim")
 BY_NAME = {f.name: f for f in cal.CANDIDATES}
@@ -65,10 +65,10 @@ def test_every_candidate_is_a_config_field_and_no_lever():
 
     data = Config().model_dump(mode="python")
     for f in cal.CANDIDATES:
-        cal.get_path(data, f.path)  # raises if missing
+        get_dotted(data, f.path)  # raises if missing
         assert f.path not in LEVERS and f.low < f.high
     for c in cal.COST_TARGETS:
-        assert cal.get_path(data, c.path) == c.value
+        assert get_dotted(data, c.path) == c.value
 
 
 # --------------------------------------------------------------------------- objective

@@ -15,6 +15,7 @@ from wijksim.config import (
     load_config,
     parse_set,
     parse_value,
+    set_dotted,
     with_flat,
 )
 from wijksim.errors import ConfigError
@@ -60,6 +61,20 @@ def test_every_flat_field_points_at_a_real_field():
     for flat, dotted in FLAT_FIELDS.items():
         get_dotted(cfg, dotted)  # raises AttributeError for a stale mapping
         assert flat  # names are non-empty
+
+
+def test_dotted_fields_read_and_set_configs_and_raw_data():
+    cfg = Config()
+    data = cfg.model_dump(mode="python")
+    for dotted in ("team.outreach_share", "needs.chronic.care", "costs.maatwerk_per_year.care"):
+        assert get_dotted(data, dotted) == get_dotted(cfg, dotted)
+    set_dotted(data, "needs.chronic.care", 0.5)
+    assert get_dotted(data, "needs.chronic.care") == 0.5
+    assert Config.model_validate(data).needs.chronic.care == 0.5
+    with pytest.raises(KeyError):
+        get_dotted(data, "team.nope")
+    with pytest.raises(ConfigError):
+        set_dotted(data, "team.outreach_share.deeper", 1)  # not a table
 
 
 # --------------------------------------------------------------------------- extends

@@ -53,7 +53,7 @@ from wijksim.analysis.parallel import default_workers, map_unordered, process_po
 from wijksim.analysis.runner import atomic_write, versions
 from wijksim.analysis.stats import t_interval
 from wijksim.codes import CARE, MAATWERK, YOUTH
-from wijksim.config import Config, load_config, validate
+from wijksim.config import Config, get_dotted, load_config, set_dotted, validate
 from wijksim.errors import ConfigError
 from wijksim.streams import replicate_seeds
 
@@ -240,30 +240,13 @@ class BudgetExhaustedError(Exception):
 # --------------------------------------------------------------------------- config helpers
 
 
-def get_path(data: dict[str, Any], dotted: str) -> Any:
-    """Read a dotted field from plain config data."""
-    node: Any = data
-    for part in dotted.split("."):
-        node = node[part]
-    return node
-
-
-def set_path(data: dict[str, Any], dotted: str, value: Any) -> None:
-    """Set a dotted field in plain config data (the tables exist)."""
-    parts = dotted.split(".")
-    node = data
-    for part in parts[:-1]:
-        node = node[part]
-    node[parts[-1]] = value
-
-
 def apply_factors(
     data: dict[str, Any], factors: Sequence[Factor], units: Sequence[float]
 ) -> dict[str, Any]:
     """A copy of ``data`` with each factor set to its value at unit coordinate ``units[i]``."""
     out = copy.deepcopy(data)
     for f, u in zip(factors, units, strict=True):
-        set_path(out, f.path, f.value(u, get_path(data, f.path)))
+        set_dotted(out, f.path, f.value(u, get_dotted(data, f.path)))
     return out
 
 
@@ -272,11 +255,11 @@ def round_fields(data: dict[str, Any], factors: Sequence[Factor],
     """``data`` with the factors' fields rounded to ``digits`` significant digits (as written)."""
     out = copy.deepcopy(data)
     for f in factors:
-        v = get_path(out, f.path)
+        v = get_dotted(out, f.path)
         if isinstance(v, list):
-            set_path(out, f.path, [_sig(x, digits) for x in v])
+            set_dotted(out, f.path, [_sig(x, digits) for x in v])
         elif isinstance(v, float):
-            set_path(out, f.path, _sig(v, digits))
+            set_dotted(out, f.path, _sig(v, digits))
     return out
 
 
@@ -557,7 +540,7 @@ def fit(evaluator: Evaluator, data: dict[str, Any], factors: Sequence[Factor],
     the best point evaluated (by the full objective, prior included).
     """
     factors = list(factors)
-    u_data = np.array([f.start_unit(get_path(data, f.path)) for f in factors])
+    u_data = np.array([f.start_unit(get_dotted(data, f.path)) for f in factors])
     u_start = np.array([(start or {}).get(f.name, u) for f, u in zip(factors, u_data,
                                                                        strict=True)])
     history: list[dict[str, Any]] = []
@@ -700,7 +683,7 @@ def forward_fit(evaluator: Evaluator, data: dict[str, Any], screen: pd.DataFrame
     while True:
         label = f"fit, round {len(rounds) + 1}"
         for f in selected:
-            units.setdefault(f.name, f.start_unit(get_path(data, f.path)))
+            units.setdefault(f.name, f.start_unit(get_dotted(data, f.path)))
         ints = [f for f in selected if f.integer]
         cont = [f for f in selected if not f.integer]
         held = apply_factors(data, ints, [units[f.name] for f in ints])
@@ -741,7 +724,7 @@ def forward_fit(evaluator: Evaluator, data: dict[str, Any], screen: pd.DataFrame
                           stopped, start_moments=start_m)
     history = pd.concat(histories, ignore_index=True) if histories else pd.DataFrame()
     history["evaluation"] = range(len(history))
-    u_data = [f.start_unit(get_path(data, f.path)) for f in selected]
+    u_data = [f.start_unit(get_dotted(data, f.path)) for f in selected]
     final = FitResult(
         factors=list(selected), start=u_data, best=[units[f.name] for f in selected],
         best_objective=objective(moments), start_objective=first.start_objective,
@@ -817,7 +800,7 @@ def calibrated_tables(cfg: Config, factors: Sequence[Factor]) -> dict[str, Any]:
         node_out = out
         for part in owner[:-1]:
             node_out = node_out.setdefault(part, {})
-        node_out[owner[-1]] = copy.deepcopy(get_path(data, ".".join(owner)))
+        node_out[owner[-1]] = copy.deepcopy(get_dotted(data, ".".join(owner)))
     return out
 
 
@@ -942,10 +925,10 @@ def calibrate(config: str | Path | None, settings: Settings,
     data = base.model_dump(mode="python")
     defaults = Config().model_dump(mode="python")
     for c in COST_TARGETS:  # the P7 costs are inputs
-        set_path(data, c.path, c.value)
+        set_dotted(data, c.path, c.value)
     if not settings.refine:  # start every candidate from the first estimates of config.py
         for f in factors:
-            set_path(data, f.path, copy.deepcopy(get_path(defaults, f.path)))
+            set_dotted(data, f.path, copy.deepcopy(get_dotted(defaults, f.path)))
     base = validate(data, str(config) if config is not None else "defaults")
     seeds = replicate_seeds(settings.seed, settings.fit_seeds)
     needed = screen_runs(settings, len(factors)) + 2 * settings.fit_seeds
@@ -1071,7 +1054,7 @@ def render_report(cal: Calibration, command: str, figures: dict[str, str] | None
         "| --- | --- | --- | --- | --- |",
     ]
     for f, u in zip(fit_.factors, fit_.best, strict=True):
-        start = get_path(start_data, f.path)
+        start = get_dotted(start_data, f.path)
         rng = (f"x{f.low:.3g} - x{f.high:.3g}" if f.kind == "scale"
                else f"{f.low:g} - {f.high:g}")
         lines.append(f"| {f.name} | `{f.path}` | {_fmt_value(start)} | "
@@ -1135,7 +1118,7 @@ def print_result(cal: Calibration, console: Any) -> None:
     for col in ("parameter", "field", "start", "fitted"):
         values.add_column(col)
     for f, u in zip(cal.fit.factors, cal.fit.best, strict=True):
-        v = get_path(start, f.path)
+        v = get_dotted(start, f.path)
         values.add_row(f.name, f.path, _fmt_value(v), f.display(u, v))
     console.print(values)
 
@@ -1235,7 +1218,7 @@ def write_outputs(cal: Calibration, config_out: Path, report_dir: Path,
         "settings": {**asdict(cal.settings), "overrides": [list(o) for o in
                                                           cal.settings.overrides]},
         "selected": [f.name for f in cal.selected],
-        "fitted": {f.path: get_path(cal.fitted.model_dump(mode="python"), f.path)
+        "fitted": {f.path: get_dotted(cal.fitted.model_dump(mode="python"), f.path)
                    for f in cal.selected},
         "start_objective": cal.fit.start_objective, "best_objective": cal.fit.best_objective,
         "stopped": cal.fit.stopped, "runs": cal.runs, "seconds": cal.seconds,
