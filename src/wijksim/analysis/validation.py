@@ -33,7 +33,7 @@ from wijksim.analysis.parallel import map_unordered
 from wijksim.analysis.plots import save_figure
 from wijksim.analysis.runner import atomic_write, fmt, run_model, versions
 from wijksim.analysis.stats import t_interval
-from wijksim.config import Config, baseline_levers, load_config, set_dotted
+from wijksim.config import Config, baseline_levers, load_config, plain_value, set_dotted
 from wijksim.config import validate as validate_config
 from wijksim.streams import replicate_seeds
 
@@ -849,8 +849,8 @@ def write_report(result: Validation, path: Path, command: str = "wijksim validat
         "base_config": str(result.base_config), "command": command,
         "patterns": [{
             "key": p.key, "title": p.title, "holds": p.holds, "headline": p.headline,
-            "note": p.note, "figure": p.figure, "extra": _plain(p.extra),
-            "measures": [_plain(asdict(m)) for m in p.measures],
+            "note": p.note, "figure": p.figure, "extra": plain_value(p.extra, nan_as_none=True),
+            "measures": [plain_value(asdict(m), nan_as_none=True) for m in p.measures],
         } for p in result.patterns],
     }
     js = img_dir / "validation.json"
@@ -904,19 +904,6 @@ def print_result(result: Validation, console: Any) -> None:
     for p in result.patterns:
         if not p.holds:
             console.print(f"[red]{p.key}[/] {p.note}")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, float | np.floating):
-        v = float(value)
-        return None if math.isnan(v) else v
-    if isinstance(value, np.integer | np.bool_):
-        return value.item()
-    return value
 
 
 def _old_notes(path: Path) -> str:
