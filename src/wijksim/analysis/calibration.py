@@ -8,7 +8,9 @@
    the reported weeks of CONFIG (the baseline). One side condition (:data:`CONSTRAINTS`): the
    mean wait for intake is at most the Wmo's legal term of six weeks. The costs per client-year
    (:data:`COST_TARGETS`, CBS/AEF) are inputs: the model's cost per client is the cost
-   parameter by construction, so they are set, not fitted, and checked from the model's arrays.
+   parameter by construction, so they are set, not fitted, and checked on the model's own
+   client counts. Every measure is the model's observation (:mod:`wijksim.submodels.observation`,
+   read from its DataCollector frame): nothing here recomputes a KPI.
 2. **Screen**: a Morris elementary-effects screen (SALib) of the candidate parameters
    (:data:`CANDIDATES`: onset hazards, chronicity, help-seeking, maatwerk and Wlz rules, ...)
    on ``log(model / target)`` of every target, on common random numbers (the same seeds at
@@ -50,9 +52,9 @@ import pandas as pd
 from scipy import optimize
 
 from wijksim.analysis.parallel import default_workers, map_unordered, process_pool
-from wijksim.analysis.runner import atomic_write, versions
+from wijksim.analysis.runner import atomic_write, observed, versions
 from wijksim.analysis.stats import t_interval
-from wijksim.codes import CARE, MAATWERK, YOUTH
+from wijksim.codes import CARE, MAATWERK, WLZ, YOUTH
 from wijksim.config import Config, get_dotted, load_config, set_dotted, validate
 from wijksim.errors import ConfigError
 from wijksim.streams import replicate_seeds
@@ -273,64 +275,96 @@ def _sig(x: float, digits: int) -> float:
 def simulate(data: dict[str, Any], seed: int) -> dict[str, float]:
     """Run one replicate of a config (plain data) and return its moments.
 
-    For each target and diagnostic KPI: its mean over the reported weeks (``name``), over the
-    first and the last 52 reported weeks (``name@first``, ``name@last``). From the household
-    arrays: clients with a running provision by domain, the year's spend per client on the
-    stock (``cost_per_client_*``, the cost parameter by construction) and per distinct client
-    of the year (``cost_per_distinct_client_*``).
+    For each target and diagnostic KPI, as the model observes it (its DataCollector frame,
+    :mod:`wijksim.submodels.observation`): its mean over the reported weeks (``name``), over
+    the first and the last 52 reported weeks (``name@first``, ``name@last``). From the clients
+    (:class:`ClientYears`): the year's spend per client on the stock (``cost_per_client_*``,
+    the cost parameter by construction) and per distinct client of the year
+    (``cost_per_distinct_client_*``).
     """
     from wijksim.model import WijkModel  # imported here: worker processes import it once
 
     cfg = Config.model_validate(data)
     model = WijkModel(cfg, rng=seed)
-    names = [t.kpi for t in TARGETS] + list(DIAGNOSTICS)
-    rows: list[list[float]] = []
-    n = model.hh.n
-    price = np.asarray(cfg.costs.maatwerk_per_year.as_list(), dtype=np.float64)
-    wlz_price = cfg.costs.wlz_per_year
-    seen = np.zeros((n, 3), dtype=bool)  # Wmo, youth, Wlz clients this year
-    stock = np.zeros(3)  # client-weeks
-    spend = np.zeros(3)  # euro, all reported weeks
-    year_spend = np.zeros(3)  # euro, this year
-    full_spend = np.zeros(3)  # euro, completed years
-    distinct = np.zeros(3)  # distinct clients, summed over completed years
-    weeks_in_year = 0
+    clients = ClientYears(model.hh.n, cfg)
     while model.running:
-        week = model.week
         model.step()
-        if week < model.warmup_weeks:
-            continue
-        rows.append([model.kpis[k] for k in names])
-        hh = model.hh
-        running = (hh.support == MAATWERK) & (hh.provision_until > week)
-        wlz = hh.support[:, CARE] == 4  # WLZ
-        now = np.stack([running[:, CARE], running[:, YOUTH], wlz], axis=1)
-        seen |= now
-        count = now.sum(axis=0)
-        stock += count
-        week_spend = count * np.array([price[CARE], price[YOUTH], wlz_price]) / 52.0
-        spend += week_spend
-        year_spend += week_spend
-        weeks_in_year += 1
-        if weeks_in_year == 52:
-            distinct += seen.sum(axis=0)
-            full_spend += year_spend
-            seen[:] = False
-            year_spend[:] = 0.0
-            weeks_in_year = 0
-    table = np.asarray(rows, dtype=np.float64)
+        if model.reported_week >= 1:
+            clients.add(model)
+    frame = observed(model, seed)
     out: dict[str, float] = {}
-    for j, name in enumerate(names):
-        col = table[:, j]
+    for name in [t.kpi for t in TARGETS] + list(DIAGNOSTICS):
+        col = frame[name].to_numpy(np.float64)
         out[name] = _nanmean(col)
         out[f"{name}@first"] = _nanmean(col[:52])
         out[f"{name}@last"] = _nanmean(col[-52:])
-    for i, label in enumerate(("wmo", "youth", "wlz")):
-        out[f"cost_per_client_{label}"] = spend[i] / (stock[i] / 52.0) if stock[i] else math.nan
-        out[f"cost_per_distinct_client_{label}"] = (
-            full_spend[i] / distinct[i] if distinct[i] else math.nan
-        )
-    return out
+    return out | clients.moments()
+
+
+class ClientYears:
+    """Clients of Wmo and youth maatwerk and of the Wlz over the reported weeks, and their cost.
+
+    The weekly counts are the model's own (``model.maatwerk_by_domain`` and
+    ``model.wlz_clients``, set by :func:`wijksim.submodels.costs.week_costs`: what
+    ``wmo_per_1000``, ``youth_care_share`` and ``wlz_per_1000`` report), priced like the
+    model's costs at the config's cost per client-year. Distinct clients of a year (persons
+    over a year, as CBS counts; not a model KPI) need the households themselves: a household
+    counts when a provision ran for it in some week of the year (the rule of
+    :func:`wijksim.submodels.costs.running_provisions`).
+    """
+
+    LABELS = ("wmo", "youth", "wlz")
+
+    def __init__(self, households: int, cfg: Config) -> None:
+        price = cfg.costs.maatwerk_per_year.as_list()
+        self.price = np.array([price[CARE], price[YOUTH], cfg.costs.wlz_per_year])
+        self.seen = np.zeros((households, 3), dtype=bool)  # clients this year
+        self.stock = np.zeros(3)  # client-weeks
+        self.spend = np.zeros(3)  # euro, all reported weeks
+        self.year_spend = np.zeros(3)  # euro, this year
+        self.full_spend = np.zeros(3)  # euro, completed years
+        self.distinct = np.zeros(3)  # distinct clients, summed over completed years
+        self.weeks_in_year = 0
+
+    def add(self, model: Any) -> None:
+        """Count the week the model just ran."""
+        self.seen |= clients_now(model)
+        count = np.array([model.maatwerk_by_domain[CARE], model.maatwerk_by_domain[YOUTH],
+                          model.wlz_clients])
+        self.stock += count
+        week_spend = count * self.price / 52.0
+        self.spend += week_spend
+        self.year_spend += week_spend
+        self.weeks_in_year += 1
+        if self.weeks_in_year == 52:
+            self.distinct += self.seen.sum(axis=0)
+            self.full_spend += self.year_spend
+            self.seen[:] = False
+            self.year_spend[:] = 0.0
+            self.weeks_in_year = 0
+
+    def moments(self) -> dict[str, float]:
+        """Spend per client-year on the stock and per distinct client of a completed year."""
+        out: dict[str, float] = {}
+        for i, label in enumerate(self.LABELS):
+            stock, distinct = self.stock[i], self.distinct[i]
+            out[f"cost_per_client_{label}"] = (self.spend[i] / (stock / 52.0) if stock
+                                              else math.nan)
+            out[f"cost_per_distinct_client_{label}"] = (self.full_spend[i] / distinct
+                                                       if distinct else math.nan)
+        return out
+
+
+def clients_now(model: Any) -> np.ndarray:
+    """Households (rows) with a running Wmo or youth provision, or in the Wlz (columns), now.
+
+    The rule of :func:`wijksim.submodels.costs.running_provisions` for the week the model just
+    ran, per household; the column sums are the model's ``maatwerk_by_domain[CARE]``,
+    ``maatwerk_by_domain[YOUTH]`` and ``wlz_clients``.
+    """
+    hh = model.hh
+    running = (hh.support == MAATWERK) & (hh.provision_until > model.week - 1)
+    return np.stack([running[:, CARE], running[:, YOUTH], hh.support[:, CARE] == WLZ], axis=1)
 
 
 def _nanmean(values: np.ndarray) -> float:

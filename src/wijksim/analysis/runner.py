@@ -54,6 +54,11 @@ def run_model(cfg: Config, seed: int, advance: Progress | None = None) -> pd.Dat
         model.step()
         if advance is not None:
             advance(1)
+    return observed(model, seed)
+
+
+def observed(model: WijkModel, seed: int) -> pd.DataFrame:
+    """The model's observation (its DataCollector frame) over the reported weeks, with the seed."""
     frame = model.datacollector.get_model_vars_dataframe()
     frame = frame[frame["week"] >= 1].reset_index(drop=True)
     frame.insert(0, "seed", seed)
