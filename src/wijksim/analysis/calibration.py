@@ -1165,24 +1165,19 @@ def _fmt_value(v: Any) -> str:
 
 def plot_calibration(cal: Calibration, folder: Path, prefix: str = "") -> dict[str, Path]:
     """Figures: fit achieved, the Morris screen, the objective over evaluations."""
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from wijksim.analysis.plots import save_figure
 
     folder.mkdir(parents=True, exist_ok=True)
     out: dict[str, Path] = {}
 
-    def save(fig: Any, key: str) -> None:
-        path = folder / f"{prefix}{key}.png"
-        tmp = path.with_name(f".{path.name}.tmp.png")
-        fig.savefig(tmp, dpi=100, bbox_inches="tight")
-        plt.close(fig)
-        tmp.replace(path)
-        out[key] = path
+    def save(fig: Figure, key: str) -> None:
+        out[key] = save_figure(fig, folder / f"{prefix}{key}.png", dpi=100)
 
     fitted = cal.table[cal.table["kind"] == "fitted"]
-    fig, ax = plt.subplots(figsize=(7, 3.5))
+    fig = Figure(figsize=(7, 3.5))
+    ax = fig.subplots()
     ratio = fitted["model"] / fitted["value"]
     err = np.vstack([np.nan_to_num((fitted["model"] - fitted["ci_low"]) / fitted["value"]),
                      np.nan_to_num((fitted["ci_high"] - fitted["model"]) / fitted["value"])])
@@ -1200,7 +1195,8 @@ def plot_calibration(cal: Calibration, folder: Path, prefix: str = "") -> dict[s
 
     table = screen_table(cal.screen)[[t.kpi for t in TARGETS]]
     table = table.loc[table.max(axis=1).sort_values().index]
-    fig, ax = plt.subplots(figsize=(7, 5))
+    fig = Figure(figsize=(7, 5))
+    ax = fig.subplots()
     left = np.zeros(len(table))
     for col in table.columns:
         ax.barh(table.index, table[col], left=left, label=col)
@@ -1211,7 +1207,8 @@ def plot_calibration(cal: Calibration, folder: Path, prefix: str = "") -> dict[s
     save(fig, "screen")
 
     h = cal.fit.history
-    fig, ax = plt.subplots(figsize=(7, 3.5))
+    fig = Figure(figsize=(7, 3.5))
+    ax = fig.subplots()
     steps = h[h["kind"].isin(["start", "step"])]
     ints = h[h["kind"] == "integer"]
     ax.plot(h["runs_used"], h["objective"], ".", color="#bbbbbb", label="all evaluations")

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from wijksim.analysis.parallel import map_unordered
 from wijksim.analysis.plots import save_figure
@@ -758,12 +759,7 @@ def _effects(fig: Any, cell: Any, ms: Sequence[Measure], title: str) -> None:
 
 def plot_pattern(p: PatternResult, runs: Runs, path: Path) -> Path:
     """A figure for one pattern (effects with intervals, and a curve or time series)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig = plt.figure(figsize=(13, max(4.2, 0.62 * len(p.measures) + 1.2)))
+    fig = Figure(figsize=(13, max(4.2, 0.62 * len(p.measures) + 1.2)))
     outer = fig.add_gridspec(1, 2, width_ratios=[1.1, 1], wspace=0.25)
     _effects(fig, outer[0], p.measures,
              "Effects with 95% intervals (green: criterion met; red: not; grey: reported)")
