@@ -22,7 +22,7 @@ SCRIPT = textwrap.dedent('''
     import numpy as np
     import pandas as pd
 
-    from wijksim.analysis import calibration, plots, validation
+    from wijksim.analysis import calibration, plots, sensitivity, validation
     from wijksim.submodels.observation import KPIS
 
     out = Path(sys.argv[1])
@@ -48,6 +48,10 @@ SCRIPT = textwrap.dedent('''
                           start_moments={t.kpi: t.value for t in targets})
     files += calibration.plot_calibration(cal, out / "calibration").values()
 
+    indices = pd.DataFrame({"parameter": ["a", "b"], "S1": [0.5, 0.1], "S1_conf": [0.1, 0.1],
+                            "ST": [0.6, 0.2], "ST_conf": [0.1, 0.1]})
+    files.append(sensitivity.plot(indices, "sobol", "workload", out / "sobol.png"))
+
     m = validation.Measure("m", "an effect", -1.0, -2.0, -0.5, "units", "below 0", True)
     pattern = validation.PatternResult("P4", "title", "statement", ["a", "b"], [m], True, "m")
     runs = validation.Runs({"a": ts, "b": ts}, {})
@@ -65,4 +69,4 @@ def test_plotting_leaves_the_callers_backend_alone(tmp_path: Path):
     result = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path)], capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["svg", "7"]
+    assert result.stdout.split() == ["svg", "8"]

@@ -165,9 +165,12 @@ def analyse(prob: dict[str, Any], method: str, x: np.ndarray, y: np.ndarray,
 
 def plot(table: pd.DataFrame, method: str, kpi: str, path: Path) -> Path:
     """A bar plot of the indices with their 95% intervals."""
-    from wijksim.analysis.plots import plt, save_figure
+    from matplotlib.figure import Figure
 
-    fig, ax = plt.subplots(figsize=(7, 0.6 + 0.55 * len(table)))
+    from wijksim.analysis.plots import save_figure
+
+    fig = Figure(figsize=(7, 0.6 + 0.55 * len(table)))
+    ax = fig.subplots()
     pos = np.arange(len(table))
     if method == "sobol":
         pairs = (("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total ST"))
