@@ -20,7 +20,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from rich.console import Console  # noqa: E402
 
-from wijksim.analysis import sweeps as experiments  # noqa: E402
+from wijksim.analysis import sweeps  # noqa: E402
 from wijksim.analysis.stats import t_interval  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -52,7 +52,7 @@ def arguments(name: str, doc: str | None) -> argparse.Namespace:
 def run(args: argparse.Namespace, sweep_name: str | None = None) -> pd.DataFrame:
     """Run (or resume) ``experiments/SWEEP_NAME.toml`` into ``args.out/sweep``; its summary."""
     path = HERE / f"{sweep_name or args.name}.toml"
-    sweep = experiments.read_sweep(path)
+    sweep = sweeps.read_sweep(path)
     changes = {}
     if args.quick:
         changes["overrides"] = {**sweep.overrides, **QUICK}
@@ -60,11 +60,11 @@ def run(args: argparse.Namespace, sweep_name: str | None = None) -> pd.DataFrame
     if args.replicates:
         changes["replicates"] = args.replicates
     if changes:
-        sweep = experiments.copy_sweep(sweep, **changes)
+        sweep = sweeps.copy_sweep(sweep, **changes)
     out = args.out / ("sweep-quick" if args.quick else "sweep")
-    result = experiments.run_sweep(sweep, out, workers=args.workers, scheduler=args.scheduler,
-                                   quiet=False)
-    experiments.report(result, console)
+    result = sweeps.run_sweep(sweep, out, workers=args.workers, scheduler=args.scheduler,
+                              quiet=False)
+    sweeps.report(result, console)
     ok = result.summary[result.summary["status"] == "ok"]
     args.sweep_out = out
     return ok
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace, sweep_name: str | None = None) -> pd.DataFrame
 
 def timeseries(args: argparse.Namespace) -> pd.DataFrame:
     """The weekly series of the sweep just run (its file has ``timeseries = true``)."""
-    ts = experiments.load(args.sweep_out, timeseries=True)
+    ts = sweeps.load(args.sweep_out, timeseries=True)
     return ts[ts["status"] == "ok"]
 
 

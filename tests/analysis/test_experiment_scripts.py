@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from helpers import ROOT  # noqa: E402
 
-from wijksim.analysis import sweeps as experiments
+from wijksim.analysis import sweeps
 
 SWEEPS = sorted((ROOT / "experiments").glob("*.toml"))
 SCRIPTS = ["p1_signalling_staffing", "p2_costs_over_time", "p3_outreach_curve",
@@ -27,9 +27,9 @@ def test_every_study_has_a_script_and_a_sweep_file():
 
 @pytest.mark.parametrize("path", SWEEPS, ids=[p.stem for p in SWEEPS])
 def test_sweep_files_validate_and_fit_a_few_minutes(path: Path):
-    sweep = experiments.read_sweep(path)
+    sweep = sweeps.read_sweep(path)
     assert sweep.base.resolve().parent == (ROOT / "configs").resolve()
-    plan = experiments.plan_sweep(sweep)
+    plan = sweeps.plan_sweep(sweep)
     assert 10 <= len(plan.runs) <= 120  # about a run per second on 2 cores at 5,000 households
 
 
@@ -56,5 +56,5 @@ def test_the_sweep_file_example_in_the_docs_is_valid(tmp_path: Path):
     (tmp_path / "configs").symlink_to(ROOT / "configs")
     path = folder / "example.toml"
     path.write_text(example)
-    plan = experiments.plan_sweep(experiments.read_sweep(path))
+    plan = sweeps.plan_sweep(sweeps.read_sweep(path))
     assert len(plan.points) == 8 and len(plan.runs) == 8 * 2 * 5
