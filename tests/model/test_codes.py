@@ -18,7 +18,7 @@ def test_each_code_is_the_position_of_its_name():
             assert constant.removeprefix("NO_").lower().startswith(names[i].split("_")[0][:4]) or (
                 constant == "NO_SUPPORT" and names[i] == "none"
             )
-    assert codes.N_DOMAINS == len(codes.DOMAINS)
+    assert len(codes.DOMAINS) == codes.N_DOMAINS
 
 
 def test_names_are_unique():
