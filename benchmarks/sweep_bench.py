@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from wijksim.analysis import sweeps as experiments
+from wijksim.analysis import sweeps
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,15 +55,15 @@ def main() -> int:
 
     report: dict = {"runs": args.runs, "households": args.households, "weeks": args.weeks,
                     "workers": args.workers, "cpus": os.cpu_count(),
-                    "python": platform.python_version(), "versions": experiments.versions()}
+                    "python": platform.python_version(), "versions": sweeps.versions()}
     with tempfile.TemporaryDirectory(prefix="wijksim-bench-") as tmp:
         folder = Path(tmp)
         path = sweep_file(folder, args.runs, args.households, args.weeks)
         t0 = time.perf_counter()
-        local = experiments.run_sweep(path, folder / "local", workers=args.workers, quiet=False)
+        local = sweeps.run_sweep(path, folder / "local", workers=args.workers, quiet=False)
         wall = time.perf_counter() - t0
         per_run = local.summary.shape[0]
-        records = experiments.read_records(folder / "local")
+        records = sweeps.read_records(folder / "local")
         cpu = sum(r["elapsed_s"] for r in records.values())
         overhead = wall - cpu / min(args.workers, len(records))
         report["local"] = {"seconds": round(wall, 2), "runs_per_s": round(per_run / wall, 3),
@@ -82,8 +82,8 @@ def main() -> int:
                     Client(cluster) as client:
                 client.wait_for_workers(args.workers)
                 t0 = time.perf_counter()
-                remote = experiments.run_sweep(path, folder / "dask", client=client,
-                                               quiet=False)
+                remote = sweeps.run_sweep(path, folder / "dask", client=client,
+                                          quiet=False)
                 wall = time.perf_counter() - t0
             same = remote.summary.sort_values("key").reset_index(drop=True).equals(
                 local.summary.sort_values("key").reset_index(drop=True))

@@ -4,13 +4,14 @@ Each script in this folder runs one sweep file of this folder through the sweep 
 (:func:`wijksim.analysis.sweeps.run_sweep`: resumable, local process pool or Dask), then writes a
 CSV and a figure into ``--out`` (default ``results/experiments/NAME``). Run a script again to
 resume or to redraw from the finished runs. ``--quick`` scales a study down (a small wijk, few
-weeks, two replicates) to check the pipeline in seconds; its numbers mean nothing.
+weeks, two replicates) to check the pipeline in seconds; ``--tiny`` scales it down further (a
+smaller wijk, fewer weeks, at most two values of each parameter: the tests run every script so).
+Their numbers mean nothing.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
 import matplotlib
@@ -21,7 +22,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from rich.console import Console  # noqa: E402
 
-from wijksim.analysis import sweeps as experiments  # noqa: E402
+from wijksim.analysis import sweeps  # noqa: E402
+from wijksim.analysis.stats import t_interval  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -29,6 +31,9 @@ console = Console()
 ALL_PARTNERS = ["supermarket", "school", "gp", "community_centre", "residents_initiative",
                 "creditors"]
 QUICK = {"population.households": 300, "run.weeks": 12, "run.warmup_weeks": 8}
+TINY = {"population.households": 150, "run.weeks": 8, "run.warmup_weeks": 4}
+#: Values of each grid parameter a --tiny run keeps (the first and the last).
+TINY_LEVELS = 2
 
 
 def arguments(name: str, doc: str | None) -> argparse.Namespace:
@@ -43,36 +48,52 @@ def arguments(name: str, doc: str | None) -> argparse.Namespace:
     parser.add_argument("--replicates", type=int, default=None,
                         help="paired replicates (default: the sweep file's)")
     parser.add_argument("--quick", action="store_true",
-                        help="a tiny version to check the pipeline (numbers mean nothing)")
+                        help="a small version to check the pipeline (numbers mean nothing)")
+    parser.add_argument("--tiny", action="store_true",
+                        help="a smaller version still, with at most two values per parameter "
+                        "(for tests; numbers mean nothing)")
     args = parser.parse_args()
     args.name = name
     return args
 
 
-def run(args: argparse.Namespace, sweep_name: str | None = None) -> pd.DataFrame:
-    """Run (or resume) ``experiments/SWEEP_NAME.toml`` into ``args.out/sweep``; its summary."""
-    path = HERE / f"{sweep_name or args.name}.toml"
-    sweep = experiments.read_sweep(path)
-    changes = {}
-    if args.quick:
-        changes["overrides"] = {**sweep.overrides, **QUICK}
-        changes["replicates"] = 2
-    if args.replicates:
-        changes["replicates"] = args.replicates
-    if changes:
-        sweep = experiments.copy_sweep(sweep, **changes)
-    out = args.out / ("sweep-quick" if args.quick else "sweep")
-    result = experiments.run_sweep(sweep, out, workers=args.workers, scheduler=args.scheduler,
-                                   quiet=False)
-    experiments.report(result, console)
+def run(args: argparse.Namespace, sweep_name: str | None = None,
+        min_replicates: int = 2) -> pd.DataFrame:
+    """Run (or resume) ``experiments/SWEEP_NAME.toml`` into ``args.out/sweep``; its summary.
+
+    ``--quick`` and ``--tiny`` keep ``min_replicates`` (what the script's analysis needs).
+    """
+    sweep = scaled(sweeps.read_sweep(HERE / f"{sweep_name or args.name}.toml"), args,
+                   min_replicates)
+    out = args.out / ("sweep-tiny" if args.tiny else "sweep-quick" if args.quick else "sweep")
+    result = sweeps.run_sweep(sweep, out, workers=args.workers, scheduler=args.scheduler,
+                              quiet=False)
+    sweeps.report(result, console)
     ok = result.summary[result.summary["status"] == "ok"]
     args.sweep_out = out
     return ok
 
 
+def scaled(sweep: sweeps.Sweep, args: argparse.Namespace, min_replicates: int = 2) -> sweeps.Sweep:
+    """The sweep as ``--quick``, ``--tiny`` and ``--replicates`` ask (unchanged without them)."""
+    changes: dict = {}
+    if args.quick or args.tiny:
+        changes["overrides"] = {**sweep.overrides, **(TINY if args.tiny else QUICK)}
+        changes["replicates"] = max(2, min_replicates)
+    if args.tiny:
+        changes["parameters"] = {
+            name: [spec[0], spec[-1]] if isinstance(spec, list) and len(spec) > TINY_LEVELS
+            else spec for name, spec in sweep.parameters.items()}
+        if sweep.samples:
+            changes["samples"] = min(sweep.samples, TINY_LEVELS)
+    if args.replicates:
+        changes["replicates"] = args.replicates
+    return sweeps.copy_sweep(sweep, **changes) if changes else sweep
+
+
 def timeseries(args: argparse.Namespace) -> pd.DataFrame:
     """The weekly series of the sweep just run (its file has ``timeseries = true``)."""
-    ts = experiments.load(args.sweep_out, timeseries=True)
+    ts = sweeps.load(args.sweep_out, timeseries=True)
     return ts[ts["status"] == "ok"]
 
 
@@ -98,13 +119,8 @@ def save_figure(fig: plt.Figure, args: argparse.Namespace, name: str | None = No
 
 def mean_ci(values: pd.Series) -> tuple[float, float]:
     """Mean and half-width of its 95% t-interval."""
-    from scipy import stats
-
-    v = values.dropna().to_numpy(float)
-    if len(v) < 2:
-        return (float(v.mean()) if len(v) else float("nan"), float("nan"))
-    return float(v.mean()), float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1)
-                                  / math.sqrt(len(v)))
+    ci = t_interval(values.to_numpy(float))
+    return ci.mean, ci.half_width
 
 
 def by_level(frame: pd.DataFrame, level: str, kpis: list[str]) -> pd.DataFrame:

@@ -254,19 +254,19 @@ def sweep(
     quiet: QuietOption = False,
 ) -> None:
     """Run a parameter sweep (grid, lhs or sobol design; paired replicates); resumable."""
-    from wijksim.analysis import sweeps as experiments
+    from wijksim.analysis import sweeps
 
     if slurm_jobscript:
-        experiments.read_sweep(sweep_file)
+        sweeps.read_sweep(sweep_file)
         if not scheduler:
             raise ConfigError(str(sweep_file), "--slurm-jobscript", "needs --scheduler "
                               "tcp://HOST:PORT, the scheduler the workers connect to")
-        print(experiments.slurm_job_script(scheduler))
+        print(sweeps.slurm_job_script(scheduler))
         return
-    result = experiments.run_sweep(sweep_file, out or Path("results/sweeps") / sweep_file.stem,
-                                   workers=workers, scheduler=scheduler, quiet=quiet,
-                                   command=["wijksim", *sys.argv[1:]])
-    experiments.report(result, out_console, quiet)
+    result = sweeps.run_sweep(sweep_file, out or Path("results/sweeps") / sweep_file.stem,
+                              workers=workers, scheduler=scheduler, quiet=quiet,
+                              command=["wijksim", *sys.argv[1:]])
+    sweeps.report(result, out_console, quiet)
     if result.failed:
         raise typer.Exit(1)
 

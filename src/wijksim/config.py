@@ -17,10 +17,12 @@ The user-facing contract fields (DESIGN.md) are listed in :data:`CONTRACT`, the 
 from __future__ import annotations
 
 import copy
+import math
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import numpy as np
 import tomli_w
 from pydantic import (
     BaseModel,
@@ -1324,23 +1326,34 @@ def _set_flat(data: dict[str, Any], flat: dict[str, Any], source: str) -> None:
     for name, value in flat.items():
         if name not in FLAT_FIELDS:
             raise ConfigError(source, name, f"unknown parameter (known: {', '.join(FLAT_FIELDS)})")
-        set_dotted(data, FLAT_FIELDS[name], _plain(value), source)
+        set_dotted(data, FLAT_FIELDS[name], plain_value(value), source)
 
 
-def _plain(value: Any) -> Any:
-    """Turn numpy scalars (as given by batch_run) into plain Python values."""
-    if hasattr(value, "item") and callable(value.item):
-        try:
-            return value.item()
-        except (TypeError, ValueError):
-            return value
-    if isinstance(value, tuple):
-        return list(value)
+def plain_value(value: Any, *, nan_as_none: bool = False) -> Any:
+    """Plain Python data from numpy scalars and arrays, tuples and nested containers.
+
+    numpy scalars become Python numbers (as ``mesa.batch_run`` passes them), arrays and tuples
+    lists, mapping keys strings, at any depth; with ``nan_as_none`` a NaN becomes ``None`` (for
+    JSON). Anything else is returned as it is.
+    """
+    if isinstance(value, dict):
+        return {str(k): plain_value(v, nan_as_none=nan_as_none) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, list | tuple):
+        return [plain_value(v, nan_as_none=nan_as_none) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if nan_as_none and isinstance(value, float) and math.isnan(value):
+        return None
     return value
 
 
-def get_dotted(cfg: Config, dotted: str) -> Any:
-    """Read ``section.field`` from a config."""
+def get_dotted(cfg: Config | dict[str, Any], dotted: str) -> Any:
+    """Read ``section.field`` (any depth) from a config or from raw config data (nested dicts).
+
+    Raises ``AttributeError`` or ``KeyError`` for a field that is not there.
+    """
     node: Any = cfg
     for part in dotted.split("."):
         node = node[part] if isinstance(node, dict) else getattr(node, part)

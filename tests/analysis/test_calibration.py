@@ -14,7 +14,10 @@ import pytest
 from helpers import ROOT  # noqa: E402
 
 from wijksim.analysis import calibration as cal
-from wijksim.config import Config, load_config
+from wijksim.analysis.runner import run_model
+from wijksim.codes import CARE, YOUTH
+from wijksim.config import Config, get_dotted, load_config
+from wijksim.model import WijkModel
 
 WIJKSIM = str(Path(sys.executable).parent / "wijksim")
 BY_NAME = {f.name: f for f in cal.CANDIDATES}
@@ -65,10 +68,10 @@ def test_every_candidate_is_a_config_field_and_no_lever():
 
     data = Config().model_dump(mode="python")
     for f in cal.CANDIDATES:
-        cal.get_path(data, f.path)  # raises if missing
+        get_dotted(data, f.path)  # raises if missing
         assert f.path not in LEVERS and f.low < f.high
     for c in cal.COST_TARGETS:
-        assert cal.get_path(data, c.path) == c.value
+        assert get_dotted(data, c.path) == c.value
 
 
 # --------------------------------------------------------------------------- objective
@@ -286,3 +289,29 @@ def test_simulate_reports_targets_drift_and_costs_per_client():
     # the same seed gives the same moments (common random numbers)
     again = cal.simulate(cfg.model_dump(mode="python"), 3)
     assert pd.Series(again).equals(pd.Series(m))
+
+
+def test_simulate_reads_the_models_own_observation():
+    cfg = load_config(None, [("population.households", 400), ("run.warmup_weeks", 4),
+                             ("run.weeks", 60)])
+    m = cal.simulate(cfg.model_dump(mode="python"), 5)
+    frame = run_model(cfg, 5)  # the KPIs as `wijksim run` reports them
+    for name in [t.kpi for t in cal.FIT_TARGETS] + list(cal.DIAGNOSTICS):
+        for key, rows in ((name, frame), (f"{name}@first", frame[:52]),
+                          (f"{name}@last", frame[-52:])):
+            assert m[key] == pytest.approx(rows[name].mean(), rel=1e-12, nan_ok=True), key
+
+
+def test_clients_are_the_ones_the_model_counts():
+    cfg = load_config(None, [("population.households", 400), ("run.warmup_weeks", 0),
+                             ("run.weeks", 40)])
+    model = WijkModel(cfg, rng=2)
+    totals = np.zeros(3)
+    while model.running:
+        model.step()
+        now = cal.clients_now(model).sum(axis=0)
+        counts = [model.record.maatwerk_by_domain[CARE], model.record.maatwerk_by_domain[YOUTH],
+                  model.record.wlz_clients]
+        assert now.tolist() == counts, model.week
+        totals += now
+    assert (totals > 0).all()

@@ -1,4 +1,4 @@
-"""The studies in experiments/: every sweep file validates; a script runs end to end."""
+"""The studies in experiments/: every sweep file validates; every script runs end to end."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from helpers import ROOT  # noqa: E402
 
-from wijksim.analysis import sweeps as experiments
+from wijksim.analysis import sweeps
 
 SWEEPS = sorted((ROOT / "experiments").glob("*.toml"))
 SCRIPTS = ["p1_signalling_staffing", "p2_costs_over_time", "p3_outreach_curve",
@@ -27,25 +27,68 @@ def test_every_study_has_a_script_and_a_sweep_file():
 
 @pytest.mark.parametrize("path", SWEEPS, ids=[p.stem for p in SWEEPS])
 def test_sweep_files_validate_and_fit_a_few_minutes(path: Path):
-    sweep = experiments.read_sweep(path)
+    sweep = sweeps.read_sweep(path)
     assert sweep.base.resolve().parent == (ROOT / "configs").resolve()
-    plan = experiments.plan_sweep(sweep)
+    plan = sweeps.plan_sweep(sweep)
     assert 10 <= len(plan.runs) <= 120  # about a run per second on 2 cores at 5,000 households
 
 
-def test_a_study_runs_end_to_end(tmp_path: Path):
-    out = tmp_path / "p4"
+#: Columns of a table of paired effects (sweeps.paired_effects).
+EFFECTS = {"scenario", "kpi", "mean_a", "mean_b", "diff", "ci_low", "ci_high", "n"}
+#: Per script: each CSV it writes with columns it must have, and its figures besides NAME.png.
+OUTPUTS: dict[str, tuple[dict[str, set[str]], list[str]]] = {
+    "p1_signalling_staffing": ({"p1_signalling_staffing": EFFECTS | {"team.fte_per_1000"}}, []),
+    "p2_costs_over_time": ({
+        "p2_costs_over_time": {"year", "seeds", "cost_total_diff", "cost_total_ci",
+                               "cost_crisis_diff", "cost_crisis_ci"},
+        "p2_costs_over_time_weekly": {"week", "cost_total_mean", "cost_total_sem"},
+    }, []),
+    "p3_outreach_curve": ({"p3_outreach_curve": {
+        "team.outreach_share", "n", "escalations_per_1000", "escalations_per_1000_ci",
+        "escalations_per_1000_vs_none", "escalations_per_1000_vs_none_low",
+        "escalations_per_1000_vs_none_high", "workload", "cost_total_ci"}}, []),
+    "p4_integrated_vs_siloed": ({"p4_integrated_vs_siloed": EFFECTS | {"team.fte_per_1000"}},
+                                []),
+    "p5_network_first_pilot": ({"p5_network_first_pilot": {"quantity", "mean", "ci_low",
+                                                           "ci_high"}}, []),
+    "p6_staffing_tipping_point": ({"p6_staffing_tipping_point": {
+        "team.fte_per_1000", "n", "workload", "workload_ci", "workload_last_year",
+        "staff_last_year_ratio", "turnover_rate", "waiting_list"}}, ["p6_workload_over_time"]),
+    "p8_network_strength": ({"p8_network_strength": EFFECTS | {"population.network_strength"}},
+                            []),
+    "paired_vs_independent": ({"paired_vs_independent": {
+        "runs_per_arm", "kpi", "effect", "paired_width", "independent_width", "ratio"}}, []),
+}
+
+
+def test_every_script_has_its_expected_outputs():
+    assert sorted(OUTPUTS) == sorted(SCRIPTS)
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_a_study_runs_end_to_end(name: str, tmp_path: Path):
+    """The script on a tiny version of its sweep writes its tables and figures."""
+    out = tmp_path / name
     result = subprocess.run(
-        [sys.executable, str(ROOT / "experiments" / "p4_integrated_vs_siloed.py"), "--quick",
-         "--workers", "2", "--out", str(out)],
-        capture_output=True, text=True, timeout=300,
+        [sys.executable, str(ROOT / "experiments" / f"{name}.py"), "--tiny", "--workers", "1",
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    table = pd.read_csv(out / "p4_integrated_vs_siloed.csv")
-    assert set(table["team.fte_per_1000"]) == {0.4, 0.5, 0.7}
-    assert {"time_to_help_weeks", "escalations_per_1000"} <= set(table["kpi"])
-    assert (table["n"] == 2).all()
-    assert (out / "p4_integrated_vs_siloed.png").read_bytes()[:4] == b"\x89PNG"
+    tables, figures = OUTPUTS[name]
+    for table_name, columns in tables.items():
+        table = pd.read_csv(out / f"{table_name}.csv")
+        assert len(table) > 0, table_name
+        assert columns <= set(table.columns), (table_name, columns - set(table.columns))
+        if "n" in table.columns:  # two paired replicates (a KPI may be NaN in a tiny run)
+            assert table["n"].max() == 2 and table["n"].between(1, 2).all(), table_name
+    for figure in [name, *figures]:
+        assert (out / f"{figure}.png").read_bytes()[:4] == b"\x89PNG", figure
+    # at most two values of each grid parameter (the first and the last)
+    summary = sweeps.load(out / "sweep-tiny")
+    for parameter, values in sweeps.read_sweep(ROOT / "experiments" / f"{name}.toml") \
+            .parameters.items():
+        assert set(summary[parameter]) == {values[0], values[-1]}, parameter
 
 
 def test_the_sweep_file_example_in_the_docs_is_valid(tmp_path: Path):
@@ -56,5 +99,5 @@ def test_the_sweep_file_example_in_the_docs_is_valid(tmp_path: Path):
     (tmp_path / "configs").symlink_to(ROOT / "configs")
     path = folder / "example.toml"
     path.write_text(example)
-    plan = experiments.plan_sweep(experiments.read_sweep(path))
+    plan = sweeps.plan_sweep(sweeps.read_sweep(path))
     assert len(plan.points) == 8 and len(plan.runs) == 8 * 2 * 5

@@ -14,8 +14,7 @@ pytest.importorskip("SALib")
 from helpers import ROOT  # noqa: E402
 
 from wijksim import cli
-from wijksim.analysis import sensitivity  # noqa: E402
-from wijksim.analysis import sweeps as experiments
+from wijksim.analysis import sensitivity, sweeps  # noqa: E402
 
 BODY = f"""
 base = "{(ROOT / 'configs' / 'baseline.toml').as_posix()}"
@@ -77,7 +76,7 @@ def test_sensitivity_command(method: str, sens_file: Path, tmp_path: Path, capsy
     for column in columns:
         assert column in printed
     n_points = 4 * (2 + 2) if method == "sobol" else 4 * (2 + 1)
-    summary = experiments.load(out)
+    summary = sweeps.load(out)
     assert len(summary) == n_points * 2 and (summary["status"] == "ok").all()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["design"] == f"salib-{method}"
@@ -99,11 +98,11 @@ def test_sensitivity_command(method: str, sens_file: Path, tmp_path: Path, capsy
 
 
 def test_same_seed_same_design(sens_file: Path):
-    sweep = experiments.read_sweep(sens_file, sensitivity=True)
+    sweep = sweeps.read_sweep(sens_file, sensitivity=True)
     a = sensitivity.sample(sweep, "sobol")
     np.testing.assert_array_equal(a, sensitivity.sample(sweep, "sobol"))
     assert a.shape == (16, 2)
-    other = sensitivity.sample(experiments.copy_sweep(sweep, seed=6), "sobol")
+    other = sensitivity.sample(sweeps.copy_sweep(sweep, seed=6), "sobol")
     assert not np.array_equal(a, other)
 
 

@@ -17,7 +17,7 @@ import pytest
 from helpers import ROOT  # noqa: E402
 
 from wijksim import cli
-from wijksim.analysis import sweeps as experiments
+from wijksim.analysis import sweeps
 from wijksim.kpis import KPIS
 from wijksim.streams import replicate_seeds
 
@@ -63,8 +63,8 @@ def comparable(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_grid_points_and_paired_seeds(grid_file: Path):
-    sweep = experiments.read_sweep(grid_file)
-    plan = experiments.plan_sweep(sweep)
+    sweep = sweeps.read_sweep(grid_file)
+    plan = sweeps.plan_sweep(sweep)
     assert plan.points == [
         {"team.outreach_share": 0.0, "team.structure": "siloed"},
         {"team.outreach_share": 0.0, "team.structure": "integrated"},
@@ -81,7 +81,7 @@ def test_grid_points_and_paired_seeds(grid_file: Path):
 def test_nested_tables_are_dotted_paths(tmp_path: Path):
     path = tmp_path / "nested.toml"
     path.write_text(sweep_text('[parameters]\nteam.outreach_share = [0.1, 0.3]\n'))
-    sweep = experiments.read_sweep(path)
+    sweep = sweeps.read_sweep(path)
     assert list(sweep.parameters) == ["team.outreach_share"]
 
 
@@ -98,8 +98,8 @@ seed = 3
 """
     path = tmp_path / "s.toml"
     path.write_text(sweep_text(body))
-    sweep = experiments.read_sweep(path)
-    points = experiments.design_points(sweep)
+    sweep = sweeps.read_sweep(path)
+    points = sweeps.design_points(sweep)
     assert len(points) == 16
     share = np.array([p["team.outreach_share"] for p in points])
     assert share.min() >= 0.05 and share.max() <= 0.25
@@ -109,10 +109,10 @@ seed = 3
     if design == "lhs":  # a Latin hypercube: one point in each of the 16 strata per dimension
         strata = np.floor((fte - 0.4) / 0.4 * 16).astype(int)
         assert sorted(strata) == list(range(16))
-    assert experiments.design_points(sweep) == points  # same seed, same design
-    other = experiments.copy_sweep(sweep, seed=4)
-    assert experiments.design_points(other) != points
-    plan = experiments.plan_sweep(sweep)  # every point validates as a config
+    assert sweeps.design_points(sweep) == points  # same seed, same design
+    other = sweeps.copy_sweep(sweep, seed=4)
+    assert sweeps.design_points(other) != points
+    plan = sweeps.plan_sweep(sweep)  # every point validates as a config
     assert len(plan.runs) == 16
 
 
@@ -120,20 +120,20 @@ def test_float_range_of_an_integer_field_is_rounded(tmp_path: Path):
     path = tmp_path / "s.toml"
     path.write_text(sweep_text('design = "lhs"\nsamples = 4\n[parameters]\n'
                                '"team.caseload_cap" = {min = 10.0, max = 30.0}\n'))
-    plan = experiments.plan_sweep(experiments.read_sweep(path))
+    plan = sweeps.plan_sweep(sweeps.read_sweep(path))
     assert all(isinstance(p["team.caseload_cap"], int) for p in plan.points)
 
 
 def test_run_key_depends_on_config_and_seed_only(grid_file: Path, tmp_path: Path):
-    plan = experiments.plan_sweep(experiments.read_sweep(grid_file))
-    again = experiments.plan_sweep(experiments.read_sweep(grid_file))
+    plan = sweeps.plan_sweep(sweeps.read_sweep(grid_file))
+    again = sweeps.plan_sweep(sweeps.read_sweep(grid_file))
     assert [r.key for r in plan.runs] == [r.key for r in again.runs]
     moved = tmp_path / "elsewhere.toml"  # same definition, other file name and description
     moved.write_text(grid_file.read_text().replace("seed = 7", 'description = "x"\nseed = 7'))
-    assert experiments.plan_sweep(experiments.read_sweep(moved)).identity == plan.identity
+    assert sweeps.plan_sweep(sweeps.read_sweep(moved)).identity == plan.identity
     changed = tmp_path / "changed.toml"
     changed.write_text(grid_file.read_text().replace('"run.weeks" = 10', '"run.weeks" = 11'))
-    other = experiments.plan_sweep(experiments.read_sweep(changed))
+    other = sweeps.plan_sweep(sweeps.read_sweep(changed))
     assert not {r.key for r in other.runs} & {r.key for r in plan.runs}
 
 
@@ -150,10 +150,10 @@ replicates = 2
 """
     path = tmp_path / "s.toml"
     path.write_text(sweep_text(body))
-    result = experiments.run_sweep(path, tmp_path / "out", workers=1)
+    result = sweeps.run_sweep(path, tmp_path / "out", workers=1)
     s = result.summary
     assert len(s) == 2 * 2 * 2 and set(s["scenario"]) == {"reactive", "signalling"}
-    effects = experiments.paired_effects(s, "reactive", kpis=("signals_per_1000",))
+    effects = sweeps.paired_effects(s, "reactive", kpis=("signals_per_1000",))
     assert len(effects) == 2 and (effects["n"] == 2).all()
 
 
@@ -162,7 +162,7 @@ replicates = 2
 
 def test_sweep_writes_runs_manifest_and_summary(grid_file: Path, tmp_path: Path):
     out = tmp_path / "out"
-    result = experiments.run_sweep(grid_file, out, workers=2)
+    result = sweeps.run_sweep(grid_file, out, workers=2)
     assert (result.ran, result.skipped, result.failed) == (8, 0, 0)
     runs = read_runs(out)
     assert len(runs) == 8 and {r["status"] for r in runs} == {"ok"}
@@ -180,29 +180,29 @@ def test_sweep_writes_runs_manifest_and_summary(grid_file: Path, tmp_path: Path)
     assert not summary[["escalations_per_1000", "cost_total"]].isna().any().any()
     # the same paired seeds at every design point
     assert summary.groupby("point")["seed"].apply(tuple).nunique() == 1
-    pd.testing.assert_frame_equal(experiments.load(out), summary)
+    pd.testing.assert_frame_equal(sweeps.load(out), summary)
 
     # one process and two give the same results; a rerun skips everything
-    single = experiments.run_sweep(grid_file, tmp_path / "single", workers=1)
+    single = sweeps.run_sweep(grid_file, tmp_path / "single", workers=1)
     pd.testing.assert_frame_equal(comparable(single.summary), comparable(summary))
-    rerun = experiments.run_sweep(grid_file, out, workers=2)
+    rerun = sweeps.run_sweep(grid_file, out, workers=2)
     assert (rerun.ran, rerun.skipped) == (0, 8)
     assert len(read_runs(out)) == 8
 
 
 def test_resume_runs_only_the_missing(grid_file: Path, tmp_path: Path):
     out = tmp_path / "out"
-    full = experiments.run_sweep(grid_file, out, workers=1).summary
+    full = sweeps.run_sweep(grid_file, out, workers=1).summary
     for path in sorted((out / "runs").glob("*.json"))[:3]:
         path.unlink()
     (out / "summary.parquet").unlink()
     (out / "runs" / ".half-written.json.tmp").write_text("{")  # as left by a kill
-    partial = experiments.load(out)  # readable while incomplete
+    partial = sweeps.load(out)  # readable while incomplete
     assert (partial["status"] == "pending").sum() == 3
-    result = experiments.run_sweep(grid_file, out, workers=1)
+    result = sweeps.run_sweep(grid_file, out, workers=1)
     assert (result.ran, result.skipped) == (3, 5)
     assert not list((out / "runs").glob(".*"))
-    pd.testing.assert_frame_equal(experiments.load(out), full)
+    pd.testing.assert_frame_equal(sweeps.load(out), full)
 
 
 def test_sigkill_half_way_then_rerun_equals_uninterrupted(tmp_path: Path):
@@ -244,7 +244,7 @@ seed = 11
     assert len(runs) == total and len({r["key"] for r in runs}) == total  # none duplicated
     resumed = pd.read_parquet(out / "summary.parquet")
 
-    clean = experiments.run_sweep(sweep_file, tmp_path / "clean", workers=2).summary
+    clean = sweeps.run_sweep(sweep_file, tmp_path / "clean", workers=2).summary
     pd.testing.assert_frame_equal(comparable(resumed), comparable(clean))
 
 
@@ -253,11 +253,11 @@ def test_timeseries_are_kept_when_asked(tmp_path: Path):
     path.write_text(sweep_text('timeseries = true\nreplicates = 2\n[parameters]\n'
                                '"team.outreach_share" = [0.0, 0.2]\n'))
     out = tmp_path / "out"
-    experiments.run_sweep(path, out, workers=1)
-    ts = experiments.load(out, timeseries=True)
+    sweeps.run_sweep(path, out, workers=1)
+    ts = sweeps.load(out, timeseries=True)
     assert len(ts) == 2 * 2 * 10 and sorted(ts["week"].unique()) == list(range(1, 11))
     assert {"point", "team.outreach_share", "replicate", "seed", "cost_total"} <= set(ts.columns)
-    summary = experiments.load(out)
+    summary = sweeps.load(out)
     means = ts.groupby(["point", "replicate"])["cost_total"].mean().to_numpy()
     np.testing.assert_allclose(means, summary.sort_values(["point", "replicate"])["cost_total"])
 
@@ -269,7 +269,7 @@ def test_failed_runs_are_recorded_and_retried(grid_file: Path, tmp_path: Path):
     from sweep_helpers import fail_on_integrated
 
     out = tmp_path / "out"
-    result = experiments.run_sweep(grid_file, out, workers=2, run_fn=fail_on_integrated)
+    result = sweeps.run_sweep(grid_file, out, workers=2, run_fn=fail_on_integrated)
     assert result.failed == 4 and result.ran == 8
     failed = [r for r in read_runs(out) if r["status"] == "failed"]
     assert len(failed) == 4
@@ -284,7 +284,7 @@ def test_failed_runs_are_recorded_and_retried(grid_file: Path, tmp_path: Path):
     assert (summary["status"] == "failed").sum() == 4
     assert summary.loc[summary["status"] == "failed", "cost_total"].isna().all()
 
-    retry = experiments.run_sweep(grid_file, out, workers=2)
+    retry = sweeps.run_sweep(grid_file, out, workers=2)
     assert (retry.ran, retry.skipped, retry.failed) == (4, 4, 0)
     assert (pd.read_parquet(out / "summary.parquet")["status"] == "ok").all()
     assert json.loads((out / "manifest.json").read_text())["failed"] == 0
@@ -293,12 +293,12 @@ def test_failed_runs_are_recorded_and_retried(grid_file: Path, tmp_path: Path):
 def test_cli_reports_failures_with_exit_1(grid_file: Path, tmp_path: Path, capsys, monkeypatch):
     from sweep_helpers import fail_on_integrated
 
-    real = experiments.run_sweep
+    real = sweeps.run_sweep
 
     def patched(*args, **kwargs):
         return real(*args, run_fn=fail_on_integrated, **kwargs)
 
-    monkeypatch.setattr(experiments, "run_sweep", patched)
+    monkeypatch.setattr(sweeps, "run_sweep", patched)
     with pytest.raises(SystemExit) as exc:
         cli.main(["sweep", str(grid_file), "--out", str(tmp_path / "o"), "--workers", "1"])
     assert exc.value.code == 1
@@ -384,7 +384,7 @@ def test_bad_files_exit_2(case, tmp_path, capsys):
 
 def test_a_different_sweep_in_the_folder_is_refused(grid_file: Path, tmp_path: Path, capsys):
     out = tmp_path / "out"
-    experiments.run_sweep(grid_file, out, workers=1)
+    sweeps.run_sweep(grid_file, out, workers=1)
     before = {p.name: p.stat().st_mtime_ns for p in out.rglob("*")}
     grid_file.write_text(grid_file.read_text().replace("replicates = 2", "replicates = 3"))
     code, err = run_cli(["sweep", str(grid_file), "--out", str(out)], capsys)
@@ -400,7 +400,7 @@ def test_cli_sweep_as_a_user_runs_it(grid_file: Path, tmp_path: Path):
                             timeout=300)
     assert result.returncode == 0, result.stderr
     assert "8 runs (8 ok, 0 failed)" in result.stdout
-    assert len(experiments.load(out)) == 8
+    assert len(sweeps.load(out)) == 8
     helps = subprocess.run([WIJKSIM, "sweep", "--help"], capture_output=True, text=True)
     for option in ("--out", "--workers", "--scheduler", "--slurm-jobscript"):
         assert option in helps.stdout
@@ -412,8 +412,8 @@ def test_cli_sweep_as_a_user_runs_it(grid_file: Path, tmp_path: Path):
 def test_duckdb_reads_the_summary_and_the_run_files(grid_file: Path, tmp_path: Path):
     duckdb = pytest.importorskip("duckdb")
     out = tmp_path / "out"
-    experiments.run_sweep(grid_file, out, workers=1)
-    frame = experiments.load(out)
+    sweeps.run_sweep(grid_file, out, workers=1)
+    frame = sweeps.load(out)
     con = duckdb.connect()
     rows = con.execute(
         f"""SELECT "team.structure" AS structure, avg(cost_total) AS cost, count(*) AS n
@@ -435,10 +435,10 @@ def test_duckdb_reads_the_summary_and_the_run_files(grid_file: Path, tmp_path: P
 
 def test_slurm_job_script_for_a_scheduler():
     pytest.importorskip("dask_jobqueue")
-    script = experiments.slurm_job_script("tcp://login1:8786", queue="normal", account="proj42",
-                                          walltime="01:30:00", cores=4, processes=4,
-                                          memory="8GB",
-                                          job_extra_directives=["--output=wijksim-%j.out"])
+    script = sweeps.slurm_job_script("tcp://login1:8786", queue="normal", account="proj42",
+                                     walltime="01:30:00", cores=4, processes=4,
+                                     memory="8GB",
+                                     job_extra_directives=["--output=wijksim-%j.out"])
     for line in ("#SBATCH -J wijksim", "#SBATCH -p normal", "#SBATCH -A proj42",
                  "#SBATCH -t 01:30:00", "#SBATCH --cpus-per-task=4", "#SBATCH --mem=",
                  "#SBATCH --output=wijksim-%j.out"):
@@ -449,7 +449,7 @@ def test_slurm_job_script_for_a_scheduler():
 
 def test_slurm_cluster_job_script_without_slurm():
     pytest.importorskip("dask_jobqueue")
-    script = experiments.slurm_job_script(
+    script = sweeps.slurm_job_script(
         queue="short", walltime="00:20:00", memory="2GB",
         scheduler_options={"host": "127.0.0.1", "dashboard_address": "127.0.0.1:0"},
     )
@@ -530,13 +530,13 @@ def test_dask_cluster_gives_the_local_results(dask_cluster: str, grid_file: Path
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert f"on dask {dask_cluster}" in result.stdout
-    remote = experiments.load(out)
-    local = experiments.run_sweep(grid_file, tmp_path / "local", workers=2).summary
+    remote = sweeps.load(out)
+    local = sweeps.run_sweep(grid_file, tmp_path / "local", workers=2).summary
     pd.testing.assert_frame_equal(comparable(remote), comparable(local))
     hosts = {r["host"] for r in read_runs(out)}
     assert hosts  # every record says where it ran
     # resume on Dask: a rerun skips everything
-    again = experiments.run_sweep(grid_file, out, scheduler=dask_cluster)
+    again = sweeps.run_sweep(grid_file, out, scheduler=dask_cluster)
     assert (again.ran, again.skipped) == (0, 8)
 
 
@@ -547,10 +547,10 @@ def test_dask_records_a_worker_failure(dask_cluster: str, grid_file: Path, tmp_p
     def boom(task: dict) -> dict:
         if task["replicate"] == 1:
             raise ValueError("raised on a dask worker")
-        return experiments.execute_run(task)
+        return sweeps.execute_run(task)
 
     with Client(dask_cluster, timeout=30) as client:
-        result = experiments.run_sweep(grid_file, tmp_path / "o", client=client, run_fn=boom)
+        result = sweeps.run_sweep(grid_file, tmp_path / "o", client=client, run_fn=boom)
     assert result.failed == 4
     failed = result.summary[result.summary["status"] == "failed"]
     assert set(failed["replicate"]) == {1}
@@ -560,8 +560,8 @@ def test_dask_records_a_worker_failure(dask_cluster: str, grid_file: Path, tmp_p
 def test_unreachable_scheduler_is_exit_2_and_writes_nothing(grid_file, tmp_path, capsys,
                                                             monkeypatch):
     pytest.importorskip("distributed")
-    real = experiments.connect
-    monkeypatch.setattr(experiments, "connect", lambda s, **k: real(s, timeout=1.0))
+    real = sweeps.connect
+    monkeypatch.setattr(sweeps, "connect", lambda s, **k: real(s, timeout=1.0))
     out = tmp_path / "out"
     code, err = run_cli(["sweep", str(grid_file), "--out", str(out), "--scheduler",
                          "tcp://127.0.0.1:9"], capsys)

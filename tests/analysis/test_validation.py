@@ -36,14 +36,6 @@ def table(**columns: list[float]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- statistics
 
 
-def test_interval_is_a_t_interval():
-    mean, low, high = val.interval([1.0, 2.0, 3.0, float("nan")])
-    assert mean == 2.0
-    assert high - mean == pytest.approx(4.302653 * 1.0 / np.sqrt(3), rel=1e-5)
-    assert low == pytest.approx(2 * mean - high)
-    assert np.isnan(val.interval([5.0])[1])
-
-
 def test_paired_uses_seed_pairs():
     a = pd.Series([1.0, 2.0, 3.0], index=[1, 2, 3])
     b = pd.Series([2.0, 3.5, 3.5, 99.0], index=[1, 2, 3, 4])  # seed 4 has no partner

@@ -15,6 +15,8 @@ from wijksim.config import (
     load_config,
     parse_set,
     parse_value,
+    plain_value,
+    set_dotted,
     with_flat,
 )
 from wijksim.errors import ConfigError
@@ -60,6 +62,33 @@ def test_every_flat_field_points_at_a_real_field():
     for flat, dotted in FLAT_FIELDS.items():
         get_dotted(cfg, dotted)  # raises AttributeError for a stale mapping
         assert flat  # names are non-empty
+
+
+def test_plain_value_turns_numpy_and_tuples_into_plain_data():
+    value = {1: (np.int64(3), np.float64(0.5)), "a": np.array([[1, 2]]), "b": [np.str_("gp")],
+             "c": np.bool_(True), "d": np.array(2.5), "e": float("nan"), "f": "x"}
+    plain = plain_value(value)
+    assert plain == {"1": [3, 0.5], "a": [[1, 2]], "b": ["gp"], "c": True, "d": 2.5,
+                     "e": plain["e"], "f": "x"}
+    assert type(plain["1"][0]) is int and type(plain["c"]) is bool and np.isnan(plain["e"])
+    assert plain_value({"e": np.float64("nan"), "g": [float("nan")]}, nan_as_none=True) == {
+        "e": None, "g": [None]}
+    cfg = with_flat(Config(), partners=(np.str_("gp"),), households=np.int64(80))
+    assert cfg.signalling.partners == ["gp"] and cfg.population.households == 80
+
+
+def test_dotted_fields_read_and_set_configs_and_raw_data():
+    cfg = Config()
+    data = cfg.model_dump(mode="python")
+    for dotted in ("team.outreach_share", "needs.chronic.care", "costs.maatwerk_per_year.care"):
+        assert get_dotted(data, dotted) == get_dotted(cfg, dotted)
+    set_dotted(data, "needs.chronic.care", 0.5)
+    assert get_dotted(data, "needs.chronic.care") == 0.5
+    assert Config.model_validate(data).needs.chronic.care == 0.5
+    with pytest.raises(KeyError):
+        get_dotted(data, "team.nope")
+    with pytest.raises(ConfigError):
+        set_dotted(data, "team.outreach_share.deeper", 1)  # not a table
 
 
 # --------------------------------------------------------------------------- extends

@@ -8,7 +8,9 @@
    the reported weeks of CONFIG (the baseline). One side condition (:data:`CONSTRAINTS`): the
    mean wait for intake is at most the Wmo's legal term of six weeks. The costs per client-year
    (:data:`COST_TARGETS`, CBS/AEF) are inputs: the model's cost per client is the cost
-   parameter by construction, so they are set, not fitted, and checked from the model's arrays.
+   parameter by construction, so they are set, not fitted, and checked on the model's own
+   client counts. Every measure is the model's observation (:mod:`wijksim.submodels.observation`,
+   read from its DataCollector frame): nothing here recomputes a KPI.
 2. **Screen**: a Morris elementary-effects screen (SALib) of the candidate parameters
    (:data:`CANDIDATES`: onset hazards, chronicity, help-seeking, maatwerk and Wlz rules, ...)
    on ``log(model / target)`` of every target, on common random numbers (the same seeds at
@@ -35,12 +37,11 @@ from __future__ import annotations
 import copy
 import json
 import math
-import multiprocessing
 import os
 import time
 import tomllib
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,11 +49,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize
 
-from wijksim.analysis.runner import atomic_write, versions
-from wijksim.codes import CARE, MAATWERK, YOUTH
-from wijksim.config import Config, load_config, validate
+from wijksim.analysis.parallel import default_workers, map_unordered, process_pool
+from wijksim.analysis.runner import atomic_write, observed, versions
+from wijksim.analysis.stats import t_interval
+from wijksim.codes import CARE, MAATWERK, WLZ, YOUTH
+from wijksim.config import Config, get_dotted, load_config, set_dotted, validate
 from wijksim.errors import ConfigError
 from wijksim.streams import replicate_seeds
 
@@ -239,30 +242,13 @@ class BudgetExhaustedError(Exception):
 # --------------------------------------------------------------------------- config helpers
 
 
-def get_path(data: dict[str, Any], dotted: str) -> Any:
-    """Read a dotted field from plain config data."""
-    node: Any = data
-    for part in dotted.split("."):
-        node = node[part]
-    return node
-
-
-def set_path(data: dict[str, Any], dotted: str, value: Any) -> None:
-    """Set a dotted field in plain config data (the tables exist)."""
-    parts = dotted.split(".")
-    node = data
-    for part in parts[:-1]:
-        node = node[part]
-    node[parts[-1]] = value
-
-
 def apply_factors(
     data: dict[str, Any], factors: Sequence[Factor], units: Sequence[float]
 ) -> dict[str, Any]:
     """A copy of ``data`` with each factor set to its value at unit coordinate ``units[i]``."""
     out = copy.deepcopy(data)
     for f, u in zip(factors, units, strict=True):
-        set_path(out, f.path, f.value(u, get_path(data, f.path)))
+        set_dotted(out, f.path, f.value(u, get_dotted(data, f.path)))
     return out
 
 
@@ -271,11 +257,11 @@ def round_fields(data: dict[str, Any], factors: Sequence[Factor],
     """``data`` with the factors' fields rounded to ``digits`` significant digits (as written)."""
     out = copy.deepcopy(data)
     for f in factors:
-        v = get_path(out, f.path)
+        v = get_dotted(out, f.path)
         if isinstance(v, list):
-            set_path(out, f.path, [_sig(x, digits) for x in v])
+            set_dotted(out, f.path, [_sig(x, digits) for x in v])
         elif isinstance(v, float):
-            set_path(out, f.path, _sig(v, digits))
+            set_dotted(out, f.path, _sig(v, digits))
     return out
 
 
@@ -289,64 +275,96 @@ def _sig(x: float, digits: int) -> float:
 def simulate(data: dict[str, Any], seed: int) -> dict[str, float]:
     """Run one replicate of a config (plain data) and return its moments.
 
-    For each target and diagnostic KPI: its mean over the reported weeks (``name``), over the
-    first and the last 52 reported weeks (``name@first``, ``name@last``). From the household
-    arrays: clients with a running provision by domain, the year's spend per client on the
-    stock (``cost_per_client_*``, the cost parameter by construction) and per distinct client
-    of the year (``cost_per_distinct_client_*``).
+    For each target and diagnostic KPI, as the model observes it (its DataCollector frame,
+    :mod:`wijksim.submodels.observation`): its mean over the reported weeks (``name``), over
+    the first and the last 52 reported weeks (``name@first``, ``name@last``). From the clients
+    (:class:`ClientYears`): the year's spend per client on the stock (``cost_per_client_*``,
+    the cost parameter by construction) and per distinct client of the year
+    (``cost_per_distinct_client_*``).
     """
     from wijksim.model import WijkModel  # imported here: worker processes import it once
 
     cfg = Config.model_validate(data)
     model = WijkModel(cfg, rng=seed)
-    names = [t.kpi for t in TARGETS] + list(DIAGNOSTICS)
-    rows: list[list[float]] = []
-    n = model.hh.n
-    price = np.asarray(cfg.costs.maatwerk_per_year.as_list(), dtype=np.float64)
-    wlz_price = cfg.costs.wlz_per_year
-    seen = np.zeros((n, 3), dtype=bool)  # Wmo, youth, Wlz clients this year
-    stock = np.zeros(3)  # client-weeks
-    spend = np.zeros(3)  # euro, all reported weeks
-    year_spend = np.zeros(3)  # euro, this year
-    full_spend = np.zeros(3)  # euro, completed years
-    distinct = np.zeros(3)  # distinct clients, summed over completed years
-    weeks_in_year = 0
+    clients = ClientYears(model.hh.n, cfg)
     while model.running:
-        week = model.week
         model.step()
-        if week < model.warmup_weeks:
-            continue
-        rows.append([model.kpis[k] for k in names])
-        hh = model.hh
-        running = (hh.support == MAATWERK) & (hh.provision_until > week)
-        wlz = hh.support[:, CARE] == 4  # WLZ
-        now = np.stack([running[:, CARE], running[:, YOUTH], wlz], axis=1)
-        seen |= now
-        count = now.sum(axis=0)
-        stock += count
-        week_spend = count * np.array([price[CARE], price[YOUTH], wlz_price]) / 52.0
-        spend += week_spend
-        year_spend += week_spend
-        weeks_in_year += 1
-        if weeks_in_year == 52:
-            distinct += seen.sum(axis=0)
-            full_spend += year_spend
-            seen[:] = False
-            year_spend[:] = 0.0
-            weeks_in_year = 0
-    table = np.asarray(rows, dtype=np.float64)
+        if model.reported_week >= 1:
+            clients.add(model)
+    frame = observed(model, seed)
     out: dict[str, float] = {}
-    for j, name in enumerate(names):
-        col = table[:, j]
+    for name in [t.kpi for t in TARGETS] + list(DIAGNOSTICS):
+        col = frame[name].to_numpy(np.float64)
         out[name] = _nanmean(col)
         out[f"{name}@first"] = _nanmean(col[:52])
         out[f"{name}@last"] = _nanmean(col[-52:])
-    for i, label in enumerate(("wmo", "youth", "wlz")):
-        out[f"cost_per_client_{label}"] = spend[i] / (stock[i] / 52.0) if stock[i] else math.nan
-        out[f"cost_per_distinct_client_{label}"] = (
-            full_spend[i] / distinct[i] if distinct[i] else math.nan
-        )
-    return out
+    return out | clients.moments()
+
+
+class ClientYears:
+    """Clients of Wmo and youth maatwerk and of the Wlz over the reported weeks, and their cost.
+
+    The weekly counts are the model's own (``model.record.maatwerk_by_domain`` and
+    ``model.record.wlz_clients``, set by :func:`wijksim.submodels.costs.step`: what
+    ``wmo_per_1000``, ``youth_care_share`` and ``wlz_per_1000`` report), priced like the
+    model's costs at the config's cost per client-year. Distinct clients of a year (persons
+    over a year, as CBS counts; not a model KPI) need the households themselves: a household
+    counts when a provision ran for it in some week of the year (the rule of
+    :func:`wijksim.submodels.costs.running_provisions`).
+    """
+
+    LABELS = ("wmo", "youth", "wlz")
+
+    def __init__(self, households: int, cfg: Config) -> None:
+        price = cfg.costs.maatwerk_per_year.as_list()
+        self.price = np.array([price[CARE], price[YOUTH], cfg.costs.wlz_per_year])
+        self.seen = np.zeros((households, 3), dtype=bool)  # clients this year
+        self.stock = np.zeros(3)  # client-weeks
+        self.spend = np.zeros(3)  # euro, all reported weeks
+        self.year_spend = np.zeros(3)  # euro, this year
+        self.full_spend = np.zeros(3)  # euro, completed years
+        self.distinct = np.zeros(3)  # distinct clients, summed over completed years
+        self.weeks_in_year = 0
+
+    def add(self, model: Any) -> None:
+        """Count the week the model just ran."""
+        self.seen |= clients_now(model)
+        by_domain = model.record.maatwerk_by_domain
+        count = np.array([by_domain[CARE], by_domain[YOUTH], model.record.wlz_clients])
+        self.stock += count
+        week_spend = count * self.price / 52.0
+        self.spend += week_spend
+        self.year_spend += week_spend
+        self.weeks_in_year += 1
+        if self.weeks_in_year == 52:
+            self.distinct += self.seen.sum(axis=0)
+            self.full_spend += self.year_spend
+            self.seen[:] = False
+            self.year_spend[:] = 0.0
+            self.weeks_in_year = 0
+
+    def moments(self) -> dict[str, float]:
+        """Spend per client-year on the stock and per distinct client of a completed year."""
+        out: dict[str, float] = {}
+        for i, label in enumerate(self.LABELS):
+            stock, distinct = self.stock[i], self.distinct[i]
+            out[f"cost_per_client_{label}"] = (self.spend[i] / (stock / 52.0) if stock
+                                              else math.nan)
+            out[f"cost_per_distinct_client_{label}"] = (self.full_spend[i] / distinct
+                                                       if distinct else math.nan)
+        return out
+
+
+def clients_now(model: Any) -> np.ndarray:
+    """Households (rows) with a running Wmo or youth provision, or in the Wlz (columns), now.
+
+    The rule of :func:`wijksim.submodels.costs.running_provisions` for the week the model just
+    ran, per household; the column sums are the model's ``maatwerk_by_domain[CARE]``,
+    ``maatwerk_by_domain[YOUTH]`` and ``wlz_clients``.
+    """
+    hh = model.hh
+    running = (hh.support == MAATWERK) & (hh.provision_until > model.week - 1)
+    return np.stack([running[:, CARE], running[:, YOUTH], hh.support[:, CARE] == WLZ], axis=1)
 
 
 def _nanmean(values: np.ndarray) -> float:
@@ -391,12 +409,11 @@ class Evaluator:
             self._pool = None
 
     def _pool_or_none(self) -> ProcessPoolExecutor | None:
+        """The worker pool, started at first use and kept for every batch (none for 1 worker)."""
         if self.workers <= 1:
             return None
         if self._pool is None:
-            methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            self._pool = process_pool(self.workers)
         return self._pool
 
     def remaining(self) -> float:
@@ -417,16 +434,10 @@ class Evaluator:
             raise BudgetExhaustedError(f"{runs} runs needed, {self.remaining()} left")
         tasks = [(datas[i], s) for i in unique.values() for s in seeds]
         results: list[dict[str, float] | None] = [None] * len(tasks)
-        pool = self._pool_or_none()
-        if pool is None:
-            for j, task in enumerate(tasks):
-                results[j] = _simulate_task(task)
-                self._tick(label)
-        else:
-            futures = {pool.submit(_simulate_task, task): j for j, task in enumerate(tasks)}
-            for fut in as_completed(futures):
-                results[futures[fut]] = fut.result()
-                self._tick(label)
+        for j, future in map_unordered(_simulate_task, tasks, self.workers,
+                                       self._pool_or_none()):
+            results[j] = future.result()
+            self._tick(label)
         if charge:
             self.used += runs
         for n, (key, _i) in enumerate(unique.items()):
@@ -563,7 +574,7 @@ def fit(evaluator: Evaluator, data: dict[str, Any], factors: Sequence[Factor],
     the best point evaluated (by the full objective, prior included).
     """
     factors = list(factors)
-    u_data = np.array([f.start_unit(get_path(data, f.path)) for f in factors])
+    u_data = np.array([f.start_unit(get_dotted(data, f.path)) for f in factors])
     u_start = np.array([(start or {}).get(f.name, u) for f, u in zip(factors, u_data,
                                                                        strict=True)])
     history: list[dict[str, Any]] = []
@@ -706,7 +717,7 @@ def forward_fit(evaluator: Evaluator, data: dict[str, Any], screen: pd.DataFrame
     while True:
         label = f"fit, round {len(rounds) + 1}"
         for f in selected:
-            units.setdefault(f.name, f.start_unit(get_path(data, f.path)))
+            units.setdefault(f.name, f.start_unit(get_dotted(data, f.path)))
         ints = [f for f in selected if f.integer]
         cont = [f for f in selected if not f.integer]
         held = apply_factors(data, ints, [units[f.name] for f in ints])
@@ -747,7 +758,7 @@ def forward_fit(evaluator: Evaluator, data: dict[str, Any], screen: pd.DataFrame
                           stopped, start_moments=start_m)
     history = pd.concat(histories, ignore_index=True) if histories else pd.DataFrame()
     history["evaluation"] = range(len(history))
-    u_data = [f.start_unit(get_path(data, f.path)) for f in selected]
+    u_data = [f.start_unit(get_dotted(data, f.path)) for f in selected]
     final = FitResult(
         factors=list(selected), start=u_data, best=[units[f.name] for f in selected],
         best_objective=objective(moments), start_objective=first.start_objective,
@@ -798,15 +809,10 @@ def fit_table(moments: dict[str, Any], seeds: int) -> pd.DataFrame:
 
 def _row(name: str, label: str, unit: str, target: float, vals: np.ndarray, tol: float,
          kind: str) -> dict[str, Any]:
-    vals = vals[~np.isnan(vals)]
-    mean = float(vals.mean()) if vals.size else math.nan
-    if vals.size >= 2:
-        half = float(stats.t.ppf(0.975, vals.size - 1) * vals.std(ddof=1) / math.sqrt(vals.size))
-    else:
-        half = math.nan
+    mean, low, high = t_interval(vals)
     rel = mean / target - 1.0
     return {"target": name, "label": label, "unit": unit, "value": target, "model": mean,
-            "ci_low": mean - half, "ci_high": mean + half, "relative_error": rel,
+            "ci_low": low, "ci_high": high, "relative_error": rel,
             "tolerance": tol, "within": bool(abs(rel) <= tol), "kind": kind}
 
 
@@ -828,7 +834,7 @@ def calibrated_tables(cfg: Config, factors: Sequence[Factor]) -> dict[str, Any]:
         node_out = out
         for part in owner[:-1]:
             node_out = node_out.setdefault(part, {})
-        node_out[owner[-1]] = copy.deepcopy(get_path(data, ".".join(owner)))
+        node_out[owner[-1]] = copy.deepcopy(get_dotted(data, ".".join(owner)))
     return out
 
 
@@ -902,7 +908,7 @@ def settings_for(quick: bool, budget: int | None = None, workers: int | None = N
     Quick: a small wijk, a short horizon, a tiny budget; it checks the machinery and is not a
     calibration.
     """
-    w = workers if workers is not None else max(1, min(os.cpu_count() or 1, 8))
+    w = workers if workers is not None else min(default_workers(), 8)
     if quick:
         s = Settings(trajectories=2, screen_seeds=1, fit_seeds=1, check_seeds=2, budget=40,
                      max_params=4, seed=seed, workers=w, quick=True,
@@ -953,10 +959,10 @@ def calibrate(config: str | Path | None, settings: Settings,
     data = base.model_dump(mode="python")
     defaults = Config().model_dump(mode="python")
     for c in COST_TARGETS:  # the P7 costs are inputs
-        set_path(data, c.path, c.value)
+        set_dotted(data, c.path, c.value)
     if not settings.refine:  # start every candidate from the first estimates of config.py
         for f in factors:
-            set_path(data, f.path, copy.deepcopy(get_path(defaults, f.path)))
+            set_dotted(data, f.path, copy.deepcopy(get_dotted(defaults, f.path)))
     base = validate(data, str(config) if config is not None else "defaults")
     seeds = replicate_seeds(settings.seed, settings.fit_seeds)
     needed = screen_runs(settings, len(factors)) + 2 * settings.fit_seeds
@@ -1082,7 +1088,7 @@ def render_report(cal: Calibration, command: str, figures: dict[str, str] | None
         "| --- | --- | --- | --- | --- |",
     ]
     for f, u in zip(fit_.factors, fit_.best, strict=True):
-        start = get_path(start_data, f.path)
+        start = get_dotted(start_data, f.path)
         rng = (f"x{f.low:.3g} - x{f.high:.3g}" if f.kind == "scale"
                else f"{f.low:g} - {f.high:g}")
         lines.append(f"| {f.name} | `{f.path}` | {_fmt_value(start)} | "
@@ -1146,7 +1152,7 @@ def print_result(cal: Calibration, console: Any) -> None:
     for col in ("parameter", "field", "start", "fitted"):
         values.add_column(col)
     for f, u in zip(cal.fit.factors, cal.fit.best, strict=True):
-        v = get_path(start, f.path)
+        v = get_dotted(start, f.path)
         values.add_row(f.name, f.path, _fmt_value(v), f.display(u, v))
     console.print(values)
 
@@ -1159,24 +1165,19 @@ def _fmt_value(v: Any) -> str:
 
 def plot_calibration(cal: Calibration, folder: Path, prefix: str = "") -> dict[str, Path]:
     """Figures: fit achieved, the Morris screen, the objective over evaluations."""
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from wijksim.analysis.plots import save_figure
 
     folder.mkdir(parents=True, exist_ok=True)
     out: dict[str, Path] = {}
 
-    def save(fig: Any, key: str) -> None:
-        path = folder / f"{prefix}{key}.png"
-        tmp = path.with_name(f".{path.name}.tmp.png")
-        fig.savefig(tmp, dpi=100, bbox_inches="tight")
-        plt.close(fig)
-        tmp.replace(path)
-        out[key] = path
+    def save(fig: Figure, key: str) -> None:
+        out[key] = save_figure(fig, folder / f"{prefix}{key}.png", dpi=100)
 
     fitted = cal.table[cal.table["kind"] == "fitted"]
-    fig, ax = plt.subplots(figsize=(7, 3.5))
+    fig = Figure(figsize=(7, 3.5))
+    ax = fig.subplots()
     ratio = fitted["model"] / fitted["value"]
     err = np.vstack([np.nan_to_num((fitted["model"] - fitted["ci_low"]) / fitted["value"]),
                      np.nan_to_num((fitted["ci_high"] - fitted["model"]) / fitted["value"])])
@@ -1194,7 +1195,8 @@ def plot_calibration(cal: Calibration, folder: Path, prefix: str = "") -> dict[s
 
     table = screen_table(cal.screen)[[t.kpi for t in TARGETS]]
     table = table.loc[table.max(axis=1).sort_values().index]
-    fig, ax = plt.subplots(figsize=(7, 5))
+    fig = Figure(figsize=(7, 5))
+    ax = fig.subplots()
     left = np.zeros(len(table))
     for col in table.columns:
         ax.barh(table.index, table[col], left=left, label=col)
@@ -1205,7 +1207,8 @@ def plot_calibration(cal: Calibration, folder: Path, prefix: str = "") -> dict[s
     save(fig, "screen")
 
     h = cal.fit.history
-    fig, ax = plt.subplots(figsize=(7, 3.5))
+    fig = Figure(figsize=(7, 3.5))
+    ax = fig.subplots()
     steps = h[h["kind"].isin(["start", "step"])]
     ints = h[h["kind"] == "integer"]
     ax.plot(h["runs_used"], h["objective"], ".", color="#bbbbbb", label="all evaluations")
@@ -1246,7 +1249,7 @@ def write_outputs(cal: Calibration, config_out: Path, report_dir: Path,
         "settings": {**asdict(cal.settings), "overrides": [list(o) for o in
                                                           cal.settings.overrides]},
         "selected": [f.name for f in cal.selected],
-        "fitted": {f.path: get_path(cal.fitted.model_dump(mode="python"), f.path)
+        "fitted": {f.path: get_dotted(cal.fitted.model_dump(mode="python"), f.path)
                    for f in cal.selected},
         "start_objective": cal.fit.start_objective, "best_objective": cal.fit.best_objective,
         "stopped": cal.fit.stopped, "runs": cal.runs, "seconds": cal.seconds,

@@ -34,10 +34,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from wijksim.analysis.runner import run_model
-from wijksim.config import FLAT_FIELDS, Config, get_dotted, load_config
+from wijksim.config import FLAT_FIELDS, Config, get_dotted, load_config, plain_value
 from wijksim.errors import ConfigError
 from wijksim.kpis import EXTRA, KPIS
 from wijksim.streams import replicate_seeds
@@ -63,14 +61,6 @@ def field_path(name: str, source: str = "ema") -> str:
     return dotted
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, tuple | np.ndarray):
-        return [_plain(v) for v in value]
-    return value
-
-
 class WijksimFunction:
     """The callable an EMA ``Model`` runs: keyword values in, KPI means out (picklable)."""
 
@@ -89,7 +79,7 @@ class WijksimFunction:
     def config(self, **values: Any) -> Config:
         """The resolved config of one experiment."""
         items = [*self.overrides.items()]
-        items += [(field_path(k), _plain(v)) for k, v in values.items()]
+        items += [(field_path(k), plain_value(v)) for k, v in values.items()]
         return load_config(self.base, items)
 
     def __call__(self, **values: Any) -> dict[str, float]:

@@ -1,16 +1,19 @@
-"""PNG plots of runs and comparisons (matplotlib, no display needed)."""
+"""PNG plots of runs and comparisons (matplotlib, no display needed).
+
+Figures are :class:`matplotlib.figure.Figure` objects drawn through their own axes and saved
+as PNG by the Agg renderer, without pyplot: nothing here selects a backend or keeps figures in
+pyplot's state, so plotting leaves the caller's backend (a notebook's, say) alone.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from wijksim.kpis import get as kpi_entry  # noqa: E402
+from wijksim.kpis import get as kpi_entry
 
 #: The KPIs on the main panel, in panel order (titles and units from :mod:`wijksim.kpis`).
 MAIN_KPIS: tuple[str, ...] = (
@@ -34,12 +37,16 @@ def _weekly(ts: pd.DataFrame, kpi: str, smooth: int = 4) -> pd.DataFrame:
     return g.rolling(smooth, min_periods=1).mean()
 
 
-def save_figure(fig: plt.Figure, path: Path, dpi: int = 110) -> Path:
-    """Save a figure as PNG through a temporary name, close it, and return the path."""
+def save_figure(fig: Figure, path: Path, dpi: int = 110) -> Path:
+    """Save a figure as PNG through a temporary name and return the path.
+
+    A figure pyplot made (one with a manager) is closed, so pyplot lets go of it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp.png")
     fig.savefig(tmp, dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
+    if fig.canvas.manager is not None and "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close(fig)
     tmp.replace(path)
     return path
 
@@ -54,7 +61,8 @@ def plot_run(ts: pd.DataFrame, out: Path, title: str = "") -> list[Path]:
 
 def plot_lines(runs: dict[str, pd.DataFrame], path: Path, title: str = "") -> Path:
     """One panel per main KPI; a line (mean) and band (min-max over replicates) per scenario."""
-    fig, axes = plt.subplots(3, 3, figsize=(14, 10), sharex=True, layout="constrained")
+    fig = Figure(figsize=(14, 10), layout="constrained")
+    axes = fig.subplots(3, 3, sharex=True)
     for ax, kpi in zip(axes.flat, MAIN_KPIS, strict=True):
         for name, ts in runs.items():
             w = _weekly(ts, kpi)
@@ -74,7 +82,8 @@ def plot_lines(runs: dict[str, pd.DataFrame], path: Path, title: str = "") -> Pa
 def plot_costs(ts: pd.DataFrame, path: Path, title: str = "") -> Path:
     """Costs by budget over time (mean over replicates), stacked."""
     mean = ts.groupby("week")[list(COST_PARTS)].mean().rolling(4, min_periods=1).mean()
-    fig, ax = plt.subplots(figsize=(9, 5))
+    fig = Figure(figsize=(9, 5))
+    ax = fig.subplots()
     ax.stackplot(mean.index, *(mean[c] / 1e6 for c in COST_PARTS),
                  labels=[kpi_entry(c).label() for c in COST_PARTS])
     ax.set_ylabel("million euro per year")
@@ -93,7 +102,8 @@ def plot_differences(diff: pd.DataFrame, path: Path, title: str = "") -> Path:
     d["lo"] = (d["diff"] - d["ci_low"]) / base * 100
     d["hi"] = (d["ci_high"] - d["diff"]) / base * 100
     d = d.dropna(subset=["rel"])
-    fig, ax = plt.subplots(figsize=(9, 0.35 * len(d) + 1.5))
+    fig = Figure(figsize=(9, 0.35 * len(d) + 1.5))
+    ax = fig.subplots()
     colors = ["tab:green" if v < 0 else "tab:red" for v in d["rel"]]
     ax.barh(d["kpi"], d["rel"], xerr=[d["lo"].fillna(0), d["hi"].fillna(0)], color=colors,
             alpha=0.7)

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from wijksim.analysis.stats import t_interval
 from wijksim.config import Config, dump_toml
 from wijksim.kpis import EXTRA, KPIS
 from wijksim.model import WijkModel
@@ -54,6 +54,11 @@ def run_model(cfg: Config, seed: int, advance: Progress | None = None) -> pd.Dat
         model.step()
         if advance is not None:
             advance(1)
+    return observed(model, seed)
+
+
+def observed(model: WijkModel, seed: int) -> pd.DataFrame:
+    """The model's observation (its DataCollector frame) over the reported weeks, with the seed."""
     frame = model.datacollector.get_model_vars_dataframe()
     frame = frame[frame["week"] >= 1].reset_index(drop=True)
     frame.insert(0, "seed", seed)
@@ -99,20 +104,15 @@ def paired_differences(
     for kpi in kpis:
         da, db = merged[f"{kpi}_a"].to_numpy(float), merged[f"{kpi}_b"].to_numpy(float)
         diff = db - da
-        ok = ~np.isnan(diff)
-        n = int(ok.sum())
-        mean = float(diff[ok].mean()) if n else float("nan")
-        if n >= 2:
-            half = float(stats.t.ppf(0.975, n - 1) * diff[ok].std(ddof=1) / np.sqrt(n))
-        else:
-            half = float("nan")
+        n = int((~np.isnan(diff)).sum())
+        ci = t_interval(diff)
         rows.append({
             "kpi": kpi,
             "mean_a": float(np.nanmean(da)) if n else float("nan"),
             "mean_b": float(np.nanmean(db)) if n else float("nan"),
-            "diff": mean,
-            "ci_low": mean - half,
-            "ci_high": mean + half,
+            "diff": ci.mean,
+            "ci_low": ci.low,
+            "ci_high": ci.high,
             "n": n,
         })
     return pd.DataFrame(rows)

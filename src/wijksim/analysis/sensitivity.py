@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wijksim.analysis import sweeps as experiments
+from wijksim.analysis import sweeps
 from wijksim.errors import ConfigError
 from wijksim.kpis import EXTRA, KPIS
 
@@ -42,19 +42,19 @@ class SensitivityResult:
 
     method: str
     kpis: list[str]
-    sweep: experiments.SweepResult
+    sweep: sweeps.SweepResult
     indices: dict[str, pd.DataFrame] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
 
 
-def problem(sweep: experiments.Sweep) -> dict[str, Any]:
+def problem(sweep: sweeps.Sweep) -> dict[str, Any]:
     """SALib's problem definition from the sweep's ``{min, max}`` parameters."""
     names = list(sweep.parameters)
     bounds = []
     for name in names:
         spec = sweep.parameters[name]
-        assert isinstance(spec, experiments.Range)
+        assert isinstance(spec, sweeps.Range)
         if spec.min == spec.max:
             raise ConfigError(sweep.source, f"parameters.{name}", "min = max: a factor needs a "
                               "range; move a fixed value to [overrides]")
@@ -64,10 +64,10 @@ def problem(sweep: experiments.Sweep) -> dict[str, Any]:
 
 def salib_seed(seed: int) -> int:
     """The seed of SALib's sampling and bootstrap (its own stream of the sweep's seed)."""
-    return int(experiments.design_rng(seed, purpose=2).integers(2**31 - 1))
+    return int(sweeps.design_rng(seed, purpose=2).integers(2**31 - 1))
 
 
-def sample(sweep: experiments.Sweep, method: str) -> np.ndarray:
+def sample(sweep: sweeps.Sweep, method: str) -> np.ndarray:
     """SALib's design for the sweep's factors (an array of parameter values, one row a run)."""
     prob = problem(sweep)
     n = int(sweep.samples or 1)
@@ -106,17 +106,17 @@ def run_sensitivity(
     """Sample, run (resumable) and analyse; write a CSV and a PNG per KPI into ``out``."""
     sweep_file = Path(sweep_file)
     chosen = check_args(sweep_file, method, kpis)
-    sweep = experiments.read_sweep(sweep_file, sensitivity=True)
+    sweep = sweeps.read_sweep(sweep_file, sensitivity=True)
     if method == "sobol" and sweep.samples & (sweep.samples - 1):
         raise ConfigError(sweep.source, "samples", f"must be a power of 2 for Sobol (got "
                           f"{sweep.samples})")
     x = sample(sweep, method)
-    points = experiments.scale_points(sweep, x, scaled=True)
-    plan = experiments.plan_sweep(sweep, points=points, design_label=f"salib-{method}")
+    points = sweeps.scale_points(sweep, x, scaled=True)
+    plan = sweeps.plan_sweep(sweep, points=points, design_label=f"salib-{method}")
     out = Path(out) if out is not None else \
         Path("results/sensitivity") / f"{sweep_file.stem}-{method}"
-    swept = experiments.run_sweep(sweep, out, workers=workers, scheduler=scheduler,
-                                  client=client, quiet=quiet, plan=plan, command=command)
+    swept = sweeps.run_sweep(sweep, out, workers=workers, scheduler=scheduler,
+                             client=client, quiet=quiet, plan=plan, command=command)
     result = SensitivityResult(method, chosen, swept)
     if (swept.summary["status"] == "pending").any():
         return result
@@ -131,7 +131,7 @@ def run_sensitivity(
         table = analyse(prob, method, x, y, sweep.seed)
         result.indices[kpi] = table
         csv = out / f"sensitivity_{method}_{kpi}.csv"
-        experiments.runner.atomic_write(csv, lambda p, t=table: t.to_csv(p, index=False))
+        sweeps.runner.atomic_write(csv, lambda p, t=table: t.to_csv(p, index=False))
         result.files += [csv, plot(table, method, kpi, out / f"sensitivity_{method}_{kpi}.png")]
     return result
 
@@ -165,9 +165,12 @@ def analyse(prob: dict[str, Any], method: str, x: np.ndarray, y: np.ndarray,
 
 def plot(table: pd.DataFrame, method: str, kpi: str, path: Path) -> Path:
     """A bar plot of the indices with their 95% intervals."""
-    from wijksim.analysis.plots import plt, save_figure
+    from matplotlib.figure import Figure
 
-    fig, ax = plt.subplots(figsize=(7, 0.6 + 0.55 * len(table)))
+    from wijksim.analysis.plots import save_figure
+
+    fig = Figure(figsize=(7, 0.6 + 0.55 * len(table)))
+    ax = fig.subplots()
     pos = np.arange(len(table))
     if method == "sobol":
         pairs = (("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total ST"))
@@ -189,7 +192,7 @@ def report(result: SensitivityResult, console: Any, quiet: bool = False) -> None
     """Print the sweep's counts and a rich table of the indices per KPI."""
     from rich.table import Table
 
-    experiments.report(result.sweep, console, quiet)
+    sweeps.report(result.sweep, console, quiet)
     if quiet:
         return
     for kpi, table in result.indices.items():

@@ -33,15 +33,12 @@ import hashlib
 import itertools
 import json
 import math
-import multiprocessing
 import os
 import sys
 import time
 import tomllib
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import as_completed as futures_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from wijksim.analysis import runner
+from wijksim.analysis.parallel import default_workers, map_unordered
 from wijksim.config import Config, get_dotted, load_config
 from wijksim.errors import ConfigError
 from wijksim.kpis import EXTRA, KPIS
@@ -790,35 +788,17 @@ class RichReporter(Reporter):
             self.progress.stop()
 
 
-def default_workers() -> int:
-    """The number of usable cores."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def run_local(tasks: list[dict], workers: int, run_fn: RunFn) -> Iterator[dict]:
-    """Run tasks in a local process pool (in this process when ``workers`` is 1)."""
-    if workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield _safe(run_fn, task)
-        return
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    if method == "forkserver":  # workers fork from a server that has imported wijksim once
-        context.set_forkserver_preload(["wijksim.analysis.sweeps"])
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context)
-    try:
-        futures = {pool.submit(run_fn, task): task for task in tasks}
-        for future in futures_completed(futures):
-            task = futures[future]
-            try:
-                yield future.result()
-            except Exception as exc:  # noqa: BLE001 - e.g. a worker process died
-                yield {**_ids(task), **failed_fields(exc)}
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    """Run tasks in a local process pool (in this process when ``workers`` is 1).
+
+    Yields each record as its run finishes; a task whose worker failed (e.g. the process died)
+    yields a "failed" record.
+    """
+    for i, future in map_unordered(run_fn, tasks, workers):
+        try:
+            yield future.result()
+        except Exception as exc:  # noqa: BLE001 - e.g. a worker process died
+            yield {**_ids(tasks[i]), **failed_fields(exc)}
 
 
 def run_dask(tasks: list[dict], client: Any, run_fn: RunFn) -> Iterator[dict]:
@@ -841,13 +821,6 @@ def run_dask(tasks: list[dict], client: Any, run_fn: RunFn) -> Iterator[dict]:
 
 def _ids(task: dict) -> dict:
     return {k: task[k] for k in ("key", "point", "scenario", "replicate", "seed", "params")}
-
-
-def _safe(run_fn: RunFn, task: dict) -> dict:
-    try:
-        return run_fn(task)
-    except Exception as exc:  # noqa: BLE001 - a custom run_fn may raise
-        return {**_ids(task), **failed_fields(exc)}
 
 
 def connect(scheduler: str, source: str = "--scheduler", timeout: float = 10.0) -> Any:

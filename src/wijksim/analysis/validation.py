@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import json
 import math
-import multiprocessing
 import os
 import re
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,11 +28,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from matplotlib.figure import Figure
 
+from wijksim.analysis.parallel import map_unordered
 from wijksim.analysis.plots import save_figure
 from wijksim.analysis.runner import atomic_write, fmt, run_model, versions
-from wijksim.config import Config, baseline_levers, load_config, set_dotted
+from wijksim.analysis.stats import t_interval
+from wijksim.config import Config, baseline_levers, load_config, plain_value, set_dotted
 from wijksim.config import validate as validate_config
 from wijksim.streams import replicate_seeds
 
@@ -163,22 +163,11 @@ def run_scenarios(configs: dict[str, Config], seeds: dict[str, Sequence[int]] | 
     tasks = [(name, cfg.model_dump(mode="python"), s) for name, cfg in configs.items()
              for s in per[name]]
     frames: dict[str, list[pd.DataFrame]] = {name: [] for name in configs}
-    if workers <= 1:
-        results = (_run_task(t) for t in tasks)
-        for name, _seed, frame in results:
-            frames[name].append(frame)
-            if progress:
-                progress(1, name)
-    else:
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = [pool.submit(_run_task, t) for t in tasks]
-            for fut in as_completed(futures):
-                name, seed, frame = fut.result()
-                frames[name].append(frame)
-                if progress:
-                    progress(1, name)
+    for _i, future in map_unordered(_run_task, tasks, workers):
+        name, _seed, frame = future.result()
+        frames[name].append(frame)
+        if progress:
+            progress(1, name)
     out = {}
     for name, parts in frames.items():
         ts = pd.concat(parts, ignore_index=True)
@@ -202,19 +191,6 @@ class Measure:
     criterion: str = ""
     ok: bool | None = None  # None: reported, not judged
     detail: str = ""
-
-
-def interval(values: Sequence[float] | np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95% t-interval of per-replicate values (NaNs dropped)."""
-    v = np.asarray(values, dtype=float)
-    v = v[~np.isnan(v)]
-    if v.size == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(v.mean())
-    if v.size < 2:
-        return mean, math.nan, math.nan
-    half = float(stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size))
-    return mean, mean - half, mean + half
 
 
 class Runs:
@@ -246,7 +222,7 @@ class Runs:
 def paired(a: pd.Series, b: pd.Series) -> tuple[float, float, float]:
     """Mean of ``b - a`` over seeds present in both, with its 95% interval."""
     both = pd.concat([a.rename("a"), b.rename("b")], axis=1).dropna()
-    return interval((both["b"] - both["a"]).to_numpy())
+    return t_interval((both["b"] - both["a"]).to_numpy())
 
 
 def measure(name: str, label: str, est: tuple[float, float, float], unit: str = "",
@@ -457,7 +433,7 @@ def breda_numbers(runs: Runs) -> dict[str, Any]:
 
     num = runs.per_seed("breda_pilot", solved, agg="sum")
     den = runs.per_seed("breda_pilot", "eligible_decisions", agg="sum")
-    share = interval((num / den).to_numpy())
+    share = t_interval((num / den).to_numpy())
 
     def wmo_wlz(ts: pd.DataFrame) -> pd.Series:
         wmo = ts["wmo_per_1000"] * ts["inhabitants"] / 1000.0 * wmo_price
@@ -476,15 +452,16 @@ def breda_numbers(runs: Runs) -> dict[str, Any]:
     savings_s = ref_care - pilot_care
     costs_s = (runs.per_seed("breda_pilot", extra, agg="sum")
                - runs.per_seed("breda_reference", extra, agg="sum"))
-    cases = interval(runs.per_seed("breda_pilot", "admissions", agg="sum").to_numpy())
+    cases = t_interval(runs.per_seed("breda_pilot", "admissions", agg="sum").to_numpy())
     weeks = int(runs.tables["breda_pilot"]["week"].max())
     return {
-        "share": share, "savings": interval(savings_s.to_numpy()),
-        "savings_wmo": interval(wmo_saved.to_numpy()),
-        "savings_wlz": interval((savings_s - wmo_saved).to_numpy()),
-        "costs": interval(costs_s.to_numpy()), "net": interval((savings_s - costs_s).to_numpy()),
+        "share": share, "savings": t_interval(savings_s.to_numpy()),
+        "savings_wmo": t_interval(wmo_saved.to_numpy()),
+        "savings_wlz": t_interval((savings_s - wmo_saved).to_numpy()),
+        "costs": t_interval(costs_s.to_numpy()),
+        "net": t_interval((savings_s - costs_s).to_numpy()),
         "ratio": float(savings_s.mean() / costs_s.mean()) if costs_s.mean() else math.nan,
-        "cases": cases, "eligible": interval(den.to_numpy()), "weeks": weeks,
+        "cases": cases, "eligible": t_interval(den.to_numpy()), "weeks": weeks,
         "households": cfg.population.households, "inhabitants": float(
             runs.tables["breda_pilot"]["inhabitants"].iloc[0]),
     }
@@ -528,11 +505,11 @@ def p6(runs: Runs) -> PatternResult:
         name = fte_scenario(fte)
         last = runs.last_year(name)
         rows[fte] = {
-            "workload_last": interval(runs.per_seed(name, "workload", last).to_numpy()),
-            "workload_first": interval(runs.per_seed(name, "workload", (1, 52)).to_numpy()),
-            "turnover": interval(runs.per_seed(name, "turnover_rate").to_numpy()),
-            "vacancies": interval(runs.per_seed(name, "vacancies", last).to_numpy()),
-            "waiting_last": interval(runs.per_seed(name, "waiting_list", last).to_numpy()),
+            "workload_last": t_interval(runs.per_seed(name, "workload", last).to_numpy()),
+            "workload_first": t_interval(runs.per_seed(name, "workload", (1, 52)).to_numpy()),
+            "turnover": t_interval(runs.per_seed(name, "turnover_rate").to_numpy()),
+            "vacancies": t_interval(runs.per_seed(name, "vacancies", last).to_numpy()),
+            "waiting_last": t_interval(runs.per_seed(name, "waiting_list", last).to_numpy()),
         }
     low = FTE_LEVELS[0]
     base_name, low_name = "baseline", fte_scenario(low)
@@ -576,7 +553,7 @@ def p7(runs: Runs) -> PatternResult:
     ms = []
     cfg = runs.configs["baseline"]
     for t in TARGETS:
-        est = interval(runs.per_seed("baseline", t.kpi).to_numpy())
+        est = t_interval(runs.per_seed("baseline", t.kpi).to_numpy())
         rel = est[0] / t.value - 1.0
         ms.append(measure(t.kpi, f"{t.label} ({t.unit}), target {fmt(t.value)}", est, t.unit,
                           f"within {P7_BAND:.0%} of {fmt(t.value)}", abs(rel) <= P7_BAND,
@@ -599,7 +576,7 @@ def p7(runs: Runs) -> PatternResult:
             continue
         per = (spend[c.name] / clients[c.name]).to_numpy()
         frame = pd.DataFrame({"seed": ts["seed"], "v": per}).groupby("seed")["v"].mean()
-        est = interval(frame.to_numpy())
+        est = t_interval(frame.to_numpy())
         ms.append(measure(c.name, f"cost per client-year, {c.label}", est, "EUR/yr",
                           f"{fmt(c.value)} (an input)", abs(est[0] / c.value - 1) <= P7_BAND,
                           c.source))
@@ -637,7 +614,7 @@ def p8(runs: Runs) -> PatternResult:
         measure("failures_thin_minus_thick", "failed network plans, thin minus thick networks",
                 fail, "plans"),
         measure("overload_added_thin", "carer overload added by network first, thin networks",
-                interval(d_thin.to_numpy()), "share of carers"),
+                t_interval(d_thin.to_numpy()), "share of carers"),
     ]
     holds = all(m.ok for m in ms if m.ok is not None)
     return PatternResult(
@@ -782,12 +759,7 @@ def _effects(fig: Any, cell: Any, ms: Sequence[Measure], title: str) -> None:
 
 def plot_pattern(p: PatternResult, runs: Runs, path: Path) -> Path:
     """A figure for one pattern (effects with intervals, and a curve or time series)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig = plt.figure(figsize=(13, max(4.2, 0.62 * len(p.measures) + 1.2)))
+    fig = Figure(figsize=(13, max(4.2, 0.62 * len(p.measures) + 1.2)))
     outer = fig.add_gridspec(1, 2, width_ratios=[1.1, 1], wspace=0.25)
     _effects(fig, outer[0], p.measures,
              "Effects with 95% intervals (green: criterion met; red: not; grey: reported)")
@@ -802,7 +774,7 @@ def plot_pattern(p: PatternResult, runs: Runs, path: Path) -> Path:
     elif p.key == "P3":
         levels = list(OUTREACH_LEVELS)
         for kpi, label in (("escalations_per_1000", "escalations per 1,000 / yr"),):
-            vals = [interval(runs.per_seed(f"outreach_{s:g}", kpi).to_numpy()) for s in levels]
+            vals = [t_interval(runs.per_seed(f"outreach_{s:g}", kpi).to_numpy()) for s in levels]
             ax.errorbar(levels, [v[0] for v in vals],
                         yerr=[[v[0] - v[1] for v in vals], [v[2] - v[0] for v in vals]],
                         marker="o", capsize=3, label=label)
@@ -873,8 +845,8 @@ def write_report(result: Validation, path: Path, command: str = "wijksim validat
         "base_config": str(result.base_config), "command": command,
         "patterns": [{
             "key": p.key, "title": p.title, "holds": p.holds, "headline": p.headline,
-            "note": p.note, "figure": p.figure, "extra": _plain(p.extra),
-            "measures": [_plain(asdict(m)) for m in p.measures],
+            "note": p.note, "figure": p.figure, "extra": plain_value(p.extra, nan_as_none=True),
+            "measures": [plain_value(asdict(m), nan_as_none=True) for m in p.measures],
         } for p in result.patterns],
     }
     js = img_dir / "validation.json"
@@ -928,19 +900,6 @@ def print_result(result: Validation, console: Any) -> None:
     for p in result.patterns:
         if not p.holds:
             console.print(f"[red]{p.key}[/] {p.note}")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, float | np.floating):
-        v = float(value)
-        return None if math.isnan(v) else v
-    if isinstance(value, np.integer | np.bool_):
-        return value.item()
-    return value
 
 
 def _old_notes(path: Path) -> str:
