@@ -44,7 +44,7 @@ from wijksim.codes import (
     NO_SUPPORT,
     WLZ,
 )
-from wijksim.compiled import F32, kernel, status_rows
+from wijksim.compiled import F32, inline, kernel, status_rows
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -176,33 +176,40 @@ def hours_inputs(model: WijkModel) -> HoursInputs:
 @kernel
 def hours_of_cases(rows, doms, h):
     """Hours asked by each (``rows``, ``doms``) case (``h``: :class:`HoursInputs`)."""
+    need, support, support_since, case_worker = h.need, h.support, h.support_since, h.case_worker
     out = np.empty(rows.size)
     for i in range(rows.size):
-        out[i] = cell_hours(rows[i], doms[i], h)
+        out[i] = cell_hours(
+            r=rows[i], d=doms[i], need=need, support=support, support_since=support_since,
+            case_worker=case_worker, week=h.week, activation_weeks=h.activation_weeks,
+            hours_per_stage=h.hours_per_stage, activation_hours=h.activation_hours,
+            monitor_hours=h.monitor_hours, coordination_hours=h.coordination_hours,
+        )
     return out
 
 
-@kernel
-def cell_hours(r, d, h):
+@inline
+def cell_hours(r, d, need, support, support_since, case_worker, week, activation_weeks,
+               hours_per_stage, activation_hours, monitor_hours, coordination_hours):
     """Hours a case asks this week.
 
     Light support by stage, activation, monitoring; plus coordination with every other worker
     on the household (0 in an integrated team).
     """
-    kind = h.support[r, d]
+    kind = support[r, d]
     hours = 0.0
     if kind == LIGHT:
-        hours = h.hours_per_stage[h.need[r, d]]
-    elif kind == NETWORK and h.week - h.support_since[r, d] < h.activation_weeks:
-        hours = h.activation_hours
+        hours = hours_per_stage[need[r, d]]
+    elif kind == NETWORK and week - support_since[r, d] < activation_weeks:
+        hours = activation_hours
     elif kind == MAATWERK:
-        hours = h.monitor_hours
-    if h.coordination_hours > 0:
-        hours = hours + h.coordination_hours * max(distinct_workers(h.case_worker, r) - 1, 0)
+        hours = monitor_hours
+    if coordination_hours > 0:
+        hours = hours + coordination_hours * max(distinct_workers(case_worker, r) - 1, 0)
     return hours
 
 
-@kernel
+@inline
 def distinct_workers(case_worker, r):
     """Number of distinct workers on household ``r``."""
     count = 0
@@ -211,7 +218,7 @@ def distinct_workers(case_worker, r):
     return count
 
 
-@kernel
+@inline
 def first_with_worker(case_worker, r, d):
     """Whether domain ``d`` of household ``r`` has a worker who has no lower domain of it."""
     w = case_worker[r, d]
@@ -245,12 +252,18 @@ def spend_hours(model: WijkModel, other_effects: bool = True) -> None:
 @kernel
 def hours_per_worker(rows, n_workers, h):
     """Hours each worker's cases among ``rows`` ask this week (``h``: :class:`HoursInputs`)."""
+    need, support, support_since, case_worker = h.need, h.support, h.support_since, h.case_worker
     demand = np.zeros(n_workers)
     for r in rows:
-        for d in range(h.case_worker.shape[1]):
-            w = h.case_worker[r, d]
+        for d in range(case_worker.shape[1]):
+            w = case_worker[r, d]
             if w >= 0:
-                demand[w] += cell_hours(r, d, h)
+                demand[w] += cell_hours(
+                    r=r, d=d, need=need, support=support, support_since=support_since,
+                    case_worker=case_worker, week=h.week, activation_weeks=h.activation_weeks,
+                    hours_per_stage=h.hours_per_stage, activation_hours=h.activation_hours,
+                    monitor_hours=h.monitor_hours, coordination_hours=h.coordination_hours,
+                )
     return demand
 
 
@@ -368,10 +381,33 @@ def settle(rows, rng, parts, c, rules):
     """Per household with support, the chosen ``parts`` of the rest of the week's casework.
 
     ``c`` holds the household arrays (:class:`Cases`), ``rules`` the week's parameters
-    (:class:`CaseRules`); each part is a kernel of its own, below. Households left without
-    support are not visited. Returns the rows that solved a need by recovery, and counts of
-    network failures, failures of would-be maatwerk plans, maatwerk grants and Wlz entries.
+    (:class:`CaseRules`). Households left without support are not visited. The parts:
+
+    * **effects** of support that no worker's hours set: the network's met share under
+      activation, 1 under running maatwerk or Wlz, 0 where nobody works on light support or on
+      maatwerk that has run out (needs with a worker got theirs from the worker's hours);
+    * **recovery**: each supported need recovers one stage with ``rules.hazards`` by kind of
+      support (0 for none and Wlz) and stage, times the effect of the support and the domain's
+      ``1 - chronicity`` (one uniform from ``rng`` per recovering need, in order);
+    * **revision**: failed network activation becomes maatwerk, severe care of the elderly
+      becomes Wlz, maatwerk provisions that run out end or are renewed;
+    * **closure**: needs solved or due by the closure rule end; network and maatwerk plans the
+      team no longer works on are handed over.
+
+    Returns the rows that solved a need by recovery, and counts of network failures, failures
+    of would-be maatwerk plans, maatwerk grants and Wlz entries. Flags are combined with ``&``
+    and ``|``, which is cheaper here than branching on each.
     """
+    # The structured arguments are unpacked once: reading a named tuple's array inside the loop
+    # would take a reference to it at every access.
+    need, need_since, support, support_since = c.need, c.need_since, c.support, c.support_since
+    effect, calm_weeks, alt_eligible = c.effect, c.calm_weeks, c.alt_eligible
+    provision_until, case_worker, handoff_ready = c.provision_until, c.case_worker, c.handoff_ready
+    met_share, relapse_until = c.met_share, c.relapse_until
+    elderly, severe_care_weeks = c.elderly, c.severe_care_weeks
+    hazards, recovery_factor = rules.hazards, rules.recovery_factor
+    maatwerk_weeks, week, relapse_end = rules.maatwerk_weeks, rules.week, rules.relapse_end
+    maatwerk_stage, stable_weeks = rules.maatwerk_stage, rules.stable_weeks
     solved = np.empty(rows.size, np.int64)
     n_solved = 0
     counts = np.zeros(4, np.int64)
@@ -380,148 +416,114 @@ def settle(rows, rng, parts, c, rules):
         n_dom = 0
         for d in range(N_DOMAINS):
             domains[n_dom] = d
-            n_dom += c.support[r, d] != NO_SUPPORT
-        supported = domains[:n_dom]
-        if parts & EFFECT:
-            set_other_effects(r, supported, c, rules)
+            n_dom += support[r, d] != NO_SUPPORT
+        if parts & EFFECT:  # (the kinds exclude each other; selects instead of branches)
+            for d in domains[:n_dom]:
+                kind = support[r, d]
+                unstaffed = case_worker[r, d] < 0
+                value = effect[r, d]
+                formal = (kind == WLZ) | ((kind == MAATWERK) & (provision_until[r, d] > week))
+                activated = (F32(1.0) if unstaffed else value) * met_share[r]
+                value = F32(0.0) if (kind == LIGHT) & unstaffed else value
+                value = activated if kind == NETWORK else value
+                value = F32(1.0) if formal else value
+                value = F32(0.0) if (kind == MAATWERK) & (not formal) & unstaffed else value
+                effect[r, d] = value
         if parts & RECOVER:
+            any_solved = False
+            for d in domains[:n_dom]:
+                kind = support[r, d]
+                stage = need[r, d]
+                if (kind == WLZ) | (stage == 0):
+                    continue
+                if rng.random() < hazards[kind, stage] * effect[r, d] * recovery_factor[d]:
+                    need[r, d] = stage - 1
+                    if stage == 1:
+                        need_since[r, d] = -1
+                        any_solved = True
             solved[n_solved] = r
-            n_solved += recover(r, supported, rng, c, rules)
+            n_solved += any_solved
         if parts & REVISE:
-            revise_plans(r, supported, c, rules, counts)
-        if parts & CLOSE:
-            close_domains(r, supported, c, rules)
+            for d in domains[:n_dom]:
+                if (support[r, d] == NETWORK) & (need[r, d] >= maatwerk_stage + alt_eligible[r, d]):
+                    counts[0] += 1
+                    counts[1] += alt_eligible[r, d]
+                    counts[2] += 1
+                    support[r, d] = MAATWERK
+                    support_since[r, d] = week
+                    alt_eligible[r, d] = False
+                    provision_until[r, d] = week + maatwerk_weeks[d]
+            if ((support[r, CARE] == MAATWERK) & (elderly[r] > 0)
+                    & (severe_care_weeks[r] >= rules.wlz_weeks_severe)):
+                support[r, CARE] = WLZ
+                case_worker[r, CARE] = -1
+                handoff_ready[r, CARE] = -1
+                counts[3] += 1
+            for d in domains[:n_dom]:
+                if (support[r, d] == MAATWERK) & (provision_until[r, d] <= week):
+                    if need[r, d] >= maatwerk_stage:
+                        provision_until[r, d] = week + maatwerk_weeks[d]
+                    else:
+                        end_support(r=r, d=d, need=need, support=support,
+                                    case_worker=case_worker, handoff_ready=handoff_ready,
+                                    effect=effect, provision_until=provision_until,
+                                    relapse_until=relapse_until, relapse_end=relapse_end)
+        if not parts & CLOSE:
+            continue
+        supported = False
+        for d in domains[:n_dom]:
+            supported |= support[r, d] != NO_SUPPORT
+        if not supported:
+            continue
+        for d in range(N_DOMAINS):
+            kind = support[r, d]
+            stage = need[r, d]
+            team_domain = case_worker[r, d] >= 0
+            if (kind == NO_SUPPORT) & (not team_domain):  # nothing to close: only not calm
+                calm_weeks[r, d] = 0
+                continue
+            calm = (kind != NO_SUPPORT) & (stage <= 1)
+            calm_weeks[r, d] = (calm_weeks[r, d] + 1) * calm
+            calm_for = calm_weeks[r, d]
+            done = (team_domain & (stage == 0) & (kind != MAATWERK)) | (
+                (kind == MAATWERK) & (stage == 0) & (calm_for >= stable_weeks)
+            )
+            since = week - support_since[r, d]
+            if rules.stable_rule:
+                due = team_domain & (calm_for >= stable_weeks)
+            else:
+                due = team_domain & (since >= rules.fixed_weeks)
+            handed_over = (
+                ((kind == NETWORK) | (kind == MAATWERK)) & team_domain
+                & (since >= rules.activation_weeks)
+            )
+            ending = False
+            if ((kind == MAATWERK) & due) | (handed_over & (not due)):
+                case_worker[r, d] = -1
+                handoff_ready[r, d] = -1
+            elif due | done:
+                ending = True
+            if (kind == NETWORK) & (case_worker[r, d] < 0) & (stage == 0):
+                ending = True
+            if ending:
+                end_support(r=r, d=d, need=need, support=support, case_worker=case_worker,
+                            handoff_ready=handoff_ready, effect=effect,
+                            provision_until=provision_until, relapse_until=relapse_until,
+                            relapse_end=relapse_end)
     return solved[:n_solved].copy(), counts
 
 
 @kernel
-def set_other_effects(r, supported, c, rules):
-    """Effects of support that no worker's hours set.
-
-    The network's met share under activation, 1 under running maatwerk or Wlz, 0 where nobody
-    works on light support or on maatwerk that has run out (needs with a worker got theirs from
-    the worker's hours). The kinds exclude each other; selects are cheaper than branches here.
-    """
-    for d in supported:
-        kind = c.support[r, d]
-        unstaffed = c.case_worker[r, d] < 0
-        value = c.effect[r, d]
-        formal = (kind == WLZ) | ((kind == MAATWERK) & (c.provision_until[r, d] > rules.week))
-        activated = (F32(1.0) if unstaffed else value) * c.met_share[r]
-        value = F32(0.0) if (kind == LIGHT) & unstaffed else value
-        value = activated if kind == NETWORK else value
-        value = F32(1.0) if formal else value
-        value = F32(0.0) if (kind == MAATWERK) & (not formal) & unstaffed else value
-        c.effect[r, d] = value
-
-
-@kernel
-def recover(r, supported, rng, c, rules):
-    """Each supported need recovers one stage with a hazard by kind of support and stage.
-
-    The hazard is ``rules.hazards`` (0 for none and Wlz) times the effect of the support and
-    the domain's ``1 - chronicity``; one uniform from ``rng`` per recovering need, in order.
-    Returns whether a need was solved.
-    """
-    any_solved = False
-    for d in supported:
-        kind = c.support[r, d]
-        stage = c.need[r, d]
-        if (kind == WLZ) | (stage == 0):
-            continue
-        if rng.random() < rules.hazards[kind, stage] * c.effect[r, d] * rules.recovery_factor[d]:
-            c.need[r, d] = stage - 1
-            if stage == 1:
-                c.need_since[r, d] = -1
-                any_solved = True
-    return any_solved
-
-
-@kernel
-def revise_plans(r, supported, c, rules, counts):
-    """Revise plans: failed network plans, Wlz indications, provisions that run out.
-
-    Failed network activation becomes maatwerk, severe care of the elderly becomes Wlz, maatwerk
-    provisions that run out end or are renewed (``counts``: see :func:`settle`).
-    """
-    week = rules.week
-    for d in supported:
-        if (c.support[r, d] == NETWORK) & (c.need[r, d] >= rules.maatwerk_stage
-                                           + c.alt_eligible[r, d]):
-            counts[0] += 1
-            counts[1] += c.alt_eligible[r, d]
-            counts[2] += 1
-            c.support[r, d] = MAATWERK
-            c.support_since[r, d] = week
-            c.alt_eligible[r, d] = False
-            c.provision_until[r, d] = week + rules.maatwerk_weeks[d]
-    if ((c.support[r, CARE] == MAATWERK) & (c.elderly[r] > 0)
-            & (c.severe_care_weeks[r] >= rules.wlz_weeks_severe)):
-        c.support[r, CARE] = WLZ
-        c.case_worker[r, CARE] = -1
-        c.handoff_ready[r, CARE] = -1
-        counts[3] += 1
-    for d in supported:
-        if (c.support[r, d] == MAATWERK) & (c.provision_until[r, d] <= week):
-            if c.need[r, d] >= rules.maatwerk_stage:
-                c.provision_until[r, d] = week + rules.maatwerk_weeks[d]
-            else:
-                end_support(r, d, c, rules.relapse_end)
-
-
-@kernel
-def close_domains(r, supported, c, rules):
-    """Close the household's domains that are solved or due by the closure rule.
-
-    Network and maatwerk plans the team no longer works on are handed over.
-    """
-    any_support = False
-    for d in supported:
-        any_support |= c.support[r, d] != NO_SUPPORT
-    if not any_support:
-        return
-    week = rules.week
-    for d in range(N_DOMAINS):
-        kind = c.support[r, d]
-        stage = c.need[r, d]
-        team_domain = c.case_worker[r, d] >= 0
-        if (kind == NO_SUPPORT) & (not team_domain):  # nothing to close: only not calm
-            c.calm_weeks[r, d] = 0
-            continue
-        calm = (kind != NO_SUPPORT) & (stage <= 1)
-        c.calm_weeks[r, d] = (c.calm_weeks[r, d] + 1) * calm
-        calm_for = c.calm_weeks[r, d]
-        done = (team_domain & (stage == 0) & (kind != MAATWERK)) | (
-            (kind == MAATWERK) & (stage == 0) & (calm_for >= rules.stable_weeks)
-        )
-        since = week - c.support_since[r, d]
-        if rules.stable_rule:
-            due = team_domain & (calm_for >= rules.stable_weeks)
-        else:
-            due = team_domain & (since >= rules.fixed_weeks)
-        handed_over = (
-            ((kind == NETWORK) | (kind == MAATWERK)) & team_domain
-            & (since >= rules.activation_weeks)
-        )
-        if ((kind == MAATWERK) & due) | (handed_over & (not due)):
-            c.case_worker[r, d] = -1
-            c.handoff_ready[r, d] = -1
-        elif due | done:
-            end_support(r, d, c, rules.relapse_end)
-        if (kind == NETWORK) & (c.case_worker[r, d] < 0) & (stage == 0):
-            end_support(r, d, c, rules.relapse_end)
-
-
-@kernel
-def end_support(r, d, c, relapse_end):
+def end_support(r, d, need, support, case_worker, handoff_ready, effect, provision_until,
+                relapse_until, relapse_end):
     """Support of one need ends; need left over raises the household's relapse risk."""
-    c.case_worker[r, d] = -1
-    c.handoff_ready[r, d] = -1
-    c.support[r, d] = NO_SUPPORT
-    c.effect[r, d] = F32(0.0)
-    c.provision_until[r, d] = -1
-    if c.need[r, d] > 0:
-        c.relapse_until[r] = relapse_end
+    case_worker[r, d] = -1
+    handoff_ready[r, d] = -1
+    support[r, d] = NO_SUPPORT
+    effect[r, d] = F32(0.0)
+    provision_until[r, d] = -1
+    if need[r, d] > 0:
+        relapse_until[r] = relapse_end
 
 
 @kernel
