@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def make(households: int = 50, **params) -> WijkModel:
     """A fresh model at week 0, with no warm-up, ready for submodel calls."""
+    params.setdefault("spinup_years", 0)
     return WijkModel(rng=1, households=households, warmup_weeks=0, **params)
 
 
@@ -68,11 +69,8 @@ def case_hours(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> np.ndarr
 
 def demand_hours(model: WijkModel) -> np.ndarray:
     """Informal care hours each household asks this week."""
-    hh = model.hh
-    return informal_support.household_demand(
-        np.arange(hh.n), hh.need, hh.support, model.informal_demand_per_stage,
-        informal_support.demand_factor(model.cfg.informal),
-    )
+    return informal_support.household_demand(np.arange(model.hh.n),
+                                             informal_support.demand_inputs(model))
 
 
 def partner_signal_chance(

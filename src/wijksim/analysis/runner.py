@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wijksim.analysis.stats import t_interval
+from wijksim.analysis.stats import DRIFT_TOLERANCE, drift, t_interval
 from wijksim.config import Config, dump_toml
 from wijksim.kpis import EXTRA, KPIS
 from wijksim.model import WijkModel
@@ -173,6 +173,13 @@ def write_meta(out: Path, result: RunResult, command: list[str], extra: dict | N
         "replicates": len(result.seeds),
         "weeks": result.config.run.weeks,
         "warmup_weeks": result.config.run.warmup_weeks,
+        "spinup_years": result.config.run.spinup_years,
+        "equilibrium": {
+            "what": "trend of each stock over the reported weeks (least squares on the weekly "
+            "means over replicates); steady: within "
+            f"{DRIFT_TOLERANCE:.0%} of its mean per year",
+            "drift": drift(result.timeseries),
+        },
         "versions": versions(),
         "command": command,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -327,7 +327,7 @@ class Simulation:
                 return
             cfg = with_flat(self.model.scenario_config, **levers.flat())
             self.model.scenario_config = cfg
-            if self.model.week >= self.model.warmup_weeks:
+            if self.model.week >= self.model.switch_week:
                 self.model.apply_levers(cfg)
             self.settings = replace(self.settings, levers=levers)
             start = max(self.week, 0) + 1
