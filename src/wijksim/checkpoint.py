@@ -12,7 +12,9 @@ that both give identical results).
 Checkpoints live in ``$WIJKSIM_CACHE`` (default ``~/.cache/wijksim``, or
 ``$XDG_CACHE_HOME/wijksim``), in ``spinup/``; each is written to a temporary name first and
 then renamed, so a killed run leaves no half-written checkpoint, and two processes that spin up
-the same key at once both write the same file.
+the same key at once both write the same file. The folder keeps the :data:`MAX_CHECKPOINTS`
+most recently used checkpoints (a calibration or a sensitivity analysis spins up a new config
+at every point); older ones are removed.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ import numpy as np
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
+
+#: Checkpoints kept in the folder; the least recently used go first.
+MAX_CHECKPOINTS = 256
 
 #: Source folders and files whose code shapes results (the analysis tools and the app do not).
 MODEL_SOURCES = ("model.py", "state.py", "codes.py", "config.py", "compiled.py", "streams.py",
@@ -82,13 +87,23 @@ def spin_up(model: WijkModel, weeks: int) -> bool:
     if path.exists():
         try:
             load(model, path)
+            os.utime(path)  # recently used
             return True
         except (OSError, ValueError, KeyError):  # unreadable: spin up again and replace it
             pass
     while model.week < weeks:
-        model.step()
+        model.spin_week()
     save(model, path)
+    prune(path.parent)
     return False
+
+
+def prune(folder: Path, keep: int | None = None) -> None:
+    """Remove all but the ``keep`` (default :data:`MAX_CHECKPOINTS`) most recently used."""
+    keep = MAX_CHECKPOINTS if keep is None else keep
+    files = sorted(folder.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[keep:]:
+        old.unlink(missing_ok=True)
 
 
 def state_of(model: WijkModel) -> dict[str, Any]:

@@ -416,14 +416,15 @@ class NeedsSection(Section):
 
     onset_per_year: PerDomainPerType = param(
         default_factory=lambda: PerDomainPerType(
-            care=[0.30, 0.02, 0.08, 0.02],
-            youth=[0.0, 0.0, 0.0, 0.10],
+            care=[0.75, 0.05, 0.05, 0.05],
+            youth=[0.0, 0.0, 0.0, 0.35],
             income=[0.01, 0.06, 0.03, 0.05],
-            debt=[0.02, 0.05, 0.02, 0.045],
+            debt=[0.045, 0.11, 0.045, 0.10],
             social=[0.10, 0.06, 0.02, 0.02],
         ),
         unit="per household-year",
-        description="new-need hazard per household-year, by domain and household type",
+        description="new-need hazard per household-year, by domain and household type (care: "
+        "households with a member aged 65+ all have the single elderly's rate, at age 75)",
         source="assumption, calibrated against the CBS base rates of P7 (`wijksim calibrate`)",
     )
     coupling: dict[str, PerDomain] = param(
@@ -467,6 +468,13 @@ class NeedsSection(Section):
         unit="share 0-1",
         description="how chronic needs in a domain are: every recovery hazard x (1 - chronic)",
         source=ASSUMPTION,
+    )
+    care_chronic_young: Share = param(
+        0.6,
+        unit="share 0-1",
+        description="chronicity of care needs of households without a member aged 65+ (a "
+        "temporary illness, recovery after an accident); `chronic.care` is the elderly's",
+        source="assumption",
     )
     crisis_recovery_per_year: NonNeg = param(
         2.0,
@@ -1124,8 +1132,8 @@ def _default_provisions() -> dict[str, Provision]:
     return {
         "woningaanpassing": prov("care", "one_off", 0.10, (8, 26), 0.0, 0.0, one_off=6000.0,
                                  recovery=0.0),
-        "hulpmiddel": prov("care", "durable", 0.35, (156, 260), 0.9, 1500.0, recovery=0.3),
-        "huishoudelijke_hulp": prov("care", "recurring", 0.40, (52, 156), 0.75, 4500.0,
+        "hulpmiddel": prov("care", "durable", 0.35, (156, 260), 0.95, 1500.0, recovery=0.3),
+        "huishoudelijke_hulp": prov("care", "recurring", 0.40, (52, 156), 0.9, 4500.0,
                                     to_basis=0.6, recovery=0.5),
         "begeleiding": prov("care", "episode", 0.15, (26, 52), 0.4, 9000.0, recovery=1.5),
         "jeugdhulp": prov("youth", "episode", 1.0, (26, 78), 0.3, 10000.0),

@@ -266,7 +266,7 @@ TABLE: tuple[Kpi, ...] = (
            ("Network conversations", "Netwerkgesprekken"),
            "of them, plans made in the Breda conversation (`network_first`)"),
     _count("alt_solved", ("cases per week", "casussen per week"),
-           ("Solved otherwise", "Anders opgelost (aantal)"),
+           ("Solved otherwise (cases)", "Anders opgelost (aantal)"),
            "would-be maatwerk cases routed otherwise whose `alt_outcome_weeks` passed without "
            "maatwerk this week"),
     _count("alt_failed", ("cases per week", "casussen per week"),
@@ -337,6 +337,8 @@ TABLE: tuple[Kpi, ...] = (
     # --- diagnostic, after the counts ----------------------------------------------------
     _diagnostic("inhabitants", ("persons", "personen"), ("Inhabitants", "Inwoners"),
                 "I, the number of inhabitants (constant in a run)"),
+    _diagnostic("under_23", ("persons", "personen"), ("Under-23s", "Jongeren onder 23"),
+                "U23, the number of inhabitants under 23 (constant in a run)"),
 )
 
 #: Entries by column name.

@@ -20,7 +20,7 @@ from wijksim.build import partners as partners_mod
 from wijksim.build import team as team_mod
 from wijksim.build.population import draw_households, initial_needs
 from wijksim.build.social_network import build_network
-from wijksim.codes import BASIS, LIGHT, MAATWERK, NETWORK, WLZ
+from wijksim.codes import BASIS, CARE, LIGHT, MAATWERK, NETWORK, WLZ
 from wijksim.config import Config, baseline_levers, load_config, with_flat
 from wijksim.kpis import COLUMNS
 from wijksim.state import WeekRecord
@@ -143,7 +143,10 @@ class WijkModel(mesa.Model):
         self.crisis_cost = np.asarray(cfg.costs.crisis.as_list())
         self.partner_tables = partners_mod.tables(cfg)
         self.integrated = cfg.team.structure == "integrated"
-        self.recovery_factor = 1.0 - np.asarray(cfg.needs.chronic.as_list(), dtype=np.float64)
+        # 1 - chronicity, rows: households without and with a member aged 65+
+        chronic = np.asarray(cfg.needs.chronic.as_list(), dtype=np.float64)
+        self.recovery_factor = np.vstack([1.0 - chronic, 1.0 - chronic])
+        self.recovery_factor[0, CARE] = 1.0 - cfg.needs.care_chronic_young
 
     # ------------------------------------------------------------------ the week
 
@@ -174,6 +177,10 @@ class WijkModel(mesa.Model):
         self.week += 1
         if self.week >= self.switch_week + self.weeks:
             self.running = False
+
+    def spin_week(self) -> None:
+        """A week of the spin-up: the weekly schedule, outside Mesa's clock and step count."""
+        WijkModel.step(self)  # the class's step: Mesa wraps the instance's to count steps
 
     def run(self) -> None:
         """Run warm-up and horizon to the end."""

@@ -432,7 +432,7 @@ class CaseRules(NamedTuple):
     """This week's parameters of settling cases (one kernel argument)."""
 
     hazards: np.ndarray  # float64 (kinds, stages): recovery under support, per week
-    recovery_factor: np.ndarray  # float64 (5,): 1 - chronicity per domain
+    recovery_factor: np.ndarray  # float64 (2, 5): 1 - chronicity, young and elderly
     early_effect: np.ndarray  # float64 (5,): recovery multiplier of support at stage 1
     basis_effect: np.float32
     week: np.int64
@@ -596,7 +596,8 @@ def settle(rows, rng, parts, c, rules, basis_free):
                 stage = need[r, d]
                 if (kind == WLZ) | (stage == 0):
                     continue
-                hazard = hazards[kind, stage] * effect[r, d] * recovery_factor[d]
+                old = 1 if elderly[r] > 0 else 0
+                hazard = hazards[kind, stage] * effect[r, d] * recovery_factor[old, d]
                 if kind == MAATWERK:
                     hazard *= prov_recovery[provision[r, d]]
                 if ((kind == LIGHT) | (kind == BASIS)) & (stage == 1):

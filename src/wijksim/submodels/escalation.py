@@ -36,6 +36,7 @@ class NeedArrays(NamedTuple):
     progress_week: np.ndarray  # int32 (n, 5)
     met_share: np.ndarray  # float32 (n,)
     self_reliance: np.ndarray  # float32 (n,)
+    elderly: np.ndarray  # int8 (n,): members aged 65+
     relapse_until: np.ndarray  # int32 (n,)
     first_contact: np.ndarray  # int32 (n,)
     stage2_episode: np.ndarray  # int32 (n,)
@@ -47,7 +48,7 @@ class EscalationRules(NamedTuple):
     week: np.int64
     escalation_per_week: np.ndarray  # float64 by stage
     recovery_per_week: np.ndarray  # float64 by stage
-    recovery_factor: np.ndarray  # float64 by domain: 1 - chronicity
+    recovery_factor: np.ndarray  # float64 (2, domains): 1 - chronicity, young and elderly
     crisis_recovery: np.float64
     relapse_multiplier: np.float64
     escalation_shield: np.float32
@@ -65,6 +66,7 @@ def step(model: WijkModel) -> None:
         need=hh.need, need_since=hh.need_since, stage2_week=hh.stage2_week,
         escalated=hh.escalated, support=hh.support, effect=hh.effect,
         progress_week=hh.progress_week, met_share=hh.met_share, self_reliance=hh.self_reliance,
+        elderly=hh.elderly,
         relapse_until=hh.relapse_until, first_contact=hh.first_contact,
         stage2_episode=hh.stage2_episode,
     )
@@ -108,6 +110,7 @@ def move_stages(rows, rng, a, rules, crises_by_domain):
     need, need_since, stage2_week, escalated = a.need, a.need_since, a.stage2_week, a.escalated
     support, effect, progress_week = a.support, a.effect, a.progress_week
     met_share, self_reliance, relapse_until = a.met_share, a.self_reliance, a.relapse_until
+    elderly = a.elderly
     first_contact, stage2_episode = a.first_contact, a.stage2_episode
     week, escalation_per_week = rules.week, rules.escalation_per_week
     recovery_per_week, recovery_factor = rules.recovery_per_week, rules.recovery_factor
@@ -127,6 +130,7 @@ def move_stages(rows, rng, a, rules, crises_by_domain):
         frailty = frailty_base - frailty_per_reliance * reliance
         own = own_recovery_base + reliance
         boost = F32(1.0) + recovery_boost * met
+        old = 1 if elderly[r] > 0 else 0
         any_solved = False
         n_dom = 0
         for d in range(N_DOMAINS):  # the household's domains with a need
@@ -140,7 +144,7 @@ def move_stages(rows, rng, a, rules, crises_by_domain):
             shield_support = F32(1.0) - support_shield * effect[r, d]
             esc = escalation_per_week[stage] * shield_informal * shield_support * relapse
             esc = esc * frailty
-            rec = recovery_per_week[stage] * recovery_factor[d] * own * boost
+            rec = recovery_per_week[stage] * recovery_factor[old, d] * own * boost
             rec = crisis_recovery if stage == CRISIS else rec
             up = ud < esc
             down = (ud >= esc) & (ud < esc + rec)

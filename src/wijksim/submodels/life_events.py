@@ -1,8 +1,9 @@
 """Submodel 1, life events: new needs arise; households leave and newcomers take their place.
 
 **New needs.** A household without a need in a domain gets one with a weekly hazard that depends
-on its type (``needs.onset_per_year``), for the care needs of elderly households on their age
-(``needs.care_onset_age_slope``), and rises with the stages of its needs in other domains
+on its type (``needs.onset_per_year``; the care needs of every household with a member aged 65+
+- single elderly and elderly couples - at the single elderly's rate, rising with age:
+``needs.care_onset_age_slope``), and rises with the stages of its needs in other domains
 (``needs.coupling``: debt -> stress -> care, income <-> debt, youth <-> income, ...; damped by a
 joint plan while an integrated team supports the household) and with carer overload (care and
 social). Hazards are sampled by thinning: candidates are drawn per household type and domain at
@@ -37,6 +38,7 @@ from wijksim.codes import (
     MOVE,
     N_DOMAINS,
     NEVER,
+    SINGLE_ELDERLY,
     SOCIAL,
     WLZ,
     WLZ_DEATH,
@@ -64,9 +66,11 @@ def hazard_tables(model: WijkModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     worst = 1.0 + 4.0 * coupling.sum(axis=0)
     overload = np.ones(N_DOMAINS)
     overload[[CARE, SOCIAL]] += model.cfg.informal.overload_hazard_multiplier
+    base = onset.copy()  # care of elderly couples: the elderly's rate (and its age factor)
+    base[COUPLE, CARE] = max(onset[COUPLE, CARE], onset[SINGLE_ELDERLY, CARE])
     age = np.ones((len(HOUSEHOLD_TYPES), N_DOMAINS))
-    age[[0, COUPLE], CARE] = needs.care_onset_age_cap  # single elderly, couples (some 65+)
-    bound = np.minimum(onset * age * worst * overload, 1.0)
+    age[[SINGLE_ELDERLY, COUPLE], CARE] = needs.care_onset_age_cap
+    bound = np.minimum(base * age * worst * overload, 1.0)
     return onset, coupling, bound
 
 
@@ -160,10 +164,11 @@ def accept_onsets(
         boost = 1.0
         if strain[r] > overload_threshold and d in (CARE, SOCIAL):
             boost = overload_boost
-        if d == CARE and elderly[r] > 0:
+        base = onset[htype[r], d]
+        if d == CARE and elderly[r] > 0:  # the elderly's rate, rising with age
             age = (week - birth_week[r]) / 52.0
-            boost *= min(np.exp(age_slope * (age - 75.0)), age_cap)
-        hit[i] = u[i] * bound[htype[r], d] < onset[htype[r], d] * (1.0 + lift) * boost
+            base = onset[SINGLE_ELDERLY, CARE] * min(np.exp(age_slope * (age - 75.0)), age_cap)
+        hit[i] = u[i] * bound[htype[r], d] < base * (1.0 + lift) * boost
     new = 0
     for i in range(rows.size):  # then the new needs arise
         if hit[i]:

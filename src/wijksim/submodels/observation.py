@@ -161,6 +161,7 @@ def kpis(model: WijkModel) -> dict[str, float]:
             (model.partners.relation * model.partners.engaged).sum(), model.partners.engaged.sum()
         ),
         "inhabitants": float(model.inhabitants),
+        "under_23": float(model.under_23),
     }
     for name in COUNTS:
         out[name] = float(getattr(t, name))
