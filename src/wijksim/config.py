@@ -449,6 +449,13 @@ class NeedsSection(Section):
             raise ValueError(f"needs one row per domain ({', '.join(DOMAINS)}); check {wrong!r}")
         return v
 
+    @field_validator("escalation_per_year")
+    @classmethod
+    def _no_escalation_beyond_crisis(cls, v: list[float]) -> list[float]:
+        if v[-1] != 0.0:
+            raise ValueError("must end with 0: a crisis (stage 4) cannot escalate further")
+        return v
+
     escalation_per_year: PerStage = param(
         default_factory=lambda: [0.0, 0.9, 0.7, 0.45, 0.0],
         unit="per year",
@@ -1196,7 +1203,8 @@ class PolicySection(Section):
     sociale_basis_budget: NonNeg = param(
         20000.0,
         unit="euro per 1,000 inhabitants per year",
-        description="euro per 1,000 inhabitants per year for volunteers and activities",
+        description="euro per 1,000 inhabitants per year for the sociale basis: volunteers, "
+        "activities and the places of the voorliggende and algemene voorzieningen",
         source=LEVER + '; Breda "Beweging naar de voorkant": about EUR 150k for about 400 '
         "cases over two years",
     )
@@ -1205,7 +1213,8 @@ class PolicySection(Section):
         ge=1,
         le=52,
         unit="weeks",
-        description="weeks the team stays on a network or maatwerk plan before handing it over",
+        description="weeks a worker activates a network plan before handing it over to the "
+        "network",
         source=ASSUMPTION,
     )
     activation_hours: NonNeg = param(

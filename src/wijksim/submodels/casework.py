@@ -28,8 +28,8 @@ gets the same share. The *effect* of a worker's support is that share, times ``b
 a generalist on a need at ``specialist_stage`` or worse. The network's effect is the share of
 informal demand it meets; the sociale basis has ``basis_effect``; a running provision and the
 Wlz have effect 1. Effects shield needs from escalation (submodel 3) and drive recovery here,
-with hazards by kind of support; support at stage 1 recovers ``early_support_effect`` times as
-fast, by domain.
+with hazards by kind of support; light or basis support of a mild need (stage 1) recovers
+``early_support_effect`` times as fast, by domain.
 
 **Stepping up, reviews, closure.** Light support steps up to maatwerk when a need at or above
 ``maatwerk_stage`` has not improved for ``step_up_weeks``; light, network and basis support
@@ -181,7 +181,6 @@ def grant_maatwerk(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> None
     hh.support_since[rows, doms] = start
     hh.provision_until[rows, doms] = start + weeks
     model.record.maatwerk_grants += rows.size
-    model.record.one_off_costs += float(model.provision_table.one_off_cost[codes].sum())
 
 
 def note_help(model: WijkModel, rows: np.ndarray, doms: np.ndarray, start: np.ndarray) -> None:
@@ -497,10 +496,11 @@ def settle_cases(model: WijkModel, parts: int = EFFECT | RECOVER | REVISE | CLOS
     ``settle_cases(model, RECOVER)``).
     """
     hh, record = model.hh, model.record
-    solved, counts = settle(
+    solved, counts, one_off_euros = settle(
         hh.rows_with_support(), model.streams.casework, np.int64(parts), cases_of(model),
         rules_of(model), basis_places_free(model),
     )
+    record.one_off_costs += float(one_off_euros)
     hh.end_episodes(solved, model.week)
     record.maatwerk_grants += int(counts[COUNT_GRANTS])
     record.step_ups += int(counts[COUNT_STEP_UPS])
@@ -547,7 +547,8 @@ def settle(rows, rng, parts, c, rules, basis_free):
       handed over after activation and ends when solved; the sociale basis ends when the need
       is solved; a provision ends when its need has been solved for ``stable_weeks``.
 
-    Returns the rows that solved a need by recovery, and the counts named ``COUNT_*``.
+    Returns the rows that solved a need (by recovery or a delivered adaptation), the counts
+    named ``COUNT_*``, and the one-off costs of the provisions delivered (euro).
     """
     # The structured arguments are unpacked once: reading a named tuple's array inside the loop
     # would take a reference to it at every access.
@@ -566,12 +567,14 @@ def settle(rows, rng, parts, c, rules, basis_free):
     solved = np.empty(rows.size, np.int64)
     n_solved = 0
     counts = np.zeros(9, np.int64)
+    euros = np.zeros(1)  # one-off costs of deliveries
     domains = np.empty(N_DOMAINS, np.int64)  # the household's domains with support
     for r in rows:
         n_dom = 0
         for d in range(N_DOMAINS):
             domains[n_dom] = d
             n_dom += support[r, d] != NO_SUPPORT
+        any_solved = False
         if parts & EFFECT:
             for d in domains[:n_dom]:
                 kind = support[r, d]
@@ -590,7 +593,6 @@ def settle(rows, rng, parts, c, rules, basis_free):
                     value = F32(1.0)
                 effect[r, d] = value
         if parts & RECOVER:
-            any_solved = False
             for d in domains[:n_dom]:
                 kind = support[r, d]
                 stage = need[r, d]
@@ -608,8 +610,6 @@ def settle(rows, rng, parts, c, rules, basis_free):
                     if stage == 1:
                         need_solved(r, d, c)
                         any_solved = True
-            solved[n_solved] = r
-            n_solved += any_solved
         if parts & REVISE:
             for d in domains[:n_dom]:
                 kind = support[r, d]
@@ -626,7 +626,9 @@ def settle(rows, rng, parts, c, rules, basis_free):
             for d in domains[:n_dom]:
                 if ((support[r, d] == MAATWERK) & (support_since[r, d] <= week)
                         & (provision_until[r, d] <= week)):
-                    review(r, d, rng, c, rules, basis_free, counts)
+                    any_solved |= review(r, d, rng, c, rules, basis_free, counts, euros)
+        solved[n_solved] = r
+        n_solved += any_solved
         if not parts & CLOSE:
             continue
         for d in range(N_DOMAINS):
@@ -655,7 +657,7 @@ def settle(rows, rng, parts, c, rules, basis_free):
                 counts[COUNT_END_SOLVED] += ending & ((d == CARE) | (d == SOCIAL))
             if ending:
                 end_support(r, d, c, rules.relapse_end)
-    return solved[:n_solved].copy(), counts
+    return solved[:n_solved].copy(), counts, euros[0]
 
 
 @kernel
@@ -699,32 +701,38 @@ def step_up(r, d, rng, c, rules, counts):
 
 
 @kernel
-def review(r, d, rng, c, rules, basis_free, counts):
-    """A provision reaches its delivery, review or planned end (see the provisions module)."""
+def review(r, d, rng, c, rules, basis_free, counts, euros):
+    """A provision reaches its delivery, review or planned end (see the provisions module).
+
+    Returns whether a delivered adaptation solved the need (``euros`` gets its one-off cost).
+    """
     t = rules.provisions
     code = c.provision[r, d]
     kind = t.kind[code]
     wmo = (d == CARE) | (d == SOCIAL)
     if kind == ONE_OFF:  # delivered: the adaptation compensates one stage of the need
+        euros[0] += t.one_off_cost[code]
+        solved = False
         if c.need[r, d] > 0:
             c.need[r, d] -= 1
             if c.need[r, d] == 0:
                 need_solved(r, d, c)
+                solved = True
         counts[COUNT_END_REVIEW] += wmo
         end_support(r, d, c, rules.relapse_end)
-        return
+        return solved
     stage = c.need[r, d]
     if stage == 0:
         counts[COUNT_END_SOLVED] += wmo
         end_support(r, d, c, rules.relapse_end)
-        return
+        return False
     renew = rng.random() < t.renewal[code]
     if kind == EPISODE:
         renew &= stage >= rules.maatwerk_stage
     if renew:
         c.provision_until[r, d] = rules.week + provisions.term(t, code, rng.random())
         counts[COUNT_RENEWED] += 1
-        return
+        return False
     counts[COUNT_END_REVIEW] += wmo
     w = c.wijk[r]
     to_basis = ((kind == RECURRING) | (kind == DURABLE)) & (rng.random() < t.to_basis[code])
@@ -737,8 +745,9 @@ def review(r, d, rng, c, rules, basis_free, counts):
         c.progress_week[r, d] = rules.week
         c.plan_stage[r, d] = stage
         counts[COUNT_TO_BASIS] += 1
-        return
+        return False
     end_support(r, d, c, rules.relapse_end)
+    return False
 
 
 @kernel

@@ -158,6 +158,8 @@ def follow_up(model: WijkModel, rows: np.ndarray) -> None:
     r, d = np.nonzero(settled)
     hh.need[mild[r], d] = 0
     hh.need_since[mild[r], d] = -1
+    hh.stage2_week[mild[r], d] = -1
+    hh.escalated[mild[r], d] = False
     record.brief_advice += mild.size
     hh.end_episodes(mild, week)
     hh.set_status(mild, CLOSED, week)
@@ -231,7 +233,8 @@ def assign_workers(model: WijkModel) -> None:
     """Light support and network plans waiting for a worker get one with a free slot.
 
     In an integrated team a household's own worker takes its new domains; other requests are
-    dealt free slots by priority (10 points a stage), per domain in a siloed team.
+    dealt free slots by priority (``team.priority_per_stage`` points a stage), per domain in a
+    siloed team.
     """
     hh, per_stage = model.hh, model.cfg.team.priority_per_stage
     rows = status_rows(hh.status, IN_SUPPORT)

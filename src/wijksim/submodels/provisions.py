@@ -6,7 +6,8 @@ provision has a kind:
 
 * **one_off** (woningaanpassing) - delivered after ``weeks_min``-``weeks_max`` weeks; then the
   need falls one stage (the adaptation compensates part of it) and the provision ends;
-* **durable** (hulpmiddel) - runs while the need lasts; reviewed at long intervals;
+* **durable** (hulpmiddel) - runs while the need lasts; reviewed at long intervals (renewed
+  with chance ``renewal``, else moved to the algemene voorziening or ended, as below);
 * **recurring** (huishoudelijke hulp, dagbesteding) - reviewed every ``weeks_min``-
   ``weeks_max`` weeks: renewed with chance ``renewal`` while the need is there, else moved to
   the algemene voorziening (``to_basis``, if the sociale basis has a place) or ended;

@@ -124,7 +124,7 @@ def step(model: WijkModel) -> None:
     hh.record_first_contact(to_queue, week, record)
     hh.set_status(to_queue, WAITING, week)
     hh.set_status(signalled, SIGNALLED, week)
-    refer_unknown_needs(hh, referred, week)
+    record.referrals += refer_unknown_needs(hh, referred, week)
 
 
 def signal_rules(model: WijkModel, direct: np.ndarray) -> SignalRules:
@@ -145,17 +145,18 @@ def signal_rules(model: WijkModel, direct: np.ndarray) -> SignalRules:
     )
 
 
-def refer_unknown_needs(hh: Households, rows: np.ndarray, week: int) -> None:
+def refer_unknown_needs(hh: Households, rows: np.ndarray, week: int) -> int:
     """Refer the needs the team does not know of households in support that asked about them.
 
-    Each such need becomes a referral, taken up by intake (submodel 5).
+    Each such need becomes a referral, taken up by intake (submodel 5). Returns how many.
     """
     if rows.size == 0:
-        return
+        return 0
     unknown = ((hh.need[rows] > 0) & (hh.support[rows] == NO_SUPPORT)
                & (hh.case_worker[rows] < 0) & (hh.handoff_ready[rows] < 0))
     r, d = np.nonzero(unknown)
     hh.handoff_ready[rows[r], d] = week
+    return r.size
 
 
 def outreach_hours(model: WijkModel) -> np.ndarray:
