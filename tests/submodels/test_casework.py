@@ -646,3 +646,39 @@ def test_light_support_recovers_with_effect():
         ]
     assert recovered[0] > 100
     assert recovered[1] == 0
+
+
+# --------------------------------------------------------------------------- new needs in support
+
+
+def test_integrated_worker_notices_new_needs_in_any_domain_and_plans_them():
+    model = integrated(caseload_cap=50, sociale_basis_budget=0.0)
+    hh, cfg = model.hh, model.cfg.team
+    rows = np.arange(1000)
+    support(model, rows, CARE, LIGHT, MILD, worker=0)
+    hh.need[rows, DEBT] = MODERATE
+    support(model, [1000], CARE, MAATWERK, MODERATE)  # no worker on it: nobody notices
+    hh.need[1000, DEBT] = MODERATE
+    casework.notice_new_needs(model)
+    planned = hh.support[rows, DEBT] != NO_SUPPORT
+    assert planned.mean() == pytest.approx(cfg.own_notice_per_week, abs=0.05)
+    assert np.all(hh.support[rows[planned], DEBT] == MAATWERK)
+    assert hh.support[1000, DEBT] == NO_SUPPORT
+    assert model.record.referrals == 0
+
+
+def test_siloed_worker_refers_a_new_need_outside_their_domain():
+    model = make(3000, team_structure="siloed", fte_per_1000=2.0)
+    clear_needs(model)
+    hh, t, cfg = model.hh, model.team, model.cfg.team
+    model.week = 7
+    care_worker = int(np.flatnonzero(t.covers[:, CARE] & ~t.covers[:, DEBT])[0])
+    rows = np.arange(2000)
+    support(model, rows, CARE, LIGHT, MILD, worker=care_worker)
+    hh.need[rows, DEBT] = MODERATE
+    casework.notice_new_needs(model)
+    referred = hh.handoff_ready[rows, DEBT] >= 0
+    assert referred.mean() == pytest.approx(cfg.other_notice_per_week, abs=0.02)
+    assert np.all(hh.handoff_ready[rows[referred], DEBT] == 7 + cfg.handoff_weeks)
+    assert np.all(hh.support[rows, DEBT] == NO_SUPPORT)  # the other specialist plans it
+    assert model.record.referrals == referred.sum()
