@@ -22,13 +22,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import fields
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from wijksim.files import atomic_write
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -101,8 +102,13 @@ def spin_up(model: WijkModel, weeks: int) -> bool:
 def prune(folder: Path, keep: int | None = None) -> None:
     """Remove all but the ``keep`` (default :data:`MAX_CHECKPOINTS`) most recently used."""
     keep = MAX_CHECKPOINTS if keep is None else keep
-    files = sorted(folder.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in files[keep:]:
+    dated = []
+    for path in folder.glob("[!.]*.npz"):  # not the temporary files of a write in progress
+        try:
+            dated.append((path.stat().st_mtime, path))
+        except FileNotFoundError:  # removed meanwhile by another process
+            continue
+    for _, old in sorted(dated, reverse=True)[keep:]:
         old.unlink(missing_ok=True)
 
 
@@ -127,15 +133,13 @@ def state_of(model: WijkModel) -> dict[str, Any]:
 
 def save(model: WijkModel, path: Path) -> None:
     """Write the model's state to ``path`` (through a temporary name)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".npz", dir=path.parent)
-    os.close(fd)
-    try:
-        np.savez(tmp, **state_of(model))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    state = state_of(model)
+
+    def write(tmp: Path) -> None:
+        with tmp.open("wb") as f:
+            np.savez(f, **state)
+
+    atomic_write(path, write)
 
 
 def load(model: WijkModel, path: Path) -> None:

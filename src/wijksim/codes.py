@@ -59,7 +59,8 @@ ONE_OFF, DURABLE, RECURRING, EPISODE = range(len(PROVISION_KINDS))
 DEPARTURES: tuple[str, ...] = ("death", "wlz_death", "move")
 DEATH, WLZ_DEATH, MOVE = range(len(DEPARTURES))
 
-#: Why a Wmo maatwerk provision ends (counted for the flows of calibration).
+#: Why a Wmo client ends: the household's last Wmo maatwerk provision ends, or it leaves
+#: (counted for the flows of calibration; a client, not a provision, as CBS counts).
 WMO_ENDINGS: tuple[str, ...] = ("death", "moved", "wlz", "review", "solved")
 END_DEATH, END_MOVED, END_WLZ, END_REVIEW, END_SOLVED = range(len(WMO_ENDINGS))
 

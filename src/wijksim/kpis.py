@@ -185,11 +185,16 @@ TABLE: tuple[Kpi, ...] = (
     _measure("wmo_ending_rate", ("endings per client per year", "beëindigingen per cliënt per "
                                  "jaar"),
              ("Wmo endings", "Beëindigde Wmo"),
-             "Wmo provisions ended over the last 52 weeks (death, moving, to the Wlz, at review, "
-             "need solved) / mean Wmo clients over those weeks"),
+             "Wmo clients who ended over the last 52 weeks (their last Wmo provision ended at "
+             "review, by a solved need or by the move to the Wlz, or they died or moved) / mean "
+             "Wmo clients (households) over those weeks"),
     _measure("wmo_death_share", ("share of Wmo endings", "deel van de beëindigingen"),
              ("Wmo endings by death", "Wmo beëindigd door overlijden"),
-             "of the Wmo endings over the last 52 weeks, the share by death"),
+             "of the Wmo clients who ended over the last 52 weeks, the share who died"),
+    _measure("wmo_to_wlz_rate", ("per client per year", "per cliënt per jaar"),
+             ("Wmo to Wlz", "Van Wmo naar Wlz"),
+             "Wmo clients whose care moved to the Wlz over the last 52 weeks / mean Wmo "
+             "clients (households) over those weeks"),
     _measure("debt_relief_per_1000", ("households per 1,000 inhabitants",
                                       "huishoudens per 1.000 inwoners"),
              ("Debt relief", "Schuldhulp"),

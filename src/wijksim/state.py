@@ -247,7 +247,8 @@ class WeekRecord:
     to_basis: int = 0  # provisions moved to the algemene voorziening at review
     wlz_entries: int = 0
     closures: int = 0  # households whose case closed
-    one_off_costs: float = 0.0  # euro of one-off provisions granted this week
+    one_off_costs: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS))  # euro
+    # of one-off provisions delivered this week, by domain
     wmo_endings: np.ndarray = field(default_factory=lambda: np.zeros(len(WMO_ENDINGS), np.int64))
     # 7. workforce
     sick_spells: int = 0

@@ -280,7 +280,8 @@ def test_every_lever_kpi_and_partner_has_a_label():
         for group in ("kpi.costs", "kpi.costs.unit"):  # a group title the app keeps itself
             assert tr(lang, group)
     assert tr("nl", "kpi.waiting_list") == "Wachtlijst"
-    assert tr("en", "kpi.time_to_help_weeks.unit") == "weeks from onset to first contact"
+    assert tr("en", "kpi.time_to_help_weeks.unit") == (
+        "weeks from a moderate need to its first support")
 
 
 #: Presets with teacher notes (the scenario presets; base files such as a calibration need none).

@@ -405,12 +405,6 @@ def test_routed_otherwise_fails_when_it_steps_up_to_maatwerk():
     np.testing.assert_array_equal(hh.alt_since[:4, DEBT], [-1, -1, 25, 25])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plan() sets alt_since to -1 for a light (or Wlz) route: a would-be maatwerk case "
-    "routed otherwise whose need is planned again as light support within alt_outcome_weeks "
-    "is counted neither as solved otherwise nor as failed",
-)
 def test_a_later_light_plan_keeps_the_outcome_of_a_case_routed_otherwise():
     model = make(200)
     clear_needs(model)

@@ -16,6 +16,7 @@ from wijksim.codes import (
     MAATWERK,
     MODERATE,
     NETWORK,
+    NO_SUPPORT,
     RE_INTEGRATIE,
     SCHULDHULP,
     SEVERE,
@@ -121,60 +122,60 @@ def test_a_crisis_paid_wholly_by_the_gemeente_leaves_nothing_to_others():
     assert out["cost_other"] == 0
 
 
-def test_one_off_provisions_cost_once_when_granted():
-    model = make(200, sociale_basis_budget=0.0)
-    clear_needs(model)
+def one_off_only(model):
+    """Make every care grant a woningaanpassing (a one-off provision)."""
     set_provision(model, "woningaanpassing", grant_share=1.0)
     for name in ("hulpmiddel", "huishoudelijke_hulp", "begeleiding"):
         set_provision(model, name, grant_share=0.0)
+
+
+def test_one_off_provisions_cost_once_at_delivery():
+    model = make(200, sociale_basis_budget=0.0)
+    clear_needs(model)
+    one_off_only(model)
     one_off = model.cfg.policy.provisions["woningaanpassing"].one_off_cost
     assert one_off > 0
     model.hh.need[:3, CARE] = SEVERE
     casework.plan(model, np.arange(3), np.full(3, CARE))
     assert np.all(model.hh.provision[:3, CARE] == WONINGAANPASSING)
-    assert model.record.one_off_costs == 3 * one_off
+    assert week_costs(model)["cost_maatwerk"] == 0  # granted, not yet delivered
+    delivered = int(model.hh.provision_until[:3, CARE].max())
+    model.week = delivered
+    model.begin_week()
+    settle(model, REVISE)  # the adaptations are delivered (and end)
+    assert np.all(model.hh.support[:3, CARE] == NO_SUPPORT)
+    assert model.record.one_off_costs[CARE] == 3 * one_off
     c = week_costs(model)
     assert c["cost_maatwerk"] == pytest.approx(3 * one_off * 52)  # a week's cost, per year
-    model.begin_week()  # next week: the adaptation costs nothing while it is made
-    model.week += model.cfg.policy.decision_weeks + 1
-    assert week_costs(model)["cost_maatwerk"] == 0
+    model.begin_week()
+    assert week_costs(model)["cost_maatwerk"] == 0  # once only
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="casework.step_up picks a provision but never adds its one_off_cost to "
-    "record.one_off_costs: a woningaanpassing granted by a step-up costs nothing",
-)
-def test_a_one_off_granted_by_a_step_up_costs_its_one_off_price():
+def test_a_one_off_granted_by_a_step_up_costs_its_one_off_price_at_delivery():
     model = make(200)
     clear_needs(model)
-    set_provision(model, "woningaanpassing", grant_share=1.0)
-    for name in ("hulpmiddel", "huishoudelijke_hulp", "begeleiding"):
-        set_provision(model, name, grant_share=0.0)
+    one_off_only(model)
     support(model, [0], CARE, NETWORK, MODERATE, since=-10)
     model.hh.need[0, CARE] = SEVERE  # worse than at the plan: steps up
     settle(model, REVISE)
     assert model.hh.provision[0, CARE] == WONINGAANPASSING
+    model.week = int(model.hh.provision_until[0, CARE])
+    model.begin_week()
+    settle(model, REVISE)
     one_off = model.cfg.policy.provisions["woningaanpassing"].one_off_cost
-    assert model.record.one_off_costs == one_off
+    assert model.record.one_off_costs[CARE] == one_off
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="costs.step splits only running provisions by law: one-off costs are in "
-    "cost_maatwerk but in none of cost_wmo/youth/reintegration/debt_relief",
-)
 def test_cost_by_law_adds_up_to_maatwerk_with_one_off_costs():
     model = make(200, sociale_basis_budget=0.0)
     clear_needs(model)
-    set_provision(model, "woningaanpassing", grant_share=1.0)
-    for name in ("hulpmiddel", "huishoudelijke_hulp", "begeleiding"):
-        set_provision(model, name, grant_share=0.0)
-    model.hh.need[0, CARE] = SEVERE
-    casework.plan(model, np.array([0]), np.array([CARE]))
+    one_off_only(model)
+    grant(model, [0], CARE, WONINGAANPASSING, SEVERE, since=-4, until=model.week)
+    grant(model, [1], YOUTH, JEUGDHULP, MODERATE)
+    settle(model, REVISE)
     c = week_costs(model)
     by_law = ("cost_wmo", "cost_youth", "cost_reintegration", "cost_debt_relief")
-    assert c["cost_maatwerk"] > 0
+    assert c["cost_maatwerk"] > 0 and c["cost_wmo"] > 0 and c["cost_youth"] > 0
     assert sum(c[k] for k in by_law) == pytest.approx(c["cost_maatwerk"])
 
 

@@ -286,12 +286,6 @@ def test_cumsum_within_restarts_per_group():
 
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="intake.follow_up solves mild needs by brief advice but resets only need_since, "
-    "not stage2_week and escalated (escalation and casework reset all three): a later need in "
-    "the domain then escalates uncounted and its time to help is measured from the old need",
-)
 def test_a_need_solved_by_brief_advice_forgets_its_stage_two_week_and_escalation():
     model = integrated()
     model.cfg.signalling.help_acceptance = 0.0

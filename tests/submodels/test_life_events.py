@@ -397,12 +397,6 @@ def test_joint_plan_damps_coupling_only_in_an_integrated_team(structure):
     np.testing.assert_allclose(counts, expected, rtol=0.1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="accept_onsets notes stage2_episode = week for a sudden onset even in a household "
-    "already in contact; escalation's reach_stage_two counts such a household as contacted at "
-    "once (-2). Its contact is then never counted in the time to contact",
-)
 def test_a_sudden_onset_in_a_household_in_contact_counts_no_wait_for_contact():
     model = make(3000)
     clear_needs(model)

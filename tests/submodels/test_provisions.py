@@ -35,7 +35,7 @@ from wijksim.codes import (
     WONINGAANPASSING,
     YOUTH,
 )
-from wijksim.submodels import casework, provisions
+from wijksim.submodels import casework, costs, provisions
 from wijksim.submodels.casework import CLOSE, EFFECT, REVISE
 
 
@@ -83,6 +83,12 @@ def test_draw_gives_each_provision_a_term_of_its_own(table):
     assert np.all(weeks >= table.weeks_min[codes])
     assert np.all(weeks <= table.weeks_max[codes])
 
+def client_exits(model, clients) -> np.ndarray:
+    """Wmo client endings by reason this week, for ``clients`` who had Wmo last week."""
+    model.hh.wmo_last_week[clients] = model.week - 1
+    costs.step(model)
+    return model.record.wmo_endings
+
 
 # --------------------------------------------------------------------------- delivery, reviews
 
@@ -107,7 +113,8 @@ def test_one_off_is_delivered_lowers_the_need_one_stage_and_ends():
     assert np.all(hh.support[:3, CARE] == NO_SUPPORT)
     assert np.all(hh.provision[:3, CARE] == 0)
     assert hh.need_since[1, CARE] == -1  # solved by the adaptation
-    assert model.record.wmo_endings[END_REVIEW] == 3
+    endings = client_exits(model, [0, 1, 2])
+    assert endings[END_REVIEW] == 2 and endings[END_SOLVED] == 1  # clients, by their need left
 
 
 def _recurring_reviews(model, rows, stage):
@@ -137,7 +144,7 @@ def test_recurring_provision_is_renewed_else_moved_to_the_basis_else_ended():
     assert until.min() >= p.weeks_min and until.max() <= p.weeks_max
     r = model.record
     assert r.renewals == renewed.sum() and r.to_basis == to_basis.sum()
-    assert r.wmo_endings[END_REVIEW] == to_basis.sum() + ended.sum()
+    assert client_exits(model, rows)[END_REVIEW] == to_basis.sum() + ended.sum()
     moved = rows[to_basis]
     assert np.all(hh.provision[moved, CARE] == 0)
     assert np.all(hh.support_since[moved, CARE] == model.week)
@@ -192,7 +199,8 @@ def test_episode_is_renewed_only_while_the_need_is_at_the_maatwerk_stage():
     for d in (YOUTH, CARE):
         np.testing.assert_array_equal(hh.support[rows, d] == MAATWERK, stages >= MODERATE)
     assert model.record.renewals == 2 * 100
-    assert model.record.wmo_endings[END_REVIEW] == 50  # begeleiding is Wmo, jeugdhulp not
+    endings = client_exits(model, rows)
+    assert endings[END_REVIEW] == 50 and endings.sum() == 50  # begeleiding is Wmo, jeugdhulp not
     assert model.record.to_basis == 0  # an episode does not move to the basis
 
 
@@ -224,7 +232,7 @@ def test_provision_ends_when_its_need_is_solved():
     assert hh.support[0, CARE] == NO_SUPPORT
     assert hh.support[1, SOCIAL] == NO_SUPPORT
     assert hh.support[2, SOCIAL] == MAATWERK  # solved, not yet for stable_weeks
-    assert model.record.wmo_endings[END_SOLVED] == 2
+    assert client_exits(model, [0, 1, 2])[END_SOLVED] == 2
     assert model.record.renewals == 0
     model.begin_week()
     settle(model, CLOSE)
@@ -258,4 +266,22 @@ def test_the_wlz_move_ends_a_wmo_provision():
     assert hh.provision[elderly[0], CARE] == 0
     assert hh.provision_until[elderly[0], CARE] == -1
     assert model.record.wlz_entries == 2
-    assert model.record.wmo_endings[END_WLZ] == 1  # a provision not started had no client
+    endings = client_exits(model, rows[[0, 1, 3]])  # a provision not started had no client
+    assert endings[END_WLZ] == 1 and endings.sum() == 1
+
+
+def test_a_client_ends_with_the_last_wmo_provision_not_with_each():
+    """CBS counts clients: one of two Wmo provisions ending is no client ending."""
+    model = make(100)
+    clear_needs(model)
+    hh = model.hh
+    set_provision(model, "huishoudelijke_hulp", renewal=0.0, to_basis=0.0)
+    model.week = 50
+    model.begin_week()
+    grant(model, [0, 1], CARE, HUISHOUDELIJKE_HULP, MODERATE, until=50)
+    grant(model, [0], SOCIAL, DAGBESTEDING, MODERATE, until=90)
+    settle(model, REVISE)
+    assert np.all(hh.support[[0, 1], CARE] == NO_SUPPORT)
+    endings = client_exits(model, [0, 1])
+    assert endings.sum() == 1 and endings[END_REVIEW] == 1
+    assert hh.wmo_last_week[0] == model.week  # still a client (dagbesteding)

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import platform
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +25,7 @@ import pandas as pd
 
 from wijksim.analysis.stats import DRIFT_TOLERANCE, drift, t_interval
 from wijksim.config import Config, dump_toml
+from wijksim.files import atomic_write
 from wijksim.kpis import EXTRA, KPIS
 from wijksim.model import WijkModel
 from wijksim.streams import replicate_seeds
@@ -139,19 +138,6 @@ def versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write a file through a temporary name in the same folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_table(frame: pd.DataFrame, path: Path, csv: bool) -> list[Path]:

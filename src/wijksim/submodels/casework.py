@@ -55,9 +55,6 @@ from wijksim.codes import (
     CLOSED,
     CRISIS,
     DURABLE,
-    END_REVIEW,
-    END_SOLVED,
-    END_WLZ,
     EPISODE,
     IN_SUPPORT,
     LIGHT,
@@ -67,7 +64,6 @@ from wijksim.codes import (
     NO_SUPPORT,
     ONE_OFF,
     RECURRING,
-    SOCIAL,
     WLZ,
 )
 from wijksim.compiled import F32, inline, kernel, status_rows
@@ -120,7 +116,8 @@ def plan(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> None:
     hh.case_worker[rows, doms] = -1
     hh.handoff_ready[rows, doms] = np.where(staffed, week, -1)  # waits for a worker
     failed = grant & (hh.alt_since[rows, doms] >= 0)  # maatwerk after all, within the window
-    hh.alt_since[rows, doms] = np.where(network | basis, week, -1)
+    alt = hh.alt_since[rows, doms]  # a case routed otherwise keeps its window under lighter help
+    hh.alt_since[rows, doms] = np.select([network | basis, grant], [week, -1], alt)
     grant_maatwerk(model, rows[grant], doms[grant])
     note_help(model, rows, doms, np.where(grant, week + pol.decision_weeks, week))
 
@@ -398,8 +395,8 @@ def set_worker_effects(team_rows, case_worker, need, effect, ratio, skill, speci
 EFFECT, RECOVER, REVISE, CLOSE = 8, 1, 2, 4
 
 #: Counts :func:`settle` returns, by position.
-(COUNT_GRANTS, COUNT_STEP_UPS, COUNT_ALT_FAILED, COUNT_WLZ, COUNT_END_REVIEW, COUNT_END_SOLVED,
- COUNT_END_WLZ, COUNT_TO_BASIS, COUNT_RENEWED) = range(9)
+(COUNT_GRANTS, COUNT_STEP_UPS, COUNT_ALT_FAILED, COUNT_WLZ, COUNT_TO_BASIS,
+ COUNT_RENEWED) = range(6)
 
 
 class Cases(NamedTuple):
@@ -500,15 +497,12 @@ def settle_cases(model: WijkModel, parts: int = EFFECT | RECOVER | REVISE | CLOS
         hh.rows_with_support(), model.streams.casework, np.int64(parts), cases_of(model),
         rules_of(model), basis_places_free(model),
     )
-    record.one_off_costs += float(one_off_euros)
+    record.one_off_costs += one_off_euros
     hh.end_episodes(solved, model.week)
     record.maatwerk_grants += int(counts[COUNT_GRANTS])
     record.step_ups += int(counts[COUNT_STEP_UPS])
     record.alt_failed += int(counts[COUNT_ALT_FAILED])
     record.wlz_entries += int(counts[COUNT_WLZ])
-    record.wmo_endings[END_REVIEW] += int(counts[COUNT_END_REVIEW])
-    record.wmo_endings[END_SOLVED] += int(counts[COUNT_END_SOLVED])
-    record.wmo_endings[END_WLZ] += int(counts[COUNT_END_WLZ])
     record.to_basis += int(counts[COUNT_TO_BASIS])
     record.renewals += int(counts[COUNT_RENEWED])
     if parts & CLOSE:
@@ -548,7 +542,7 @@ def settle(rows, rng, parts, c, rules, basis_free):
       is solved; a provision ends when its need has been solved for ``stable_weeks``.
 
     Returns the rows that solved a need (by recovery or a delivered adaptation), the counts
-    named ``COUNT_*``, and the one-off costs of the provisions delivered (euro).
+    named ``COUNT_*``, and the one-off costs of the provisions delivered (euro, by domain).
     """
     # The structured arguments are unpacked once: reading a named tuple's array inside the loop
     # would take a reference to it at every access.
@@ -563,11 +557,11 @@ def settle(rows, rng, parts, c, rules, basis_free):
     week, maatwerk_stage = rules.week, rules.maatwerk_stage
     basis_max_stage, step_up_weeks = rules.basis_max_stage, rules.step_up_weeks
     stable_weeks, fixed_weeks = rules.stable_weeks, rules.fixed_weeks
-    stable_rule = rules.stable_rule
+    stable_rule, activation_weeks = rules.stable_rule, rules.activation_weeks
     solved = np.empty(rows.size, np.int64)
     n_solved = 0
-    counts = np.zeros(9, np.int64)
-    euros = np.zeros(1)  # one-off costs of deliveries
+    counts = np.zeros(6, np.int64)
+    euros = np.zeros(N_DOMAINS)  # one-off costs of deliveries, by domain
     domains = np.empty(N_DOMAINS, np.int64)  # the household's domains with support
     for r in rows:
         n_dom = 0
@@ -582,8 +576,10 @@ def settle(rows, rng, parts, c, rules, basis_free):
                 value = effect[r, d]
                 if kind == LIGHT:
                     value = F32(0.0) if unstaffed else value
-                elif kind == NETWORK:
-                    value = (F32(1.0) if unstaffed else value) * met_share[r]
+                elif kind == NETWORK:  # activated by the worker, then carried by the network
+                    activating = week - support_since[r, d] < activation_weeks
+                    value = (value if activating else F32(1.0)) * met_share[r]
+                    value = F32(0.0) if activating & unstaffed else value
                 elif kind == BASIS:
                     value = basis_effect
                 elif kind == MAATWERK:
@@ -622,7 +618,7 @@ def settle(rows, rng, parts, c, rules, basis_free):
                         step_up(r, d, rng, c, rules, counts)
             if ((support[r, CARE] == MAATWERK) & (elderly[r] > 0)
                     & (severe_care_weeks[r] >= rules.wlz_weeks_severe)):
-                to_wlz(r, c, week, counts)
+                to_wlz(r, c, counts)
             for d in domains[:n_dom]:
                 if ((support[r, d] == MAATWERK) & (support_since[r, d] <= week)
                         & (provision_until[r, d] <= week)):
@@ -654,10 +650,9 @@ def settle(rows, rng, parts, c, rules, basis_free):
                 ending = stage == 0
             elif kind == MAATWERK:
                 ending = (stage == 0) & (calm_for >= stable_weeks) & (since >= 0)
-                counts[COUNT_END_SOLVED] += ending & ((d == CARE) | (d == SOCIAL))
             if ending:
                 end_support(r, d, c, rules.relapse_end)
-    return solved[:n_solved].copy(), counts, euros[0]
+    return solved[:n_solved].copy(), counts, euros
 
 
 @kernel
@@ -669,9 +664,8 @@ def need_solved(r, d, c):
 
 
 @kernel
-def to_wlz(r, c, week, counts):
+def to_wlz(r, c, counts):
     """Maatwerk care of an elderly household that stayed severe moves to the Wlz."""
-    counts[COUNT_END_WLZ] += c.support_since[r, CARE] <= week
     c.support[r, CARE] = WLZ
     c.provision[r, CARE] = 0
     c.provision_until[r, CARE] = -1
@@ -709,21 +703,18 @@ def review(r, d, rng, c, rules, basis_free, counts, euros):
     t = rules.provisions
     code = c.provision[r, d]
     kind = t.kind[code]
-    wmo = (d == CARE) | (d == SOCIAL)
     if kind == ONE_OFF:  # delivered: the adaptation compensates one stage of the need
-        euros[0] += t.one_off_cost[code]
+        euros[d] += t.one_off_cost[code]
         solved = False
         if c.need[r, d] > 0:
             c.need[r, d] -= 1
             if c.need[r, d] == 0:
                 need_solved(r, d, c)
                 solved = True
-        counts[COUNT_END_REVIEW] += wmo
-        end_support(r, d, c, rules.relapse_end)
+        end_support(r, d, c, c.relapse_until[r])  # done as planned: no raised relapse risk
         return solved
     stage = c.need[r, d]
     if stage == 0:
-        counts[COUNT_END_SOLVED] += wmo
         end_support(r, d, c, rules.relapse_end)
         return False
     renew = rng.random() < t.renewal[code]
@@ -733,7 +724,6 @@ def review(r, d, rng, c, rules, basis_free, counts, euros):
         c.provision_until[r, d] = rules.week + provisions.term(t, code, rng.random())
         counts[COUNT_RENEWED] += 1
         return False
-    counts[COUNT_END_REVIEW] += wmo
     w = c.wijk[r]
     to_basis = ((kind == RECURRING) | (kind == DURABLE)) & (rng.random() < t.to_basis[code])
     if to_basis & (basis_free[w] > 0) & (stage <= rules.basis_max_stage):

@@ -4,7 +4,7 @@ Paid by the gemeente (``cost_gemeente``):
 
 * ``cost_team`` - employer cost of the filled wijkteam positions (their FTE x ``costs.fte``);
 * ``cost_maatwerk`` - the maatwerkvoorzieningen running this week (each provision's
-  ``cost_per_year``, plus the one-off cost of those granted this week), split by law into
+  ``cost_per_year``, plus the one-off cost of those delivered this week), split by law into
   ``cost_wmo`` (care and social domains), ``cost_youth`` (Jeugdwet), ``cost_reintegration``
   (Participatiewet) and ``cost_debt_relief`` (Wgs);
 * ``cost_sociale_basis`` - the yearly budget for volunteers, activities and the algemene
@@ -18,8 +18,10 @@ costs; ``cost_total = cost_gemeente + cost_wlz + cost_other``. Every figure is t
 times 52, so a time series reads as euro per year.
 
 The same pass counts the clients of the week (households with a provision running, by law) for
-observation, and notes each household's last week with Wmo or youth care (for counts over a
-year).
+observation, notes each household's last week with Wmo or youth care (for counts over a
+year), and counts the Wmo clients who left the Wmo this week by reason (a client ends when the
+household's last Wmo provision ends, as CBS counts clients, not provisions; deaths and moves
+are counted when the household leaves, in life events).
 """
 
 from __future__ import annotations
@@ -28,7 +30,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wijksim.codes import CARE, DEBT, INCOME, MAATWERK, N_DOMAINS, PROVISIONS, SOCIAL, WLZ, YOUTH
+from wijksim.codes import (
+    CARE,
+    DEBT,
+    END_REVIEW,
+    END_SOLVED,
+    END_WLZ,
+    INCOME,
+    MAATWERK,
+    N_DOMAINS,
+    PROVISIONS,
+    SOCIAL,
+    WLZ,
+    YOUTH,
+)
 from wijksim.compiled import kernel
 
 if TYPE_CHECKING:
@@ -46,13 +61,15 @@ def step(model: WijkModel) -> None:
         hh.rows_with_support(), hh.support, hh.provision, hh.support_since, hh.wmo_last_week,
         hh.youth_last_week, np.int64(model.week),
     )
+    record_wmo_exits(model)
     running = per_provision * t.cost_per_year
     by_law = np.bincount(np.maximum(t.domain, 0), weights=running, minlength=N_DOMAINS)
+    by_law = by_law + record.one_off_costs * 52.0  # delivered this week, as a yearly rate
     crisis = record.crises_by_domain * model.crisis_cost * 52.0
     gemeente_share = np.asarray(c.crisis_gemeente_share.as_list())
     out = {
         "cost_team": float((team.fte * (team.filled & team.position)).sum() * c.fte),
-        "cost_maatwerk": float(running.sum() + record.one_off_costs * 52.0),
+        "cost_maatwerk": float(by_law.sum()),
         "cost_wlz": float(clients[CLIENT_WLZ] * c.wlz_per_year),
         "cost_sociale_basis": float(
             model.cfg.policy.sociale_basis_budget * model.inhabitants / 1000.0
@@ -103,3 +120,24 @@ def count_provisions(rows, support, provision, support_since, wmo_last_week, you
         if has[YOUTH]:
             youth_last_week[r] = week
     return per_provision, clients
+
+
+def record_wmo_exits(model: WijkModel) -> None:
+    """Count the households that were Wmo clients last week and are not now, by reason.
+
+    Run after :func:`count_provisions` has noted this week's clients. The reason: the care
+    moved to the Wlz; the need was solved (no care or social need left); otherwise the
+    provision ended at its review or planned end with a need left (not renewed, or moved to
+    the algemene voorziening). A household that left and was replaced has been counted on
+    leaving (its newcomer has no Wmo history).
+    """
+    hh = model.hh
+    rows = np.flatnonzero(hh.wmo_last_week == model.week - 1)
+    if rows.size == 0:
+        return
+    wlz = hh.support[rows, CARE] == WLZ
+    solved = ~wlz & (hh.need[rows][:, [CARE, SOCIAL]] == 0).all(axis=1)
+    endings = model.record.wmo_endings
+    endings[END_WLZ] += int(wlz.sum())
+    endings[END_SOLVED] += int(solved.sum())
+    endings[END_REVIEW] += int(rows.size - wlz.sum() - solved.sum())

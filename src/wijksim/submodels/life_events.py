@@ -126,7 +126,7 @@ def new_needs(model: WijkModel) -> None:
     u = rng.random(rows.size)
     sudden = rng.random(rows.size) < cfg.needs.sudden_onset_share
     damping = cfg.team.joint_plan_damping if model.integrated else 0.0
-    model.record.new_needs += accept_onsets(
+    new, contacted = accept_onsets(
         rows=rows, dom=dom, u=u, sudden=sudden, need=hh.need, need_since=hh.need_since,
         stage2_week=hh.stage2_week, episode_start=hh.episode_start,
         stage2_episode=hh.stage2_episode, htype=hh.htype, elderly=hh.elderly,
@@ -136,20 +136,25 @@ def new_needs(model: WijkModel) -> None:
         age_slope=np.float64(cfg.needs.care_onset_age_slope),
         age_cap=np.float64(cfg.needs.care_onset_age_cap),
         joint_damping=np.float64(damping), week=np.int64(model.week),
+        first_contact=hh.first_contact,
     )
+    model.record.new_needs += new
+    model.record.contacted += contacted  # sudden onsets in households already in contact
 
 
 @kernel
 def accept_onsets(
     rows, dom, u, sudden, need, need_since, stage2_week, episode_start, stage2_episode, htype,
     elderly, birth_week, status, strain, onset, coupling, bound, overload_threshold,
-    overload_boost, age_slope, age_cap, joint_damping, week,
+    overload_boost, age_slope, age_cap, joint_damping, week, first_contact,
 ):
-    """Accept each candidate (row, domain) with probability hazard / bound; returns new needs.
+    """Accept each candidate (row, domain) with probability hazard / bound.
 
     The hazard is the onset rate of the household's type, for care needs of elderly households
     times the age factor, lifted by its needs in other domains (coupling; damped by a joint plan
     while an integrated team supports it) and, for care and social needs, by carer overload.
+    Returns the new needs, and the households already in contact that a sudden onset brought to
+    stage 2 (their time to contact is 0).
     """
     hit = np.zeros(rows.size, np.bool_)
     for i in range(rows.size):  # first decide on every candidate, from last week's needs
@@ -170,6 +175,7 @@ def accept_onsets(
             base = onset[SINGLE_ELDERLY, CARE] * min(np.exp(age_slope * (age - 75.0)), age_cap)
         hit[i] = u[i] * bound[htype[r], d] < base * (1.0 + lift) * boost
     new = 0
+    contacted = 0
     for i in range(rows.size):  # then the new needs arise
         if hit[i]:
             r, d = rows[i], dom[i]
@@ -177,12 +183,15 @@ def accept_onsets(
             need_since[r, d] = week
             if sudden[i]:
                 stage2_week[r, d] = week
-                if stage2_episode[r] == -1:
+                if (stage2_episode[r] == -1) & (first_contact[r] >= 0):
+                    stage2_episode[r] = -2
+                    contacted += 1
+                elif stage2_episode[r] == -1:
                     stage2_episode[r] = week
             if episode_start[r] == NEVER:  # episodes may have begun before week 0
                 episode_start[r] = week
             new += 1
-    return new
+    return new, contacted
 
 
 def departure_bounds(model: WijkModel) -> np.ndarray:

@@ -19,6 +19,7 @@ from wijksim.codes import (
     BASIS,
     DEBT,
     END_DEATH,
+    END_WLZ,
     IN_SUPPORT,
     MODERATE,
     N_DOMAINS,
@@ -92,11 +93,13 @@ class Ledger:
             return np.zeros(len(WMO_ENDINGS), np.int64)
         return np.sum(self.wmo_endings, axis=0)
 
-    def wmo_ending_rate(self) -> float:
-        """Wmo endings per client per year over the ledger's weeks."""
+    def wmo_ending_rate(self, reason: int | None = None) -> float:
+        """Wmo clients ending per client per year over the ledger's weeks (for one reason)."""
         weeks = len(self.wmo_clients)
         clients = sum(self.wmo_clients) / max(weeks, 1)
-        return _ratio(self.endings().sum() * YEAR / max(weeks, 1), clients)
+        endings = self.endings()
+        ended = endings.sum() if reason is None else endings[reason]
+        return _ratio(ended * YEAR / max(weeks, 1), clients)
 
 
 def kpis(model: WijkModel) -> dict[str, float]:
@@ -143,6 +146,7 @@ def kpis(model: WijkModel) -> dict[str, float]:
         "youth_care_year_share": _ratio(youth_year, model.under_23),
         "wmo_ending_rate": ledger.wmo_ending_rate(),
         "wmo_death_share": _ratio(endings[END_DEATH], endings.sum()),
+        "wmo_to_wlz_rate": ledger.wmo_ending_rate(END_WLZ),
         "debt_relief_per_1000": float(clients[CLIENT_DEBT_RELIEF]) * per_1000,
         "reintegration_per_1000": float(clients[CLIENT_REINTEGRATION]) * per_1000,
         "waiting_list_per_1000": float(by_status[WAITING]) * per_1000,
