@@ -24,7 +24,8 @@ CONTRACT = (
 #: Further measures (the gemeente's and CBS's views), after the contract KPIs.
 MEASURES = (
     "time_to_contact_weeks", "time_to_support_weeks", "wmo_clients_year_per_1000",
-    "youth_care_year_share", "wmo_ending_rate", "wmo_death_share", "debt_relief_per_1000",
+    "youth_care_year_share", "wmo_ending_rate", "wmo_death_share", "wmo_to_wlz_rate",
+    "debt_relief_per_1000",
     "reintegration_per_1000", "waiting_list_per_1000", "multi_problem_escalations_per_1000",
     "over_term_share", "basis_per_1000", "fte_per_1000_realised", "cost_gemeente", "cost_other",
     "cost_wmo", "cost_youth", "cost_reintegration", "cost_debt_relief",

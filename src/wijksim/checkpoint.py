@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import fields
 from functools import cache
 from pathlib import Path
@@ -79,10 +80,12 @@ def path_for(model: WijkModel, weeks: int) -> Path:
     return cache_dir() / "spinup" / f"{key(model, weeks)}.npz"
 
 
-def spin_up(model: WijkModel, weeks: int) -> bool:
+def spin_up(model: WijkModel, weeks: int,
+            progress: Callable[[int, int], None] | None = None) -> bool:
     """Bring ``model`` to the end of its spin-up: load the checkpoint, or run and save it.
 
-    Returns whether a checkpoint was loaded.
+    Returns whether a checkpoint was loaded. ``progress(week, weeks)`` is told every 52 weeks
+    of a spin-up that runs.
     """
     path = path_for(model, weeks)
     if path.exists():
@@ -94,6 +97,8 @@ def spin_up(model: WijkModel, weeks: int) -> bool:
             pass
     while model.week < weeks:
         model.spin_week()
+        if progress is not None and (model.week % 52 == 0 or model.week == weeks):
+            progress(model.week, weeks)
     save(model, path)
     prune(path.parent)
     return False

@@ -329,7 +329,7 @@ class PopulationSection(Section):
         source="CBS life tables (mortality doubles about every 7-8 years after 65)",
     )
     death_care_multiplier: PerStage = param(
-        default_factory=lambda: [1.0, 1.2, 1.6, 2.5, 4.0],
+        default_factory=lambda: [1.0, 1.3, 2.0, 3.5, 6.0],
         unit="multiplier by care stage",
         description="death hazard of an elderly household x this, by the stage of its care need",
         source="assumption (frailty: people with a severe care need die sooner)",
@@ -416,8 +416,8 @@ class NeedsSection(Section):
 
     onset_per_year: PerDomainPerType = param(
         default_factory=lambda: PerDomainPerType(
-            care=[0.75, 0.05, 0.05, 0.05],
-            youth=[0.0, 0.0, 0.0, 0.35],
+            care=[1.0, 0.067, 0.067, 0.067],
+            youth=[0.0, 0.0, 0.0, 0.32],
             income=[0.01, 0.06, 0.03, 0.05],
             debt=[0.045, 0.11, 0.045, 0.10],
             social=[0.10, 0.06, 0.02, 0.02],
@@ -457,7 +457,7 @@ class NeedsSection(Section):
         return v
 
     escalation_per_year: PerStage = param(
-        default_factory=lambda: [0.0, 0.9, 0.7, 0.45, 0.0],
+        default_factory=lambda: [0.0, 0.9, 0.5, 0.45, 0.0],
         unit="per year",
         description="hazard of moving one stage up from stage s without effective support",
         source=ASSUMPTION,
@@ -470,7 +470,7 @@ class NeedsSection(Section):
     )
     chronic: PerDomainShare = param(
         default_factory=lambda: PerDomainShare(
-            care=0.9, youth=0.5, income=0.4, debt=0.7, social=0.3
+            care=0.9, youth=0.54, income=0.4, debt=0.7, social=0.3
         ),
         unit="share 0-1",
         description="how chronic needs in a domain are: every recovery hazard x (1 - chronic)",
@@ -1139,8 +1139,8 @@ def _default_provisions() -> dict[str, Provision]:
     return {
         "woningaanpassing": prov("care", "one_off", 0.10, (8, 26), 0.0, 0.0, one_off=6000.0,
                                  recovery=0.0),
-        "hulpmiddel": prov("care", "durable", 0.35, (156, 260), 0.95, 1500.0, recovery=0.3),
-        "huishoudelijke_hulp": prov("care", "recurring", 0.40, (52, 156), 0.9, 4500.0,
+        "hulpmiddel": prov("care", "durable", 0.35, (156, 260), 0.98, 1500.0, recovery=0.3),
+        "huishoudelijke_hulp": prov("care", "recurring", 0.40, (52, 156), 0.97, 4500.0,
                                     to_basis=0.6, recovery=0.5),
         "begeleiding": prov("care", "episode", 0.15, (26, 52), 0.4, 9000.0, recovery=1.5),
         "jeugdhulp": prov("youth", "episode", 1.0, (26, 78), 0.3, 10000.0),
@@ -1236,7 +1236,7 @@ class PolicySection(Section):
         source=ASSUMPTION,
     )
     maatwerk_recovery_per_year: PerStage = param(
-        default_factory=lambda: [0.0, 1.0, 0.6, 0.35, 4.0],
+        default_factory=lambda: [0.0, 0.25, 0.15, 0.1, 4.0],
         unit="per year",
         description="extra recovery hazard under a maatwerkvoorziening",
         source=ASSUMPTION,
@@ -1325,12 +1325,14 @@ class PolicySection(Section):
         source="assumption",
     )
     wlz_weeks_severe: int = param(
-        26,
+        104,
         ge=1,
         le=520,
         unit="weeks",
-        description="weeks at stage 3+ in care before a Wlz indication",
-        source=ASSUMPTION,
+        description="weeks at stage 3+ in care before a Wlz indication (the CIZ indicates "
+        "Wlz care when permanent supervision is needed; most people with a severe care need live "
+        "at home with Wmo, wijkverpleging and mantelzorg for a long time first)",
+        source="assumption, calibrated against the Wlz elderly-care stock (CBS 84529NED)",
     )
     wlz_exit_per_year: Share = param(
         0.36,

@@ -228,13 +228,17 @@ TABLE: tuple[Kpi, ...] = (
     _measure("cost_other", _EURO_YEAR, ("Crisis cost to others", "Crisiskosten voor anderen"),
              "the part of crisis costs others pay (police, hospitals; see 7.9)"),
     _measure("cost_wmo", _EURO_YEAR, ("Wmo maatwerk cost", "Kosten Wmo-maatwerk"),
-             "maatwerk running in the care and social domains (see 7.9)"),
+             "maatwerk running in the care and social domains, with one-off provisions "
+             "delivered this week (see 7.9)"),
     _measure("cost_youth", _EURO_YEAR, ("Youth care cost", "Kosten jeugdhulp"),
-             "maatwerk running in the youth domain (see 7.9)"),
+             "maatwerk running in the youth domain, with one-off provisions "
+             "delivered this week (see 7.9)"),
     _measure("cost_reintegration", _EURO_YEAR, ("Re-integration cost", "Kosten re-integratie"),
-             "maatwerk running in the income domain (see 7.9)"),
+             "maatwerk running in the income domain, with one-off provisions "
+             "delivered this week (see 7.9)"),
     _measure("cost_debt_relief", _EURO_YEAR, ("Debt relief cost", "Kosten schuldhulp"),
-             "maatwerk running in the debt domain (see 7.9)"),
+             "maatwerk running in the debt domain, with one-off provisions "
+             "delivered this week (see 7.9)"),
     # --- diagnostic columns --------------------------------------------------------------
     _diagnostic("crises_per_1000", _PER_1000_YEAR, ("Crises", "Crises"),
                 "needs reaching stage 4 this week × 52 × 1000 / I"),
@@ -351,6 +355,12 @@ BY_NAME: dict[str, Kpi] = {k.name: k for k in TABLE}
 
 #: KPI columns every output carries, in order (a contract: scripts rely on these names).
 KPIS: tuple[str, ...] = tuple(k.name for k in TABLE if k.group == "kpi")
+
+#: The measures that sit next to the contract KPIs (counts over a year, flows, costs by payer).
+MEASURES: tuple[str, ...] = tuple(k.name for k in TABLE if k.group == "measure")
+
+#: What the CLI's tables and ``compare`` report: the contract KPIs, then the measures.
+REPORTED: tuple[str, ...] = KPIS + MEASURES
 
 #: Counts of this week's events, reported as they are (names of the model's tallies).
 COUNTS: tuple[str, ...] = tuple(k.name for k in TABLE if k.group == "count")

@@ -7,6 +7,7 @@ updates all households in compiled loops (:mod:`wijksim.compiled`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,7 @@ class WijkModel(mesa.Model):
         *,
         rng: Any = None,
         seed: Any = None,
+        spin_up: bool = True,
         **params: Any,
     ) -> None:
         cfg = config if isinstance(config, Config) else load_config(config)
@@ -97,8 +99,17 @@ class WijkModel(mesa.Model):
         # levers; the model's clock then stands at start_week.
         self.start_week = 52 * cfg.run.spinup_years
         self.spun_up_from_checkpoint = False
-        if self.start_week:
-            self.spun_up_from_checkpoint = checkpoint.spin_up(self, self.start_week)
+        if spin_up:
+            self.spin_up()
+
+    def spin_up(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Bring the model to its steady state (see :mod:`wijksim.checkpoint`), once.
+
+        Built with ``spin_up=False`` (the app does, to show progress), call this before the
+        first step; ``progress(week, weeks)`` is told every simulated year.
+        """
+        if self.start_week and self.week < self.start_week:
+            self.spun_up_from_checkpoint = checkpoint.spin_up(self, self.start_week, progress)
 
     # ------------------------------------------------------------------ set-up
 

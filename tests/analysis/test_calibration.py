@@ -42,9 +42,9 @@ def test_scale_factor_starts_at_multiplier_one_and_keeps_the_shape():
 
 def test_value_factor_rounds_integers_and_clips():
     f = BY_NAME["wlz_weeks_severe"]
-    assert isinstance(f.value(0.5, 26), int)
-    assert f.value(0.0, 26) == 8 and f.value(1.0, 26) == 104 and f.value(2.0, 26) == 104
-    assert f.value(f.start_unit(26), 26) == 26
+    assert isinstance(f.value(0.5, 104), int)
+    assert f.value(0.0, 104) == 26 and f.value(1.0, 104) == 156 and f.value(2.0, 104) == 156
+    assert f.value(f.start_unit(104), 104) == 104
     g = BY_NAME["wlz_exit"]
     assert g.start_unit(5.0) == 1.0 and g.start_unit(-1.0) == 0.0
 
@@ -150,7 +150,7 @@ class FakeEvaluator(cal.Evaluator):
             exit_ = d["policy"]["wlz_exit_per_year"]
             m = {"wmo_clients_year_per_1000": 36.0 * care,
                  "youth_care_year_share": 0.05 * youth**0.9, "debt_share": 0.03 * debt,
-                 "wlz_per_1000": 15.0 * 0.36 / exit_, "wmo_ending_rate": 0.3,
+                 "wlz_per_1000": 7.5 * 0.36 / exit_, "wmo_ending_rate": 0.3,
                  "wmo_death_share": 0.175}
             out.append({**m, "per_seed": [m] * len(seeds)})
         return out
@@ -264,13 +264,13 @@ def test_calibrate_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, args
 
 
 class IntegerEvaluator(FakeEvaluator):
-    """Wlz is on target at 40 weeks of severe care before an indication; the rest is met."""
+    """Wlz is on target at 60 weeks of severe care before an indication; the rest is met."""
 
     def evaluate(self, datas, seeds=None, label="", charge=True):
         out = super().evaluate(datas, seeds, label, charge)
         for d, m in zip(datas, out, strict=True):
             weeks = d["policy"]["wlz_weeks_severe"]
-            m["wlz_per_1000"] = 20.0 * (1 - 0.01 * abs(weeks - 40))
+            m["wlz_per_1000"] = 10.0 * (1 - 0.01 * abs(weeks - 60))
             m["wmo_clients_year_per_1000"], m["youth_care_year_share"] = 72.0, 0.1
             m["debt_share"] = 0.076
         return out
@@ -280,11 +280,11 @@ def test_integer_search_walks_to_the_best_integer():
     data = Config().model_dump(mode="python")
     factors = [BY_NAME["wlz_weeks_severe"]]
     ev = IntegerEvaluator([1], budget=200)
-    units = {"wlz_weeks_severe": factors[0].start_unit(36)}
+    units = {"wlz_weeks_severe": factors[0].start_unit(56)}
     (m,) = ev.evaluate([data])
     new, moments, rows = cal.integer_search(ev, data, factors, units, m)
-    assert factors[0].value(new["wlz_weeks_severe"], None) == 40
-    assert moments["wlz_per_1000"] == pytest.approx(20.0)
+    assert factors[0].value(new["wlz_weeks_severe"], None) == 60
+    assert moments["wlz_per_1000"] == pytest.approx(10.0)
     assert rows and all(r["kind"] == "integer" for r in rows)
 
 

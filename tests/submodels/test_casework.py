@@ -545,6 +545,7 @@ def test_early_support_effect_does_not_apply_to_maatwerk():
     clear_needs(model)
     model.cfg.needs.chronic.care = 0.5
     model.cfg.needs.chronic.debt = 0.5
+    model.cfg.policy.maatwerk_recovery_per_year = [0.0, 1.0, 0.6, 0.35, 4.0]  # fast, to count
     model._derive_tables()
     hh = model.hh
     rows = np.arange(2000)

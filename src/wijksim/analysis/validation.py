@@ -21,7 +21,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from wijksim.analysis.parallel import map_unordered
+from wijksim.analysis.parallel import default_workers, map_unordered
 from wijksim.analysis.plots import save_figure
 from wijksim.analysis.runner import atomic_write, fmt, run_model, versions
 from wijksim.analysis.stats import t_interval
@@ -52,12 +52,14 @@ class Scale:
     replicates: int
     breda_households: int
     breda_replicates: int  # the Breda pilot is small and short; Wlz costs are lumpy
+    spinup_years: int | None = None  # None: the config's own (the steady state)
 
 
 FULL = Scale("full", households=5000, weeks=260, warmup_weeks=52, replicates=10,
              breda_households=3500, breda_replicates=40)
+#: Quick checks the machinery: a short spin-up, so its levels are not the steady state's.
 QUICK = Scale("quick", households=2500, weeks=104, warmup_weeks=26, replicates=3,
-              breda_households=2000, breda_replicates=3)
+              breda_households=2000, breda_replicates=3, spinup_years=5)
 
 #: Staffing levels (FTE per 1,000 inhabitants) of P1: enough staff and understaffed.
 STAFFED, UNDERSTAFFED = 0.8, 0.3
@@ -134,6 +136,8 @@ def build_config(spec: ScenarioSpec, scale: Scale, configs: Path) -> Config:
         overrides += [("population.households", scale.households),
                       ("run.weeks", scale.weeks)]
     overrides += [("run.warmup_weeks", scale.warmup_weeks), ("run.warmup_levers", "baseline")]
+    if scale.spinup_years is not None:
+        overrides.append(("run.spinup_years", scale.spinup_years))
     cfg = load_config(configs / f"{spec.preset}.toml", overrides)
     if spec.reset_levers:
         cfg = baseline_levers(cfg)
@@ -681,8 +685,8 @@ def validate(base_config: str | Path = "configs/baseline.toml", quick: bool = Fa
     base_config = Path(base_config)
     scale = QUICK if quick else FULL
     if replicates is not None:
-        scale = Scale(scale.name, scale.households, scale.weeks, scale.warmup_weeks, replicates,
-                      scale.breda_households, max(replicates, scale.breda_replicates))
+        scale = replace(scale, replicates=replicates,
+                        breda_replicates=max(replicates, scale.breda_replicates))
     chosen = list(patterns) if patterns else list(PATTERNS)
     configs_dir = base_config.parent
     specs = scenario_specs()
@@ -700,7 +704,7 @@ def validate(base_config: str | Path = "configs/baseline.toml", quick: bool = Fa
         configs[name] = cfg
     seeds = replicate_seeds(seed, scale.replicates)
     breda_seeds = replicate_seeds(seed, scale.breda_replicates)
-    w = workers if workers is not None else max(1, min(os.cpu_count() or 1, 8))
+    w = workers if workers is not None else min(default_workers(), 8)
     plan = {name: breda_seeds if specs[name].breda else seeds for name in configs}
     tables = run_scenarios(configs, plan, w, progress)
     runs = Runs(tables, configs)
@@ -926,6 +930,7 @@ def render_markdown(result: Validation, command: str, notes: str = "") -> str:
         f"{s.replicates} paired replicates (seeds {', '.join(map(str, result.seeds[:3]))}"
         f"{', ...' if len(result.seeds) > 3 else ''}), {s.households:,} households "
         f"({s.breda_households:,} in the Breda pilot, with {s.breda_replicates} replicates), "
+        f"a spin-up of {next(iter(result.configs.values())).run.spinup_years} years and "
         f"{s.warmup_weeks} weeks warm-up with the "
         f"baseline's levers, then {s.weeks} reported weeks (the Breda pilot: its own "
         f"{result.configs.get('breda_pilot').run.weeks if 'breda_pilot' in result.configs else 104}"
