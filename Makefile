@@ -44,9 +44,12 @@ run: setup  ## quick start: compare baseline and early signalling into results/q
 	$(VENV)/bin/wijksim compare configs/baseline.toml configs/early_signalling.toml \
 		--replicates 3 --out results/quickstart
 
+# pytest-xdist: one worker per core, a test file's tests on one worker (module fixtures run once)
+PYTEST_WORKERS ?= -n auto --dist loadfile
+
 test: setup  ## ruff, then the test suite (PYTEST_ARGS passes options to pytest)
 	$(VENV)/bin/ruff check $(LINT_PATHS)
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed  ## ruff check
 	$(VENV)/bin/ruff check $(LINT_PATHS)

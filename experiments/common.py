@@ -3,10 +3,10 @@
 Each script in this folder runs one sweep file of this folder through the sweep machinery
 (:func:`wijksim.analysis.sweeps.run_sweep`: resumable, local process pool or Dask), then writes a
 CSV and a figure into ``--out`` (default ``results/experiments/NAME``). Run a script again to
-resume or to redraw from the finished runs. ``--quick`` scales a study down (a small wijk, few
-weeks, two replicates) to check the pipeline in seconds; ``--tiny`` scales it down further (a
-smaller wijk, fewer weeks, at most two values of each parameter: the tests run every script so).
-Their numbers mean nothing.
+resume or to redraw from the finished runs. ``--quick`` scales a study down (a small wijk, a
+spin-up of 3 years instead of decades, few weeks, two replicates) to check the pipeline in
+seconds; ``--tiny`` scales it down further (a smaller wijk, fewer weeks, at most two values of
+each parameter: the tests run every script so). Their numbers mean nothing.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ ROOT = HERE.parent
 console = Console()
 ALL_PARTNERS = ["supermarket", "school", "gp", "community_centre", "residents_initiative",
                 "creditors"]
-QUICK = {"population.households": 300, "run.weeks": 12, "run.warmup_weeks": 8}
-TINY = {"population.households": 150, "run.weeks": 8, "run.warmup_weeks": 4}
+QUICK = {"population.households": 300, "run.weeks": 12, "run.warmup_weeks": 8,
+         "run.spinup_years": 3}
+TINY = {"population.households": 150, "run.weeks": 8, "run.warmup_weeks": 4, "run.spinup_years": 2}
 #: Values of each grid parameter a --tiny run keeps (the first and the last).
 TINY_LEVELS = 2
 

@@ -2,8 +2,10 @@
 
 The Breda-like pilot (network first, a larger sociale basis budget; configs/breda_pilot.toml,
 two years) against regular practice in the same wijk on paired seeds. Reports the share of
-would-be maatwerk decisions solved otherwise (trio pilot: 18 of 28, 64%), the pilot's savings
-on maatwerk and Wlz against its extra costs over the two years, and both scaled to 400 cases.
+would-be maatwerk cases solved otherwise - routed to the network or the sociale basis and no
+maatwerk 26 weeks later, over the cases whose outcome is known (trio pilot: 18 of 28, 64%) -
+the pilot's savings on Wmo maatwerk (gemeente) and Wlz (Wlz fund) against its extra costs over
+the two years, and both scaled to 400 cases.
 """
 
 import matplotlib.pyplot as plt
@@ -15,27 +17,32 @@ if __name__ == "__main__":
     summary = run(args)
     years = summary["weeks"].astype(float) / 52.0
     totals = summary.assign(
-        heavy=(summary["cost_maatwerk"] + summary["cost_wlz"]) * years,
+        wmo=summary["cost_wmo"] * years,
+        wlz=summary["cost_wlz"] * years,
         basis=summary["cost_sociale_basis"] * years,
         team=summary["cost_team"] * years,
         crisis=summary["cost_crisis"] * years,
         decisions=summary["eligible_decisions"] * summary["weeks"],
-        otherwise=summary["eligible_otherwise"] * summary["weeks"],
+        known=(summary["alt_solved"] + summary["alt_failed"] + summary["alt_maatwerk"])
+        * summary["weeks"],
+        otherwise=summary["alt_solved"] * summary["weeks"],
     )
     wide = totals.pivot_table(index="seed", columns="scenario",
-                              values=["heavy", "basis", "team", "crisis", "decisions",
-                                      "otherwise", "non_maatwerk_share", "cost_total"])
+                              values=["wmo", "wlz", "basis", "team", "crisis", "decisions",
+                                      "known", "otherwise", "cost_total"])
     per_seed = pd.DataFrame({
-        "savings_maatwerk_wlz": wide[("heavy", "regular")] - wide[("heavy", "pilot")],
+        "savings_wmo": wide[("wmo", "regular")] - wide[("wmo", "pilot")],
+        "savings_wlz": wide[("wlz", "regular")] - wide[("wlz", "pilot")],
         "extra_sociale_basis": wide[("basis", "pilot")] - wide[("basis", "regular")],
         "extra_team": wide[("team", "pilot")] - wide[("team", "regular")],
         "savings_crisis": wide[("crisis", "regular")] - wide[("crisis", "pilot")],
         "pilot_decisions": wide[("decisions", "pilot")],
-        "solved_otherwise_share": wide[("otherwise", "pilot")] / wide[("decisions", "pilot")],
+        "solved_otherwise_share": wide[("otherwise", "pilot")] / wide[("known", "pilot")],
         "regular_otherwise_share": wide[("otherwise", "regular")]
-        / wide[("decisions", "regular")],
+        / wide[("known", "regular")],
         "total_cost_diff": wide[("cost_total", "pilot")] - wide[("cost_total", "regular")],
     })
+    per_seed["savings_maatwerk_wlz"] = per_seed["savings_wmo"] + per_seed["savings_wlz"]
     per_seed["extra_costs"] = per_seed["extra_sociale_basis"] + per_seed["extra_team"].clip(0)
     per_seed["savings_per_case"] = per_seed["savings_maatwerk_wlz"] / per_seed["pilot_decisions"]
     per_seed["costs_per_case"] = per_seed["extra_costs"] / per_seed["pilot_decisions"]
@@ -57,7 +64,7 @@ if __name__ == "__main__":
     axes[0].bar(["trio pilot\n(18 of 28)", "model: pilot", "model: regular"],
                 [18 / 28, q["solved_otherwise_share"], q["regular_otherwise_share"]],
                 color=["grey", "tab:green", "tab:blue"])
-    axes[0].set_title("would-be maatwerk decisions solved otherwise (share)")
+    axes[0].set_title("would-be maatwerk cases solved otherwise (share)")
     axes[0].set_ylim(0, 1)
     axes[1].bar(["Breda: saved", "Breda: cost", "model: saved", "model: cost"],
                 [600_000, 150_000, q["savings_400_cases"], q["costs_400_cases"]],

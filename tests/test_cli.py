@@ -13,7 +13,7 @@ import pytest
 from helpers import ROOT  # noqa: E402
 
 from wijksim.config import load_config
-from wijksim.kpis import KPIS
+from wijksim.kpis import KPIS, REPORTED
 
 WIJKSIM = str(Path(sys.executable).parent / "wijksim")
 SMALL = """
@@ -21,6 +21,7 @@ description = "a small test wijk"
 [run]
 weeks = 8
 warmup_weeks = 4
+spinup_years = 3
 [population]
 households = 300
 """
@@ -149,7 +150,8 @@ def test_compare_prints_paired_differences(small: Path, tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert "95% interval" in result.stdout and "workload" in result.stdout
     diff = pd.read_parquet(out / "differences_policy.parquet")
-    assert set(diff["kpi"]) == set(KPIS)
+    assert list(diff["kpi"]) == list(REPORTED)  # the contract KPIs, then the measures
+    assert "cost_gemeente" in result.stdout
     assert {"mean_a", "mean_b", "diff", "ci_low", "ci_high", "n"} <= set(diff.columns)
     a = pd.read_parquet(out / "small" / "summary.parquet")
     b = pd.read_parquet(out / "policy" / "summary.parquet")

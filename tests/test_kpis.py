@@ -21,16 +21,27 @@ CONTRACT = (
     "carer_overload_share", "unmet_need", "cost_total", "cost_team", "cost_maatwerk", "cost_wlz",
     "cost_sociale_basis", "cost_crisis",
 )
-#: The diagnostic columns and counts, in the order outputs have always had them.
+#: Further measures (the gemeente's and CBS's views), after the contract KPIs.
+MEASURES = (
+    "time_to_contact_weeks", "time_to_support_weeks", "wmo_clients_year_per_1000",
+    "youth_care_year_share", "wmo_ending_rate", "wmo_death_share", "wmo_to_wlz_rate",
+    "debt_relief_per_1000",
+    "reintegration_per_1000", "waiting_list_per_1000", "multi_problem_escalations_per_1000",
+    "over_term_share", "basis_per_1000", "fte_per_1000_realised", "cost_gemeente", "cost_other",
+    "cost_wmo", "cost_youth", "cost_reintegration", "cost_debt_relief",
+)
+#: The diagnostic columns and counts, in output order.
 DIAGNOSTICS = (
     "crises_per_1000", "in_support", "signalled", "households_with_need", "workers",
     "sick_workers", "caseload_mean", "partner_relation",
 )
 COUNTED = (
-    "admissions", "maatwerk_grants", "network_plans", "network_failures", "eligible_decisions",
-    "eligible_otherwise", "alt_failed", "wlz_entries", "signals_partner", "signals_help",
-    "signals_outreach", "signals_crisis", "first_contacts", "escalations", "new_needs", "moves",
-    "followups", "brief_advice", "closures", "sick_spells", "hires",
+    "admissions", "maatwerk_grants", "network_plans", "basis_plans", "eligible_decisions",
+    "conversations", "alt_solved", "alt_failed", "alt_maatwerk", "step_ups", "renewals",
+    "to_basis", "wlz_entries", "signals_partner", "signals_help", "signals_outreach",
+    "signals_crisis", "signals_kept_in_touch", "referrals", "first_contacts", "escalations",
+    "new_needs", "deaths", "wlz_deaths", "moves", "followups", "brief_advice", "closures",
+    "sick_spells", "hires",
 )
 
 
@@ -39,7 +50,7 @@ def small_run():
     """A tiny model run two weeks: its recorded columns and the values it computed last."""
     from wijksim.model import WijkModel
 
-    model = WijkModel(rng=1, households=200, weeks=2, warmup_weeks=0)
+    model = WijkModel(rng=1, households=200, weeks=2, warmup_weeks=0, spinup_years=0)
     model.run()
     return model.datacollector.get_model_vars_dataframe(), model.kpis
 
@@ -62,7 +73,7 @@ def test_every_recorded_column_has_a_complete_entry_and_every_entry_is_recorded(
 
 def test_column_names_and_order_are_the_contract():
     assert KPIS == CONTRACT
-    assert list(EXTRA) == [*DIAGNOSTICS, *COUNTED, "inhabitants"]
+    assert list(EXTRA) == [*MEASURES, *DIAGNOSTICS, *COUNTED, "inhabitants", "under_23"]
     assert COUNTS == COUNTED
     assert COLUMNS == KPIS + EXTRA
     assert [k.name for k in TABLE] == list(COLUMNS)

@@ -25,9 +25,12 @@ from wijksim.analysis import runner
 from wijksim.analysis.runner import fmt
 from wijksim.config import Config, load_config, parse_set
 from wijksim.errors import ConfigError, WijksimError
-from wijksim.kpis import KPIS
+from wijksim.kpis import MEASURES, REPORTED
 from wijksim.kpis import get as kpi_entry
 from wijksim.presets import list_scenarios, scenario_dir
+
+#: The first measure in the tables (a line separates the measures from the KPIs).
+MEASURES_START = MEASURES[0]
 
 app = typer.Typer(
     name="wijksim",
@@ -131,7 +134,9 @@ def print_summary(name: str, result: runner.RunResult) -> None:
                   f"after {result.config.run.warmup_weeks} weeks warm-up")
     for col in ("KPI", "unit", "mean", "min", "max"):
         table.add_column(col, justify="left" if col in ("KPI", "unit") else "right")
-    for kpi in KPIS:
+    for kpi in REPORTED:
+        if kpi == MEASURES_START:
+            table.add_section()
         table.add_row(kpi, kpi_entry(kpi).unit_en, fmt(s[kpi].mean()), fmt(s[kpi].min()),
                       fmt(s[kpi].max()))
     out_console.print(table)
@@ -169,7 +174,8 @@ def compare(
     plots.plot_lines({n: r.timeseries for n, r in results.items()}, out / "plots" / "kpis.png",
                      " vs ".join(names))
     for name in names[1:]:
-        diff = runner.paired_differences(results[ref].summary, results[name].summary)
+        diff = runner.paired_differences(results[ref].summary, results[name].summary,
+                                         REPORTED)
         diff.insert(0, "scenario", name)
         diff.insert(0, "reference", ref)
         runner.write_table(diff, out / f"differences_{name}.parquet", csv)
@@ -201,6 +207,8 @@ def print_differences(ref: str, name: str, diff) -> None:
     for col in ("KPI", "unit", ref, name, "difference", "95% interval", ""):
         table.add_column(col, justify="left" if col in ("KPI", "unit") else "right")
     for row in diff.itertuples():
+        if row.kpi == MEASURES_START:
+            table.add_section()
         significant = not (row.ci_low <= 0 <= row.ci_high) if not math.isnan(row.ci_low) else False
         table.add_row(
             row.kpi, kpi_entry(row.kpi).unit_en, fmt(row.mean_a), fmt(row.mean_b),
@@ -326,13 +334,13 @@ def calibrate(
                                               "markdown file (docs/calibration.md) and its "
                                               "figures in img/ next to it.")] = None,
     budget: Annotated[int | None, typer.Option(help="Model runs for screen and fit (default: "
-                                               "300, about 5-8 minutes on 2 cores; --quick: "
+                                               "300, about 15-20 minutes on 2 cores; --quick: "
                                                "40).", min=1)] = None,
     quick: Annotated[bool, typer.Option("--quick", help="A small wijk, a short horizon and a "
                                         "tiny budget: checks the machinery, not a "
                                         "calibration.")] = False,
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default: cores).",
-                                                min=1)] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: cores, at "
+                                                "most 8).", min=1)] = None,
     seed: Annotated[int, typer.Option(help="Seed of the screen design and the common "
                                       "seeds.", min=0)] = 1,
     refine: Annotated[bool, typer.Option("--refine", help="Start from CONFIG's values (e.g. "
@@ -370,8 +378,9 @@ def calibrate(
 
 @app.command(name="validate")
 def validate_command(
-    quick: Annotated[bool, typer.Option("--quick", help="Small populations, a short horizon "
-                                        "and 3 replicates (about a minute).")] = False,
+    quick: Annotated[bool, typer.Option("--quick", help="Small populations, a 5-year spin-up, "
+                                        "a short horizon and 3 replicates (about a minute; it "
+                                        "checks the machinery, not the patterns).")] = False,
     config: Annotated[Path, typer.Option(help="The baseline; the other presets are read from "
                                          "its folder.")] = Path("configs/baseline.toml"),
     report: Annotated[Path | None, typer.Option(help="Markdown report to write, figures in "
@@ -384,8 +393,8 @@ def validate_command(
     replicates: Annotated[int | None, typer.Option(help="Paired replicates (default: 10; "
                                                    "--quick: 3).", min=2)] = None,
     seed: Annotated[int, typer.Option(help="Seed of the first replicate.", min=0)] = 1,
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default: cores).",
-                                                min=1)] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: cores, at "
+                                                "most 8).", min=1)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit with code 1 when a pattern "
                                          "does not hold.")] = False,
     set_: SetOption = None,

@@ -28,9 +28,41 @@ SINGLE_ELDERLY, SINGLE_ADULT, COUPLE, FAMILY = range(len(HOUSEHOLD_TYPES))
 STATUSES: tuple[str, ...] = ("unknown", "signalled", "waiting", "in_support", "closed")
 UNKNOWN, SIGNALLED, WAITING, IN_SUPPORT, CLOSED = range(len(STATUSES))
 
-#: Kind of support per domain.
-SUPPORT_KINDS: tuple[str, ...] = ("none", "light", "network", "maatwerk", "wlz")
-NO_SUPPORT, LIGHT, NETWORK, MAATWERK, WLZ = range(len(SUPPORT_KINDS))
+#: Kind of support per domain, in the order of stepped care (Wmo 2015 art. 2.3.5): light
+#: support by the team, the household's network activated, the sociale basis (a voorliggende or
+#: algemene voorziening), a maatwerkvoorziening, long-term care under the Wlz.
+SUPPORT_KINDS: tuple[str, ...] = ("none", "light", "network", "basis", "maatwerk", "wlz")
+NO_SUPPORT, LIGHT, NETWORK, BASIS, MAATWERK, WLZ = range(len(SUPPORT_KINDS))
+
+#: Maatwerkvoorzieningen (the provision behind a maatwerk cell; 0: none). Each belongs to one
+#: domain; its kind, duration, review, renewal and cost are in ``[policy.provisions.<name>]``.
+PROVISIONS: tuple[str, ...] = (
+    "none",
+    "woningaanpassing",  # care: a home adaptation, one-off
+    "hulpmiddel",  # care: an aid (wheelchair, scootmobiel), durable
+    "huishoudelijke_hulp",  # care: household help, recurring, reviewed every 1-3 years
+    "begeleiding",  # care: individual guidance, 6-12 months by plan
+    "jeugdhulp",  # youth: youth care, an episode of about a year
+    "re_integratie",  # income: help back into work (Participatiewet)
+    "schuldhulp",  # debt: debt relief (Wgs), a settlement of about 18 months
+    "dagbesteding",  # social: day activities (Wmo), recurring
+)
+(NO_PROVISION, WONINGAANPASSING, HULPMIDDEL, HUISHOUDELIJKE_HULP, BEGELEIDING, JEUGDHULP,
+ RE_INTEGRATIE, SCHULDHULP, DAGBESTEDING) = range(len(PROVISIONS))
+
+#: How a provision runs: once and done, until no longer needed, reviewed at intervals, or for a
+#: planned period.
+PROVISION_KINDS: tuple[str, ...] = ("one_off", "durable", "recurring", "episode")
+ONE_OFF, DURABLE, RECURRING, EPISODE = range(len(PROVISION_KINDS))
+
+#: Why a household leaves its dwelling (a newcomer of the same type takes its place).
+DEPARTURES: tuple[str, ...] = ("death", "wlz_death", "move")
+DEATH, WLZ_DEATH, MOVE = range(len(DEPARTURES))
+
+#: Why a Wmo client ends: the household's last Wmo maatwerk provision ends, or it leaves
+#: (counted for the flows of calibration; a client, not a provision, as CBS counts).
+WMO_ENDINGS: tuple[str, ...] = ("death", "moved", "wlz", "review", "solved")
+END_DEATH, END_MOVED, END_WLZ, END_REVIEW, END_SOLVED = range(len(WMO_ENDINGS))
 
 #: Partner kinds of the sociale basis (one of each per wijk; rows = wijk * kinds + kind).
 PARTNER_KINDS: tuple[str, ...] = (

@@ -85,7 +85,7 @@ def warm_up() -> None:
     """Compile (or load from the disk cache) every kernel a run uses, with two tiny runs."""
     from wijksim.model import WijkModel
 
-    tiny = dict(households=300, wijken=2, weeks=6, warmup_weeks=2)
+    tiny = dict(households=300, wijken=2, weeks=6, warmup_weeks=2, spinup_years=0)
     WijkModel(rng=1, **tiny).run()
     WijkModel(rng=1, team_structure="integrated", partners=["school", "gp"],
               outreach_share=0.1, network_first=0.5, **tiny).run()

@@ -35,7 +35,14 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from wijksim.codes import CLOSURE_RULES, DOMAINS, PARTNER_KINDS, TEAM_STRUCTURES
+from wijksim.codes import (
+    CLOSURE_RULES,
+    DOMAINS,
+    PARTNER_KINDS,
+    PROVISION_KINDS,
+    PROVISIONS,
+    TEAM_STRUCTURES,
+)
 from wijksim.errors import ConfigError
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -169,12 +176,24 @@ class RunSection(Section):
         description="reported weeks (the horizon)",
         source=RUN_SETTING,
     )
+    spinup_years: int = param(
+        30,
+        ge=0,
+        le=100,
+        unit="years",
+        description="years simulated at the warm-up's levers before the warm-up, to reach the "
+        "steady state; stored as a checkpoint (in $WIJKSIM_CACHE) that later runs with the "
+        "same config and seed reuse",
+        source=RUN_SETTING + "; long enough for the slowest stocks (the elderly's ages and "
+        "chronic care needs) to settle: the baseline's drift is reported in meta.json",
+    )
     warmup_weeks: int = param(
         52,
         ge=0,
         le=1040,
         unit="weeks",
-        description="weeks simulated before reporting",
+        description="weeks simulated after the spin-up and before reporting, at the baseline's "
+        "levers (see warmup_levers)",
         source=RUN_SETTING,
     )
     warmup_levers: Literal["baseline", "scenario"] = param(
@@ -285,11 +304,51 @@ class PopulationSection(Section):
         "from a Beta distribution with this mean (clipped to 0.02-0.98)",
         source=ASSUMPTION,
     )
-    mobility_per_year: Share = param(
-        0.06,
+    mobility_per_year: PerTypeShare = param(
+        default_factory=lambda: [0.03, 0.14, 0.07, 0.06],
         unit="share per year",
-        description="households moving out per year (replaced by newcomers)",
-        source=ASSUMPTION,
+        description="households moving out per year, by type (each replaced by a newcomer of "
+        "the same type)",
+        source="CBS (about one household in ten moves a year; young single adults most, the "
+        "elderly least); values by type an assumption",
+    )
+    death_per_year_at_65: Share = param(
+        0.009,
+        unit="per year",
+        description="death hazard of a 65-year-old (Gompertz intercept); elderly households "
+        "only (single elderly, couples 65+)",
+        source="CBS life tables (about 0.9% of 65-year-olds die within a year)",
+    )
+    death_doubling_years: float = param(
+        7.5,
+        gt=1.0,
+        le=30.0,
+        unit="years of age",
+        description="years of age over which the death hazard doubles (Gompertz slope "
+        "ln 2 / this)",
+        source="CBS life tables (mortality doubles about every 7-8 years after 65)",
+    )
+    death_care_multiplier: PerStage = param(
+        default_factory=lambda: [1.0, 1.3, 2.0, 3.5, 6.0],
+        unit="multiplier by care stage",
+        description="death hazard of an elderly household x this, by the stage of its care need",
+        source="assumption (frailty: people with a severe care need die sooner)",
+    )
+    couple_death_share: Share = param(
+        0.5,
+        unit="share 0-1",
+        description="an elderly couple's household ends at this share of a single elderly "
+        "household's death hazard (a surviving partner stays on)",
+        source="assumption",
+    )
+    elderly_entry_age: float = param(
+        6.0,
+        ge=0.0,
+        le=30.0,
+        unit="years above 65 (mean)",
+        description="newcomers of an elderly type are 65 plus an exponential number of years "
+        "with this mean; the initial ages follow the stationary distribution this gives",
+        source="assumption",
     )
 
     @field_validator("type_shares")
@@ -357,14 +416,15 @@ class NeedsSection(Section):
 
     onset_per_year: PerDomainPerType = param(
         default_factory=lambda: PerDomainPerType(
-            care=[0.30, 0.02, 0.08, 0.02],
-            youth=[0.0, 0.0, 0.0, 0.10],
+            care=[1.0, 0.067, 0.067, 0.067],
+            youth=[0.0, 0.0, 0.0, 0.32],
             income=[0.01, 0.06, 0.03, 0.05],
-            debt=[0.02, 0.05, 0.02, 0.045],
+            debt=[0.045, 0.11, 0.045, 0.10],
             social=[0.10, 0.06, 0.02, 0.02],
         ),
         unit="per household-year",
-        description="new-need hazard per household-year, by domain and household type",
+        description="new-need hazard per household-year, by domain and household type (care: "
+        "households with a member aged 65+ all have the single elderly's rate, at age 75)",
         source="assumption, calibrated against the CBS base rates of P7 (`wijksim calibrate`)",
     )
     coupling: dict[str, PerDomain] = param(
@@ -389,8 +449,15 @@ class NeedsSection(Section):
             raise ValueError(f"needs one row per domain ({', '.join(DOMAINS)}); check {wrong!r}")
         return v
 
+    @field_validator("escalation_per_year")
+    @classmethod
+    def _no_escalation_beyond_crisis(cls, v: list[float]) -> list[float]:
+        if v[-1] != 0.0:
+            raise ValueError("must end with 0: a crisis (stage 4) cannot escalate further")
+        return v
+
     escalation_per_year: PerStage = param(
-        default_factory=lambda: [0.0, 0.9, 0.7, 0.45, 0.0],
+        default_factory=lambda: [0.0, 0.9, 0.5, 0.45, 0.0],
         unit="per year",
         description="hazard of moving one stage up from stage s without effective support",
         source=ASSUMPTION,
@@ -403,11 +470,18 @@ class NeedsSection(Section):
     )
     chronic: PerDomainShare = param(
         default_factory=lambda: PerDomainShare(
-            care=0.9, youth=0.5, income=0.4, debt=0.7, social=0.3
+            care=0.9, youth=0.54, income=0.4, debt=0.7, social=0.3
         ),
         unit="share 0-1",
         description="how chronic needs in a domain are: every recovery hazard x (1 - chronic)",
         source=ASSUMPTION,
+    )
+    care_chronic_young: Share = param(
+        0.6,
+        unit="share 0-1",
+        description="chronicity of care needs of households without a member aged 65+ (a "
+        "temporary illness, recovery after an accident); `chronic.care` is the elderly's",
+        source="assumption",
     )
     crisis_recovery_per_year: NonNeg = param(
         2.0,
@@ -449,6 +523,22 @@ class NeedsSection(Section):
         description="see frailty_base",
         source=ASSUMPTION,
         rule="at most frailty_base (the factor stays >= 0)",
+    )
+    care_onset_age_slope: NonNeg = param(
+        0.09,
+        unit="per year of age",
+        description="care onset of elderly households x exp(slope x (age - 75)), capped by "
+        "care_onset_age_cap",
+        source="CBS (Wmo use rises from about 8% at 65-74 to over half at 85+); value an "
+        "assumption",
+    )
+    care_onset_age_cap: float = param(
+        4.0,
+        ge=1.0,
+        le=20.0,
+        unit="multiplier",
+        description="highest age factor on the care onset of elderly households",
+        source="assumption",
     )
     own_recovery_base: NonNeg = param(
         0.5,
@@ -523,6 +613,13 @@ class InformalSection(Section):
         unit="multiplier",
         description="informal hours asked by a need under network activation, relative to the "
         "same need without support",
+        source=ASSUMPTION,
+    )
+    basis_demand_share: Share = param(
+        0.6,
+        unit="share 0-1",
+        description="informal hours still asked by a need the sociale basis supports (meals, "
+        "a cleaning service, activities), relative to the same need without support",
         source=ASSUMPTION,
     )
     formal_demand_share: Share = param(
@@ -664,6 +761,85 @@ class TeamSection(Section):
         source=ASSUMPTION,
         note="As implemented, a needy household is found with chance 1 - exp(-this x outreach "
         "hours per 1,000 inhabitants x visibility / 2), visibility 0.5-2 by stage.",
+    )
+    position_fte: float = param(
+        0.8,
+        gt=0.0,
+        le=1.0,
+        unit="FTE per position",
+        description="typical size of a wijkteam position: a wijk's FTE is split into "
+        "round(FTE / this) positions (at least one) of equal size, so any FTE per 1,000 is "
+        "realised in hours",
+        source="assumption (part-time work is common in Dutch social work)",
+    )
+    siloed_notice: Share = param(
+        0.4,
+        unit="probability",
+        description="siloed team: chance that the specialist at an intake notices a need "
+        "outside their own domain (it is then referred: a new intake in the other "
+        "specialist's queue)",
+        source="assumption",
+    )
+    own_notice_per_week: Share = param(
+        0.5,
+        unit="probability per week",
+        description="chance per week that a household's worker notices a new need in a domain "
+        "they cover (integrated: every domain)",
+        source="assumption",
+    )
+    other_notice_per_week: Share = param(
+        0.05,
+        unit="probability per week",
+        description="siloed team: chance per week that a worker notices a new need of the "
+        "household outside their domains (then referred)",
+        source="assumption",
+    )
+    extra_domain_intake_hours: NonNeg = param(
+        1.0,
+        unit="hours per extra domain",
+        description="integrated intake: extra hours for each domain beyond the first (one "
+        "conversation, one plan); a siloed team holds a full intake per domain",
+        source="assumption",
+    )
+    joint_plan_damping: Share = param(
+        0.5,
+        unit="share 0-1",
+        description="integrated team: while a household is in support, the coupling between "
+        "its domains (needs raising needs elsewhere) x (1 - this): one plan for the household",
+        source="assumption (integraal werken: one household, one plan)",
+    )
+    keep_in_touch_weeks: int = param(
+        26,
+        ge=0,
+        le=260,
+        unit="weeks",
+        description="integrated team: weeks after closing a case in which it keeps in touch",
+        source="assumption (Almelo: let go, but stay within reach)",
+    )
+    keep_in_touch_per_week: Share = param(
+        0.1,
+        unit="probability per week",
+        description="integrated team: chance per week of noticing a new need of a household it "
+        "closed recently (a signal to follow up)",
+        source="assumption",
+    )
+    specialist_stage: int = param(
+        3,
+        ge=1,
+        le=4,
+        unit="need stage",
+        description="needs at this stage or worse are specialist work: a generalist works on "
+        "them at broad_skill, on lighter needs at full effect",
+        source="assumption",
+    )
+    early_support_effect: PerDomain = param(
+        default_factory=lambda: PerDomain(care=0.5, youth=2.0, income=1.5, debt=3.0, social=1.5),
+        unit="multiplier",
+        description="recovery under light or basis support of a mild (stage 1) need x this, by "
+        "domain: early help can solve an arrear or a family problem, but hardly a chronic care "
+        "need of the elderly, where early contact mostly brings support forward",
+        source="assumption (Wgs vroegsignalering: an early payment arrangement keeps arrears "
+        "from becoming problematic debt; preventive youth and family support)",
     )
     priority_crisis: int = param(
         100,
@@ -822,6 +998,14 @@ class SignallingSection(Section):
         source="Divosa target (about 20% of creditor signals lead to contact); value an "
         "assumption, to be calibrated",
     )
+    help_acceptance: Share = param(
+        0.4,
+        unit="probability",
+        description="chance that a household with only mild needs, contacted after a signal, "
+        "accepts help (it joins the queue; otherwise it gets brief advice)",
+        source="Divosa (of about 20% of creditor signals that lead to contact, 7-8% lead to "
+        "accepted help: about 0.4); value to be calibrated",
+    )
     help_seeking_per_year: PerStage = param(
         default_factory=lambda: [0.0, 0.3, 2.0, 6.0, 52.0],
         unit="per year",
@@ -868,6 +1052,105 @@ class SignallingSection(Section):
     )
 
 
+class Provision(Section):
+    """One maatwerkvoorziening: its domain, how it runs, how long, and what it costs."""
+
+    domain: Literal[DOMAINS] = param(  # type: ignore[valid-type]
+        unit="-",
+        description="the life domain of the need it serves",
+        source="Wmo 2015, Jeugdwet, Participatiewet, Wgs",
+    )
+    kind: Literal[PROVISION_KINDS] = param(  # type: ignore[valid-type]
+        unit="-",
+        description="one_off (delivered, then done: the need falls one stage), durable (runs "
+        "until no longer needed, rare reviews), recurring (reviewed at intervals), episode "
+        "(a planned period)",
+        source="Wmo practice (woningaanpassing, hulpmiddel, huishoudelijke hulp, begeleiding)",
+    )
+    grant_share: Share = param(
+        unit="share 0-1",
+        description="share of the domain's maatwerk grants that are this provision",
+        source="assumption (CBS Wmo statistics: household help and aids are the most common "
+        "Wmo provisions)",
+    )
+    weeks_min: int = param(
+        ge=1,
+        le=520,
+        unit="weeks",
+        description="shortest delivery time (one_off), review interval (durable, recurring) or "
+        "planned length (episode); drawn uniformly between min and max",
+        source="assumption",
+    )
+    weeks_max: int = param(
+        ge=1,
+        le=520,
+        unit="weeks",
+        description="longest delivery time, review interval or planned length",
+        source="assumption",
+    )
+    renewal: Share = param(
+        unit="probability",
+        description="chance that a review (or the end of an episode) renews the provision while "
+        "the need is still there",
+        source="assumption, to be calibrated against the Wmo flows (about 30% of clients end "
+        "a year)",
+    )
+    to_basis: Share = param(
+        0.0,
+        unit="share 0-1",
+        description="of the provisions not renewed with need left, the share moved to the "
+        "algemene voorziening (sociale basis) if it has a place",
+        source="assumption (many gemeenten moved household help to an algemene voorziening)",
+    )
+    cost_per_year: NonNeg = param(
+        unit="euro per client-year",
+        description="what the provision costs the gemeente while it runs",
+        source="assumption, averaging to the CBS/AEF cost per client-year (Wmo about EUR 4.5k, "
+        "youth about EUR 10k)",
+    )
+    one_off_cost: NonNeg = param(
+        0.0,
+        unit="euro",
+        description="cost at delivery (one_off provisions)",
+        source="assumption",
+    )
+    recovery: NonNeg = param(
+        1.0,
+        unit="multiplier",
+        description="recovery under this provision: maatwerk_recovery_per_year x this",
+        source="assumption",
+    )
+
+    @model_validator(mode="after")
+    def _weeks_in_order(self) -> Provision:
+        if self.weeks_max < self.weeks_min:
+            raise ValueError("weeks_max must not be below weeks_min")
+        return self
+
+
+def _default_provisions() -> dict[str, Provision]:
+    def prov(domain: str, kind: str, share: float, weeks: tuple[int, int], renewal: float,
+             cost: float, to_basis: float = 0.0, one_off: float = 0.0,
+             recovery: float = 1.0) -> Provision:
+        return Provision(domain=domain, kind=kind, grant_share=share, weeks_min=weeks[0],
+                         weeks_max=weeks[1], renewal=renewal, to_basis=to_basis,
+                         cost_per_year=cost, one_off_cost=one_off, recovery=recovery)
+
+    return {
+        "woningaanpassing": prov("care", "one_off", 0.10, (8, 26), 0.0, 0.0, one_off=6000.0,
+                                 recovery=0.0),
+        "hulpmiddel": prov("care", "durable", 0.35, (156, 260), 0.98, 1500.0, recovery=0.3),
+        "huishoudelijke_hulp": prov("care", "recurring", 0.40, (52, 156), 0.97, 4500.0,
+                                    to_basis=0.6, recovery=0.5),
+        "begeleiding": prov("care", "episode", 0.15, (26, 52), 0.4, 9000.0, recovery=1.5),
+        "jeugdhulp": prov("youth", "episode", 1.0, (26, 78), 0.3, 10000.0),
+        "re_integratie": prov("income", "episode", 1.0, (26, 78), 0.3, 6000.0),
+        "schuldhulp": prov("debt", "episode", 1.0, (52, 104), 0.2, 3000.0, recovery=1.5),
+        "dagbesteding": prov("social", "recurring", 1.0, (52, 104), 0.7, 7000.0, to_basis=0.5,
+                             recovery=0.5),
+    }
+
+
 class PolicySection(Section):
     """Policy levers about the kind of support.
 
@@ -879,12 +1162,13 @@ class PolicySection(Section):
 
     network_first: Share = param(
         0.0,
-        unit="probability",
-        description="chance that a plan first activates the network (instead of maatwerk or "
-        "light support)",
+        unit="share 0-1 of eligible cases",
+        description="share of would-be maatwerk cases below crisis that get the Breda "
+        "conversation (resident, social worker, Wmo consultant) at intake; in it a network plan "
+        "is chosen when the household's network can carry the need, else the sociale basis, "
+        "else maatwerk",
         source=LEVER + "; Breda trio pilot: 18 of 28 would-be maatwerk cases chose another "
-        "solution (about 0.64)",
-        note="Applies to every plan, also for needs below `maatwerk_stage`.",
+        "solution (about 0.64), an outcome the model must produce, not a setting",
     )
     maatwerk_stage: int = param(
         2,
@@ -919,7 +1203,8 @@ class PolicySection(Section):
     sociale_basis_budget: NonNeg = param(
         20000.0,
         unit="euro per 1,000 inhabitants per year",
-        description="euro per 1,000 inhabitants per year for volunteers and activities",
+        description="euro per 1,000 inhabitants per year for the sociale basis: volunteers, "
+        "activities and the places of the voorliggende and algemene voorzieningen",
         source=LEVER + '; Breda "Beweging naar de voorkant": about EUR 150k for about 400 '
         "cases over two years",
     )
@@ -928,7 +1213,8 @@ class PolicySection(Section):
         ge=1,
         le=52,
         unit="weeks",
-        description="weeks the team stays on a network or maatwerk plan before handing it over",
+        description="weeks a worker activates a network plan before handing it over to the "
+        "network",
         source=ASSUMPTION,
     )
     activation_hours: NonNeg = param(
@@ -950,37 +1236,126 @@ class PolicySection(Section):
         source=ASSUMPTION,
     )
     maatwerk_recovery_per_year: PerStage = param(
-        default_factory=lambda: [0.0, 1.0, 0.6, 0.35, 4.0],
+        default_factory=lambda: [0.0, 0.25, 0.15, 0.1, 4.0],
         unit="per year",
         description="extra recovery hazard under a maatwerkvoorziening",
         source=ASSUMPTION,
     )
-    maatwerk_monitor_hours: NonNeg = param(
-        0.3,
-        unit="hours per week per case",
-        description="team hours per week per maatwerk case",
-        source=ASSUMPTION,
+    provisions: dict[str, Provision] = param(
+        default_factory=_default_provisions,
+        unit="-",
+        description="the maatwerkvoorzieningen: domain, kind, share of grants, duration or "
+        "review interval, renewal, move to the algemene voorziening, cost, recovery",
+        source="Wmo 2015, Jeugdwet, Participatiewet, Wgs; values assumptions",
+        rule="one entry per provision of codes.PROVISIONS; grant shares add up to 1 per domain",
     )
-    maatwerk_weeks: PerDomain = param(
-        default_factory=lambda: PerDomain(care=104, youth=52, income=52, debt=104, social=52),
+    decision_weeks: int = param(
+        2,
+        ge=0,
+        le=26,
         unit="weeks",
-        description="length of a granted maatwerkvoorziening",
-        source=ASSUMPTION,
+        description="from the intake (onderzoek) to the start of a granted maatwerkvoorziening "
+        "(the beschikking)",
+        source="Wmo 2015 art. 2.3.5 (a decision within two weeks of the application)",
+    )
+    research_weeks: int = param(
+        6,
+        ge=1,
+        le=52,
+        unit="weeks",
+        description="statutory term of the onderzoek after a request for support; intakes "
+        "later than this are counted as over term",
+        source="Wmo 2015 art. 2.3.2 (onderzoek within six weeks of the melding)",
+    )
+    step_up_weeks: int = param(
+        8,
+        ge=1,
+        le=104,
+        unit="weeks",
+        description="light support steps up to maatwerk when a need at or above maatwerk_stage "
+        "has not improved for this long; light, network and basis support also step up when "
+        "the need gets worse than it was at the plan (or outgrows the sociale basis)",
+        source="assumption (stepped care: a heavier route when the lighter one does not "
+        "suffice)",
+    )
+    alt_outcome_weeks: int = param(
+        26,
+        ge=1,
+        le=260,
+        unit="weeks",
+        description="a would-be maatwerk case given another route counts as solved otherwise "
+        "when no maatwerk follows within this many weeks",
+        source="assumption (the pilots' follow-up period)",
+    )
+    network_carry_share: NonNeg = param(
+        1.0,
+        unit="share of demand",
+        description="in the conversation, the network can carry a need when the care hours its "
+        "ties can give reach this share of the need's informal demand",
+        source="assumption",
+    )
+    basis_cost_per_place: float = param(
+        1500.0,
+        gt=0.0,
+        unit="euro per place-year",
+        description="places in the sociale basis (voorliggende and algemene voorzieningen: "
+        "activities, meals, a cleaning service, the light route of schuldhulp) the budget buys: "
+        "sociale_basis_budget / this per 1,000 inhabitants",
+        source="assumption",
+    )
+    basis_max_stage: int = param(
+        2,
+        ge=1,
+        le=3,
+        unit="need stage",
+        description="the sociale basis carries needs up to this stage",
+        source="assumption (algemene voorzieningen suit mild and moderate needs)",
+    )
+    basis_effect: Share = param(
+        0.6,
+        unit="effect 0-1",
+        description="effectiveness of basis support (shields escalation and drives recovery "
+        "like a worker's effect)",
+        source="assumption",
+    )
+    basis_recovery_per_year: PerStage = param(
+        default_factory=lambda: [0.0, 2.0, 1.0, 0.3, 0.0],
+        unit="per year",
+        description="extra recovery hazard under basis support at full effect",
+        source="assumption",
     )
     wlz_weeks_severe: int = param(
-        26,
+        104,
         ge=1,
         le=520,
         unit="weeks",
-        description="weeks at stage 3+ in care before a Wlz indication",
-        source=ASSUMPTION,
+        description="weeks at stage 3+ in care before a Wlz indication (the CIZ indicates "
+        "Wlz care when permanent supervision is needed; most people with a severe care need live "
+        "at home with Wmo, wijkverpleging and mantelzorg for a long time first)",
+        source="assumption, calibrated against the Wlz elderly-care stock (CBS 84529NED)",
     )
     wlz_exit_per_year: Share = param(
-        0.3,
+        0.36,
         unit="share per year",
-        description="Wlz clients leaving (death, moving)",
-        source=ASSUMPTION,
+        description="death hazard of a Wlz client (the household is replaced by a newcomer)",
+        source="Wlz elderly care lasts about 2.5-3 years (CIZ/Vektis); value to be calibrated",
     )
+
+    @field_validator("provisions")
+    @classmethod
+    def _provisions_complete(cls, v: dict[str, Provision]) -> dict[str, Provision]:
+        names = set(PROVISIONS[1:])
+        if set(v) != names:
+            wrong = sorted(set(v) ^ names)[0]
+            raise ValueError(f"needs one entry per provision ({', '.join(PROVISIONS[1:])}); "
+                             f"check {wrong!r}")
+        for domain in DOMAINS:
+            shares = [p.grant_share for p in v.values() if p.domain == domain]
+            if not shares:
+                raise ValueError(f"no provision for domain {domain!r}")
+            if abs(sum(shares) - 1.0) > 1e-6:
+                raise ValueError(f"grant shares of {domain!r} add up to {sum(shares):.3f}, not 1")
+        return v
 
 
 class WorkforceSection(Section):
@@ -1051,8 +1426,9 @@ class WorkforceSection(Section):
 class CostsSection(Section):
     """Costs in euro (per year unless said otherwise).
 
-    Costs in euro (``submodels/costs.py``). The costs per client-year of Wmo, youth care and
-    Wlz follow CBS/AEF; the others are assumptions.
+    Costs in euro (``submodels/costs.py``). The cost of each maatwerkvoorziening is in
+    ``[policy.provisions.<name>]``; the Wlz cost per client-year follows CBS/AEF; the others are
+    assumptions.
     """
 
     fte: NonNeg = param(
@@ -1060,15 +1436,6 @@ class CostsSection(Section):
         unit="euro per FTE-year",
         description="employer cost of one wijkteam FTE per year",
         source="assumption (CAO-based estimate of the employer cost of one FTE)",
-    )
-    maatwerk_per_year: PerDomain = param(
-        default_factory=lambda: PerDomain(
-            care=4500, youth=10000, income=6000, debt=3000, social=2500
-        ),
-        unit="euro per client-year",
-        description="annual cost of a maatwerkvoorziening per client",
-        source="care: CBS/AEF (about EUR 4.5k per Wmo client-year); youth: CBS/AEF (about "
-        "EUR 10k per youth-care client-year); income, debt, social: assumption",
     )
     wlz_per_year: NonNeg = param(
         85000.0,
@@ -1082,6 +1449,15 @@ class CostsSection(Section):
         ),
         unit="euro per crisis",
         description="cost of one crisis (emergency, eviction, police) by domain",
+        source="assumption",
+    )
+    crisis_gemeente_share: PerDomainShare = param(
+        default_factory=lambda: PerDomainShare(
+            care=0.2, youth=0.5, income=0.3, debt=0.5, social=0.2
+        ),
+        unit="share 0-1",
+        description="share of a crisis's cost the gemeente pays (shelter, crisis youth care, "
+        "eviction prevention); the rest falls to police, hospitals and others",
         source="assumption",
     )
 
@@ -1169,6 +1545,7 @@ FLAT_FIELDS: dict[str, str] = {
     "seed": "run.seed",
     "weeks": "run.weeks",
     "warmup_weeks": "run.warmup_weeks",
+    "spinup_years": "run.spinup_years",
     "warmup_levers": "run.warmup_levers",
     "households": "population.households",
     "wijken": "population.wijken",

@@ -6,9 +6,11 @@ definition as computed (English; the text of docs/ODD.md section 7.10, whose tab
 ``scripts/gen_kpis.py`` generates from this one). The CLI's tables, the plots, the app's
 labels and the ODD read it, so a unit or a label is written once.
 
-Three groups, in this order: the contract KPIs (:data:`KPIS`; their names and order are a
-contract, users' scripts rely on them), diagnostic columns and this week's counts (together
-:data:`EXTRA`, in today's order: the counts, :data:`COUNTS`, come before ``inhabitants``).
+Four groups, in this order: the contract KPIs (:data:`KPIS`; their names and order are a
+contract, users' scripts rely on them), further measures (the gemeente's and CBS's views: time
+to contact and to support, counts over a year, Wmo flows, costs by payer and by law),
+diagnostic columns and this week's counts (the last three together :data:`EXTRA`; the counts,
+:data:`COUNTS`, are fields of the week record and come before ``inhabitants``).
 
 Data only: no numpy, numba or model import, so the CLI can read it at no cost.
 """
@@ -18,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-#: The group of a column: a contract KPI, a diagnostic column, or a count of this week's events.
-Group = Literal["kpi", "diagnostic", "count"]
-GROUPS: tuple[Group, ...] = ("kpi", "diagnostic", "count")
+#: The group of a column: a contract KPI, a further measure, a diagnostic, or a week's count.
+Group = Literal["kpi", "measure", "diagnostic", "count"]
+GROUPS: tuple[Group, ...] = ("kpi", "measure", "diagnostic", "count")
 
 #: Languages of labels and units.
 LANGUAGES: tuple[str, ...] = ("en", "nl")
@@ -59,7 +61,7 @@ def _pick(lang: str, en: str, nl: str) -> str:
 
 
 _PER_1000_YEAR = ("per 1,000 inhabitants per year", "per 1.000 inwoners per jaar")
-_PROVISIONS = ("provisions per 1,000 inhabitants", "voorzieningen per 1.000 inwoners")
+_PERSONS_1000 = ("persons per 1,000 inhabitants", "personen per 1.000 inwoners")
 _HOUSEHOLDS = ("households", "huishoudens")
 _SHARE_HOUSEHOLDS = ("share of households", "deel van de huishoudens")
 _EURO_YEAR = ("euro per year", "euro per jaar")
@@ -69,6 +71,10 @@ _COST = "see 7.9"
 
 def _kpi(name: str, unit: tuple[str, str], label: tuple[str, str], definition: str) -> Kpi:
     return Kpi(name, "kpi", unit[0], unit[1], label[0], label[1], definition)
+
+
+def _measure(name: str, unit: tuple[str, str], label: tuple[str, str], definition: str) -> Kpi:
+    return Kpi(name, "measure", unit[0], unit[1], label[0], label[1], definition)
 
 
 def _diagnostic(name: str, unit: tuple[str, str], label: tuple[str, str],
@@ -84,62 +90,155 @@ def _count(name: str, unit: tuple[str, str], label: tuple[str, str], definition:
 TABLE: tuple[Kpi, ...] = (
     # --- contract KPIs -------------------------------------------------------------------
     _kpi("escalations_per_1000", _PER_1000_YEAR, ("Escalations", "Escalaties"),
-         "needs moving up to stage 3 or 4 this week × 52 × 1000 / I"),
+         "needs reaching stage 3 or 4 for the first time this week (a need escalates once "
+         "until it is solved) × 52 × 1000 / I"),
     _kpi("time_to_help_weeks",
-         ("weeks from onset to first contact", "weken van begin vraag tot eerste contact"),
+         ("weeks from a moderate need to its first support",
+          "weken van matige vraag tot eerste steun"),
          ("Time to help", "Tijd tot hulp"),
-         "mean over this week's first contacts of (week − `episode_start`); first contact is a "
-         "crisis, a request for help, or a successful follow-up"),
-    _kpi("early_contact_share", ("share of first contacts at a mild or moderate need",
-                                 "deel eerste contacten bij lichte of matige vraag"),
+         "mean over the needs whose first support starts this week of (that week − the week "
+         "the need first reached stage 2); a need already supported when it reaches stage 2 "
+         "counts 0; maatwerk starts at the decision"),
+    _kpi("early_contact_share", ("share of first contacts at a mild need",
+                                 "deel eerste contacten bij een lichte vraag"),
          ("Early contact", "Vroeg contact"),
-         "share of this week's first contacts where the household's worst need (all domains) "
-         "was at stage ≤ 2"),
+         "share of this week's first contacts where the household's worst need was at stage 1"),
     _kpi("waiting_list", _HOUSEHOLDS, ("Waiting list", "Wachtlijst"),
          "households with status waiting (count, not per 1,000)"),
     _kpi("wait_weeks", ("weeks", "weken"), ("Waiting time", "Wachttijd"),
-         "mean over this week's admissions of the weeks spent waiting"),
+         "mean over this week's intakes of the weeks spent waiting"),
     _kpi("non_maatwerk_share",
          ("share of would-be maatwerk solved without it",
           "deel van de maatwerkvragen zonder maatwerk"),
          ("Solved otherwise", "Anders opgelost"),
-         "plan decisions this week with `stage ≥ maatwerk_stage` (not Wlz) that became a "
-         "network plan, over all such decisions (a decision share; later network failures are "
-         "in `alt_failed`)"),
-    _kpi("maatwerk_per_1000", _PROVISIONS, ("Maatwerk", "Maatwerk"),
-         "running maatwerk provisions (household × domain) × 1000 / I"),
-    _kpi("wmo_per_1000", _PROVISIONS, ("Wmo maatwerk", "Wmo-maatwerk"),
-         "running maatwerk provisions in the care domain × 1000 / I"),
+         "of the would-be maatwerk cases (needs at `maatwerk_stage` or worse, not Wlz) whose "
+         "outcome is known this week, the share solved otherwise: routed to the network or "
+         "the sociale basis with no maatwerk `policy.alt_outcome_weeks` later (the others got "
+         "maatwerk at once or after all)"),
+    _kpi("maatwerk_per_1000", _PERSONS_1000, ("Maatwerk clients", "Maatwerkcliënten"),
+         "persons with at least one Wmo or Jeugdwet maatwerkvoorziening running (one client "
+         "per household with Wmo, one child per family with youth care) × 1000 / I; debt "
+         "relief and re-integration apart"),
+    _kpi("wmo_per_1000", _PERSONS_1000, ("Wmo clients", "Wmo-cliënten"),
+         "households with a Wmo maatwerkvoorziening running (care or social domain; one "
+         "client each) × 1000 / I, at this week (CBS counts persons over a year: "
+         "`wmo_clients_year_per_1000`)"),
     _kpi("youth_care_share", ("share of under-23s", "deel van de jongeren onder 23"),
          ("Youth care", "Jeugdhulp"),
-         "running maatwerk provisions in the youth domain (one per household) / U23"),
+         "children in youth care (one per family with a Jeugdwet provision running) / U23, at "
+         "this week"),
     _kpi("debt_share", _SHARE_HOUSEHOLDS, ("Problematic debts", "Problematische schulden"),
          "households with a debt need at stage ≥ 2 (problematic debts)"),
-    _kpi("wlz_per_1000", ("households per 1,000 inhabitants", "huishoudens per 1.000 inwoners"),
-         ("Wlz care", "Wlz-zorg"), "households with care support Wlz × 1000 / I"),
+    _kpi("wlz_per_1000", _PERSONS_1000, ("Wlz care", "Wlz-zorg"),
+         "households (one client each) with care under the Wlz × 1000 / I"),
     _kpi("workload", ("hours asked / hours available", "gevraagde / beschikbare uren"),
          ("Workload", "Werkdruk"), "team-wide, this week (7.8)"),
     _kpi("turnover_rate",
          ("share of workers leaving per year", "deel van de medewerkers per jaar"),
-         ("Turnover", "Verloop"), "leavers this week × 52 / filled positions this week"),
+         ("Turnover", "Verloop"),
+         "leavers over the last 52 weeks / mean filled positions over those weeks (fewer "
+         "weeks at the start of a run)"),
     _kpi("vacancies", ("positions", "formatieplaatsen"), ("Vacancies", "Vacatures"),
          "existing positions without a worker"),
     _kpi("signals_per_1000", _PER_1000_YEAR, ("Signals", "Signalen"),
-         "(partner + help-seeking + outreach + crisis signals this week) × 52 × 1000 / I"),
+         "(partner + help-seeking + outreach + crisis + keeping-in-touch signals this week) "
+         "× 52 × 1000 / I"),
     _kpi("carer_overload_share", ("share of informal carers", "deel van de mantelzorgers"),
          ("Overloaded carers", "Overbelaste mantelzorgers"),
          "among households giving informal care this week, the share with "
          "`strain > informal.overload_threshold`"),
     _kpi("unmet_need", _SHARE_HOUSEHOLDS, ("Unmet need", "Onbeantwoorde vraag"),
          "households with at least one need at stage ≥ 2 without support"),
-    _kpi("cost_total", _EURO_YEAR, ("Total cost", "Totale kosten"), _COST),
+    _kpi("cost_total", _EURO_YEAR, ("Total cost", "Totale kosten"),
+         "`cost_gemeente + cost_wlz + cost_other` (see 7.9)"),
     _kpi("cost_team", _EURO_YEAR, ("Wijkteam cost", "Kosten wijkteam"), _COST),
     _kpi("cost_maatwerk", _EURO_YEAR,
          ("Maatwerk cost (Wmo, youth, ...)", "Kosten maatwerk (Wmo, Jeugd, ...)"), _COST),
-    _kpi("cost_wlz", _EURO_YEAR, ("Wlz cost", "Kosten Wlz"), _COST),
+    _kpi("cost_wlz", _EURO_YEAR, ("Wlz cost (Wlz fund)", "Kosten Wlz (Wlz-fonds)"), _COST),
     _kpi("cost_sociale_basis", _EURO_YEAR,
-         ("Sociale basis cost (volunteers)", "Kosten sociale basis (vrijwilligers)"), _COST),
-    _kpi("cost_crisis", _EURO_YEAR, ("Crisis cost", "Kosten crises"), _COST),
+         ("Sociale basis cost", "Kosten sociale basis"), _COST),
+    _kpi("cost_crisis", _EURO_YEAR, ("Crisis cost (all payers)", "Kosten crises (alle betalers)"),
+         _COST),
+    # --- further measures ----------------------------------------------------------------
+    _measure("time_to_contact_weeks",
+             ("weeks from a moderate need to first contact",
+              "weken van matige vraag tot eerste contact"),
+             ("Time to contact", "Tijd tot contact"),
+             "mean over this week's first contacts (and households already in contact whose "
+             "need reached stage 2 this week: 0) of the weeks since a need of the episode first "
+             "reached stage 2"),
+    _measure("time_to_support_weeks",
+             ("weeks from first contact to support for every need",
+              "weken van eerste contact tot steun bij elke vraag"),
+             ("Time to support", "Tijd tot steun"),
+             "mean over the households that this week have support in every domain with a "
+             "need (the first time since first contact) of the weeks since first contact"),
+    _measure("wmo_clients_year_per_1000", _PERSONS_1000,
+             ("Wmo clients in a year", "Wmo-cliënten per jaar"),
+             "distinct households (one client each) with a Wmo provision running in some week "
+             "of the last 52, including those who died or moved since, × 1000 / I (as CBS "
+             "counts)"),
+    _measure("youth_care_year_share", ("share of under-23s", "deel van de jongeren onder 23"),
+             ("Youth care in a year", "Jeugdhulp per jaar"),
+             "distinct children (one per family) in youth care in some week of the last 52 / "
+             "U23 (as CBS counts)"),
+    _measure("wmo_ending_rate", ("endings per client per year", "beëindigingen per cliënt per "
+                                 "jaar"),
+             ("Wmo endings", "Beëindigde Wmo"),
+             "Wmo clients who ended over the last 52 weeks (their last Wmo provision ended at "
+             "review, by a solved need or by the move to the Wlz, or they died or moved) / mean "
+             "Wmo clients (households) over those weeks"),
+    _measure("wmo_death_share", ("share of Wmo endings", "deel van de beëindigingen"),
+             ("Wmo endings by death", "Wmo beëindigd door overlijden"),
+             "of the Wmo clients who ended over the last 52 weeks, the share who died"),
+    _measure("wmo_to_wlz_rate", ("per client per year", "per cliënt per jaar"),
+             ("Wmo to Wlz", "Van Wmo naar Wlz"),
+             "Wmo clients whose care moved to the Wlz over the last 52 weeks / mean Wmo "
+             "clients (households) over those weeks"),
+    _measure("debt_relief_per_1000", ("households per 1,000 inhabitants",
+                                      "huishoudens per 1.000 inwoners"),
+             ("Debt relief", "Schuldhulp"),
+             "households with debt relief (Wgs) running × 1000 / I"),
+    _measure("reintegration_per_1000", ("households per 1,000 inhabitants",
+                                        "huishoudens per 1.000 inwoners"),
+             ("Re-integration", "Re-integratie"),
+             "households with a re-integration provision (Participatiewet) running × 1000 / I"),
+    _measure("waiting_list_per_1000", ("households per 1,000 inhabitants",
+                                       "huishoudens per 1.000 inwoners"),
+             ("Waiting list per 1,000", "Wachtlijst per 1.000"),
+             "households with status waiting × 1000 / I"),
+    _measure("multi_problem_escalations_per_1000", _PER_1000_YEAR,
+             ("Escalations, multi-problem households", "Escalaties bij multiprobleemhuishoudens"),
+             "escalations (as `escalations_per_1000`) in households with needs in two or more "
+             "domains × 52 × 1000 / I"),
+    _measure("over_term_share", ("share of intakes", "deel van de intakes"),
+             ("Intakes over term", "Intakes na de termijn"),
+             "share of this week's intakes held later than `policy.research_weeks` after the "
+             "request (the Wmo's six weeks)"),
+    _measure("basis_per_1000", ("needs per 1,000 inhabitants", "vragen per 1.000 inwoners"),
+             ("In the sociale basis", "In de sociale basis"),
+             "needs supported by the sociale basis (voorliggende or algemene voorziening) × 1000 "
+             "/ I"),
+    _measure("fte_per_1000_realised", ("FTE per 1,000 inhabitants", "fte per 1.000 inwoners"),
+             ("Staffing realised", "Gerealiseerde formatie"),
+             "FTE of the filled positions (sick workers included) × 1000 / I"),
+    _measure("cost_gemeente", _EURO_YEAR, ("Cost to the gemeente", "Kosten gemeente"),
+             "what the gemeente pays: team, maatwerk, sociale basis and its share of crises "
+             "(see 7.9)"),
+    _measure("cost_other", _EURO_YEAR, ("Crisis cost to others", "Crisiskosten voor anderen"),
+             "the part of crisis costs others pay (police, hospitals; see 7.9)"),
+    _measure("cost_wmo", _EURO_YEAR, ("Wmo maatwerk cost", "Kosten Wmo-maatwerk"),
+             "maatwerk running in the care and social domains, with one-off provisions "
+             "delivered this week (see 7.9)"),
+    _measure("cost_youth", _EURO_YEAR, ("Youth care cost", "Kosten jeugdhulp"),
+             "maatwerk running in the youth domain, with one-off provisions "
+             "delivered this week (see 7.9)"),
+    _measure("cost_reintegration", _EURO_YEAR, ("Re-integration cost", "Kosten re-integratie"),
+             "maatwerk running in the income domain, with one-off provisions "
+             "delivered this week (see 7.9)"),
+    _measure("cost_debt_relief", _EURO_YEAR, ("Debt relief cost", "Kosten schuldhulp"),
+             "maatwerk running in the debt domain, with one-off provisions "
+             "delivered this week (see 7.9)"),
     # --- diagnostic columns --------------------------------------------------------------
     _diagnostic("crises_per_1000", _PER_1000_YEAR, ("Crises", "Crises"),
                 "needs reaching stage 4 this week × 52 × 1000 / I"),
@@ -158,61 +257,76 @@ TABLE: tuple[Kpi, ...] = (
     _diagnostic("partner_relation", ("relation 0–1", "relatie 0–1"),
                 ("Partner relations", "Relatie met partners"),
                 "mean relation of engaged partners (NaN with none engaged)"),
-    # --- this week's counts --------------------------------------------------------------
+    # --- this week's counts (WeekRecord fields) ------------------------------------------
     _count("admissions", ("households per week", "huishoudens per week"),
-           ("Admissions", "Instroom in begeleiding"),
-           "this week's count from intake: households taken from the queue into support"),
+           ("Intakes", "Intakes"), "this week's count of intakes of queued households"),
     _count("maatwerk_grants", ("provisions per week", "voorzieningen per week"),
            ("Maatwerk granted", "Toegekend maatwerk"),
-           "this week's count from casework: maatwerk provisions granted (by a plan, or when a "
-           "network plan fails)"),
+           "this week's maatwerk grants, at intake and by stepping up"),
     _count("network_plans", ("plans per week", "plannen per week"),
-           ("Network plans", "Netwerkplannen"),
-           "this week's count from casework: plans that activate network and volunteers"),
-    _count("network_failures", ("plans per week", "plannen per week"),
-           ("Failed network plans", "Mislukte netwerkplannen"),
-           "this week's count from casework: network plans that failed and became maatwerk"),
+           ("Network plans", "Netwerkplannen"), "this week's network plans (in the conversation)"),
+    _count("basis_plans", ("plans per week", "plannen per week"),
+           ("Sociale basis plans", "Plannen sociale basis"),
+           "this week's plans handing a would-be maatwerk need to the sociale basis"),
     _count("eligible_decisions", ("decisions per week", "besluiten per week"),
-           ("Would-be maatwerk decisions", "Besluiten over maatwerkvragen"),
-           "this week's count from casework: plan decisions with `stage ≥ maatwerk_stage` "
-           "(not Wlz); the denominator of `non_maatwerk_share`"),
-    _count("eligible_otherwise", ("decisions per week", "besluiten per week"),
-           ("Would-be maatwerk solved otherwise", "Maatwerkvragen anders opgelost"),
-           "this week's count from casework: those decisions that became a network plan; the "
-           "numerator of `non_maatwerk_share`"),
-    _count("alt_failed", ("plans per week", "plannen per week"),
-           ("Would-be maatwerk, network failed", "Maatwerkvragen, netwerk mislukt"),
-           "this week's count from casework: failed network plans that were would-be maatwerk"),
+           ("Maatwerk questions", "Maatwerkvragen"),
+           "this week's plans for needs at `maatwerk_stage` or worse (not Wlz)"),
+    _count("conversations", ("plans per week", "plannen per week"),
+           ("Network conversations", "Netwerkgesprekken"),
+           "of them, plans made in the Breda conversation (`network_first`)"),
+    _count("alt_solved", ("cases per week", "casussen per week"),
+           ("Solved otherwise (cases)", "Anders opgelost (aantal)"),
+           "would-be maatwerk cases routed otherwise whose `alt_outcome_weeks` passed without "
+           "maatwerk this week"),
+    _count("alt_failed", ("cases per week", "casussen per week"),
+           ("Maatwerk after all", "Toch maatwerk"),
+           "would-be maatwerk cases routed otherwise that got maatwerk this week"),
+    _count("alt_maatwerk", ("cases per week", "casussen per week"),
+           ("Maatwerk at once", "Direct maatwerk"),
+           "would-be maatwerk cases granted maatwerk at their plan this week"),
+    _count("step_ups", ("plans per week", "plannen per week"),
+           ("Stepped up", "Opgeschaald"),
+           "light, network or basis support stepped up to maatwerk this week"),
+    _count("renewals", ("provisions per week", "voorzieningen per week"),
+           ("Provisions renewed", "Verlengde voorzieningen"),
+           "provisions renewed at their review this week"),
+    _count("to_basis", ("provisions per week", "voorzieningen per week"),
+           ("To the algemene voorziening", "Naar algemene voorziening"),
+           "provisions moved to the sociale basis at review this week"),
     _count("wlz_entries", ("households per week", "huishoudens per week"),
-           ("Entries into Wlz", "Instroom in de Wlz"),
-           "this week's count from casework: care needs moved to Wlz (by a plan, or from care "
-           "maatwerk)"),
+           ("Wlz entries", "Instroom Wlz"), "this week's moves of care to the Wlz"),
     _count("signals_partner", ("signals per week", "signalen per week"),
-           ("Signals from partners", "Signalen van partners"),
-           "this week's count of partner signals"),
+           ("Partner signals", "Signalen van partners"), "this week's partner signals"),
     _count("signals_help", ("signals per week", "signalen per week"),
-           ("Requests for help", "Hulpvragen"),
-           "this week's count of households asking for help themselves"),
+           ("Requests for help", "Hulpvragen"), "this week's requests for help"),
     _count("signals_outreach", ("signals per week", "signalen per week"),
-           ("Found by outreach", "Gevonden door outreach"),
-           "this week's count of households found by the team's outreach"),
+           ("Outreach signals", "Signalen uit outreach"), "this week's outreach finds"),
     _count("signals_crisis", ("signals per week", "signalen per week"),
-           ("Crisis signals", "Crisissignalen"),
-           "this week's count of crises that force contact"),
+           ("Crisis signals", "Crisissignalen"), "this week's crises forcing contact"),
+    _count("signals_kept_in_touch", ("signals per week", "signalen per week"),
+           ("Kept in touch", "Vinger aan de pols"),
+           "this week's new needs an integrated team noticed in households it closed recently"),
+    _count("referrals", ("needs per week", "vragen per week"),
+           ("Referrals", "Doorverwijzingen"),
+           "needs referred this week (to another specialist, or asked about by a household in "
+           "support)"),
     _count("first_contacts", ("households per week", "huishoudens per week"),
            ("First contacts", "Eerste contacten"),
-           "this week's count of first contacts (the denominator of `time_to_help_weeks` and "
-           "`early_contact_share`)"),
+           "this week's first contacts of episodes (the denominator of `early_contact_share`)"),
     _count("escalations", ("needs per week", "vragen per week"),
            ("Escalations this week", "Escalaties deze week"),
-           "this week's count of needs moving up to stage 3 or 4"),
+           "this week's escalations (first entries into stage 3 or 4)"),
     _count("new_needs", ("needs per week", "vragen per week"),
            ("New needs", "Nieuwe vragen"),
            "this week's count of needs that arose (life events)"),
+    _count("deaths", ("households per week", "huishoudens per week"),
+           ("Deaths", "Overlijdens"),
+           "elderly households that died out this week (outside the Wlz)"),
+    _count("wlz_deaths", ("households per week", "huishoudens per week"),
+           ("Deaths in the Wlz", "Overlijdens in de Wlz"), "Wlz clients who died this week"),
     _count("moves", ("households per week", "huishoudens per week"),
-           ("Households replaced", "Vervangen huishoudens"),
-           "this week's count of households that moved out or left the Wlz and were replaced "
-           "by newcomers"),
+           ("Households moving out", "Verhuisde huishoudens"),
+           "households that moved out this week (each replaced by a newcomer)"),
     _count("followups", ("signals per week", "signalen per week"),
            ("Signals followed up", "Opgevolgde signalen"),
            "this week's count of signals the team followed up"),
@@ -229,9 +343,11 @@ TABLE: tuple[Kpi, ...] = (
     _count("hires", ("workers per week", "medewerkers per week"),
            ("Hires", "Nieuwe medewerkers"),
            "this week's count of vacancies filled"),
-    # --- diagnostic, after the counts (today's order) -----------------------------------
+    # --- diagnostic, after the counts ----------------------------------------------------
     _diagnostic("inhabitants", ("persons", "personen"), ("Inhabitants", "Inwoners"),
                 "I, the number of inhabitants (constant in a run)"),
+    _diagnostic("under_23", ("persons", "personen"), ("Under-23s", "Jongeren onder 23"),
+                "U23, the number of inhabitants under 23 (constant in a run)"),
 )
 
 #: Entries by column name.
@@ -239,6 +355,12 @@ BY_NAME: dict[str, Kpi] = {k.name: k for k in TABLE}
 
 #: KPI columns every output carries, in order (a contract: scripts rely on these names).
 KPIS: tuple[str, ...] = tuple(k.name for k in TABLE if k.group == "kpi")
+
+#: The measures that sit next to the contract KPIs (counts over a year, flows, costs by payer).
+MEASURES: tuple[str, ...] = tuple(k.name for k in TABLE if k.group == "measure")
+
+#: What the CLI's tables and ``compare`` report: the contract KPIs, then the measures.
+REPORTED: tuple[str, ...] = KPIS + MEASURES
 
 #: Counts of this week's events, reported as they are (names of the model's tallies).
 COUNTS: tuple[str, ...] = tuple(k.name for k in TABLE if k.group == "count")

@@ -7,6 +7,7 @@ updates all households in compiled loops (:mod:`wijksim.compiled`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,13 @@ import mesa
 import numpy as np
 from mesa.agent import AgentSet
 
+from wijksim import checkpoint
 from wijksim.agents import Partner, Resident, Worker
 from wijksim.build import partners as partners_mod
 from wijksim.build import team as team_mod
 from wijksim.build.population import draw_households, initial_needs
 from wijksim.build.social_network import build_network
-from wijksim.codes import LIGHT, MAATWERK, NETWORK, WLZ
+from wijksim.codes import BASIS, CARE, LIGHT, MAATWERK, NETWORK, WLZ
 from wijksim.config import Config, baseline_levers, load_config, with_flat
 from wijksim.kpis import COLUMNS
 from wijksim.state import WeekRecord
@@ -32,6 +34,7 @@ from wijksim.submodels import (
     intake,
     life_events,
     observation,
+    provisions,
     signals,
     workforce,
 )
@@ -61,6 +64,7 @@ class WijkModel(mesa.Model):
         *,
         rng: Any = None,
         seed: Any = None,
+        spin_up: bool = True,
         **params: Any,
     ) -> None:
         cfg = config if isinstance(config, Config) else load_config(config)
@@ -69,6 +73,7 @@ class WijkModel(mesa.Model):
         seed_int = _seed_from(chosen if chosen is not None else cfg.run.seed)
         cfg.run.seed = seed_int
         super().__init__(rng=seed_int)
+        self.seed = seed_int
         self.scenario_config = cfg
         self.warmup_weeks = cfg.run.warmup_weeks
         self.weeks = cfg.run.weeks
@@ -79,16 +84,32 @@ class WijkModel(mesa.Model):
         self.next_worker_uid = 0
         self.reach = None  # informal_support.Reach: what each household reaches through ties
         self.kpis: dict[str, float] = {}
+        self.ledger = observation.Ledger()  # counts over the last 52 weeks
         self._residents: dict[int, Resident] = {}
         self._resident_set: AgentSet | None = None
         self._set_up()
         self.record = WeekRecord(self.n_wijken)  # what happens this week (see begin_week)
         self.datacollector = mesa.DataCollector(
             model_reporters={
-                "week": lambda m: m.week + 1 - m.warmup_weeks,
+                "week": lambda m: m.reported_week + 1,
                 **{k: (lambda m, k=k: m.kpis[k]) for k in COLUMNS},
             }
         )
+        # The steady state: spin up (or load the checkpoint of) spinup_years at the warm-up's
+        # levers; the model's clock then stands at start_week.
+        self.start_week = 52 * cfg.run.spinup_years
+        self.spun_up_from_checkpoint = False
+        if spin_up:
+            self.spin_up()
+
+    def spin_up(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Bring the model to its steady state (see :mod:`wijksim.checkpoint`), once.
+
+        Built with ``spin_up=False`` (the app does, to show progress), call this before the
+        first step; ``progress(week, weeks)`` is told every simulated year.
+        """
+        if self.start_week and self.week < self.start_week:
+            self.spun_up_from_checkpoint = checkpoint.spin_up(self, self.start_week, progress)
 
     # ------------------------------------------------------------------ set-up
 
@@ -125,17 +146,18 @@ class WijkModel(mesa.Model):
         self.recovery_by_support = np.zeros((WLZ + 1, len(self.recovery_per_week)))
         self.recovery_by_support[LIGHT] = per_week(cfg.team.light_recovery_per_year)
         self.recovery_by_support[NETWORK] = per_week(cfg.policy.network_recovery_per_year)
+        self.recovery_by_support[BASIS] = per_week(cfg.policy.basis_recovery_per_year)
         self.recovery_by_support[MAATWERK] = per_week(cfg.policy.maatwerk_recovery_per_year)
         self.case_hours_per_stage = np.asarray(cfg.team.case_hours, dtype=np.float64)
         self.informal_demand_per_stage = np.asarray(cfg.informal.demand_hours, dtype=np.float32)
-        self.maatwerk_weeks = np.maximum(np.asarray(cfg.policy.maatwerk_weeks.as_list()), 1).astype(
-            np.int32
-        )
-        self.maatwerk_cost = np.asarray(cfg.costs.maatwerk_per_year.as_list())
+        self.provision_table = provisions.table(cfg)
         self.crisis_cost = np.asarray(cfg.costs.crisis.as_list())
         self.partner_tables = partners_mod.tables(cfg)
         self.integrated = cfg.team.structure == "integrated"
-        self.recovery_factor = 1.0 - np.asarray(cfg.needs.chronic.as_list(), dtype=np.float64)
+        # 1 - chronicity, rows: households without and with a member aged 65+
+        chronic = np.asarray(cfg.needs.chronic.as_list(), dtype=np.float64)
+        self.recovery_factor = np.vstack([1.0 - chronic, 1.0 - chronic])
+        self.recovery_factor[0, CARE] = 1.0 - cfg.needs.care_chronic_young
 
     # ------------------------------------------------------------------ the week
 
@@ -155,16 +177,21 @@ class WijkModel(mesa.Model):
 
     def begin_week(self) -> None:
         """Switch to the scenario's levers when the warm-up ends; start a fresh week record."""
-        if self.week == self.warmup_weeks and self.cfg is not self.scenario_config:
+        if self.week == self.switch_week and self.cfg is not self.scenario_config:
             self.apply_levers(self.scenario_config)
         self.record = WeekRecord(self.n_wijken)
 
     def end_week(self) -> None:
         """Collect the week's KPIs and move the clock on; stop after warm-up and horizon."""
-        self.datacollector.collect(self)
+        if self.week >= self.start_week:  # the spin-up is not collected
+            self.datacollector.collect(self)
         self.week += 1
-        if self.week >= self.warmup_weeks + self.weeks:
+        if self.week >= self.switch_week + self.weeks:
             self.running = False
+
+    def spin_week(self) -> None:
+        """A week of the spin-up: the weekly schedule, outside Mesa's clock and step count."""
+        WijkModel.step(self)  # the class's step: Mesa wraps the instance's to count steps
 
     def run(self) -> None:
         """Run warm-up and horizon to the end."""
@@ -180,14 +207,14 @@ class WijkModel(mesa.Model):
         self._derive_tables()
         partners_mod.set_engaged(self.partners, cfg.signalling.partners)
         if cfg.team.fte_per_1000 != old.team.fte_per_1000:
-            self._resize_team(cfg.team.fte_per_1000)
+            self._resize_team()
         if cfg.team.structure != old.team.structure or cfg.team.broad_skill != old.team.broad_skill:
             team_mod.set_structure(self.team, cfg.team)
             self._reassign_all_cases()
 
-    def _resize_team(self, fte_per_1000: float) -> None:
-        """Open or close positions to reach the new staffing level in every wijk."""
-        target = team_mod.positions_per_wijk(fte_per_1000, self.inhabitants_per_wijk)
+    def _resize_team(self) -> None:
+        """Open or close positions, and size them, to reach the new staffing in every wijk."""
+        target, fte = team_mod.positions_per_wijk(self.cfg.team, self.inhabitants_per_wijk)
         current = np.bincount(self.team.wijk[self.team.position], minlength=self.n_wijken)
         extra = np.repeat(np.arange(self.n_wijken), np.maximum(target - current, 0))
         if extra.size:
@@ -202,6 +229,7 @@ class WijkModel(mesa.Model):
             closing = order[: current[w] - target[w]]
             workforce.vacate(self, closing)
             self.team.position[closing] = False
+        self.team.fte[:] = fte[self.team.wijk]
         team_mod.set_structure(self.team, self.cfg.team)
         self.team.hours_available[:] = workforce.available_hours(self)
 
@@ -238,7 +266,12 @@ class WijkModel(mesa.Model):
         return self._resident_set
 
     @property
+    def switch_week(self) -> int:
+        """The model week in which the scenario's levers switch on: the first reported week."""
+        return self.start_week + self.warmup_weeks
+
+    @property
     def reported_week(self) -> int:
-        """Weeks since the end of the warm-up (negative during warm-up)."""
-        return self.week - self.warmup_weeks
+        """Weeks since the end of the warm-up (negative during spin-up and warm-up)."""
+        return self.week - self.switch_week
 

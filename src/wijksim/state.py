@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from wijksim.codes import MODERATE, N_DOMAINS, SIGNALLED, UNKNOWN, WAITING
+from wijksim.codes import MILD, N_DOMAINS, SIGNALLED, UNKNOWN, WAITING, WMO_ENDINGS
 from wijksim.compiled import nonzero_rows
 
 
@@ -24,9 +24,49 @@ def _rows_nonzero(per_domain: np.ndarray) -> np.ndarray:
     return np.flatnonzero(per_domain.any(axis=1))  # an array replaced from outside
 
 
+#: Per-domain state of a household: name -> (dtype, value when there is nothing to hold).
+PER_DOMAIN: dict[str, tuple[type, int]] = {
+    "need": (np.int8, 0),  # stage 0-4
+    "need_since": (np.int32, -1),  # week the need began (-1: no need)
+    "stage2_week": (np.int32, -1),  # week it first reached stage 2; -2: counted in time to help
+    "escalated": (np.bool_, 0),  # it has reached stage 3 or 4 (an escalation counts once)
+    "support": (np.int8, 0),  # kind of support (codes.SUPPORT_KINDS)
+    "support_since": (np.int32, -1),  # week the support began (maatwerk: the provision starts)
+    "progress_week": (np.int32, -1),  # week of the plan's start or the need's last improvement
+    "plan_stage": (np.int8, 0),  # the need's stage when its plan was made
+    "case_worker": (np.int32, -1),  # worker slot holding the domain, -1 none
+    "handoff_ready": (np.int32, -1),  # week a pending referral or reassignment can start
+    "provision": (np.int8, 0),  # the maatwerkvoorziening (codes.PROVISIONS)
+    "provision_until": (np.int32, -1),  # end, review or delivery week of the provision
+    "effect": (np.float32, 0),  # effectiveness of support 0-1 (set by casework)
+    "calm_weeks": (np.int16, 0),  # weeks at stage <= 1 under support
+    "alt_since": (np.int32, -1),  # would-be maatwerk routed otherwise in this week (-1: no)
+}
+
+#: Per-household state that a newcomer starts afresh: name -> (dtype, starting value).
+PER_HOUSEHOLD: dict[str, tuple[type, float]] = {
+    "status": (np.int8, UNKNOWN),  # support status (codes.STATUSES)
+    "status_since": (np.int32, 0),  # week the status began
+    "episode_start": (np.int32, -1),  # onset of the current episode (-1: none)
+    "first_contact": (np.int32, -1),  # first contact in this episode (-1: none)
+    "stage2_episode": (np.int32, -1),  # a need first reached stage 2; -2: counted to contact
+    "fully_supported": (np.bool_, 0),  # every need has had support since first contact
+    "severe_care_weeks": (np.int16, 0),  # weeks in a row at care stage >= 3
+    "relapse_until": (np.int32, -1),  # escalation risk raised until this week
+    "strain": (np.float32, 0.0),  # carer load / capacity (moving average)
+    "met_share": (np.float32, 1.0),  # share of informal demand met last week
+    "wmo_last_week": (np.int32, -10_000),  # last week with a running Wmo provision
+    "youth_last_week": (np.int32, -10_000),  # last week with running youth care
+}
+
+
 @dataclass
 class Households:
-    """Every household's state, one row each (see docs/ODD.md, "Entities")."""
+    """Every household's state, one row each (see docs/ODD.md, "Entities").
+
+    The traits are set at set-up (and for a newcomer when a household is replaced); the state
+    in :data:`PER_DOMAIN` and :data:`PER_HOUSEHOLD` starts at its listed value.
+    """
 
     wijk: np.ndarray  # int16, the wijk the household lives in (rows are sorted by wijk)
     htype: np.ndarray  # int8, household type
@@ -36,49 +76,39 @@ class Households:
     self_reliance: np.ndarray  # float32 0-1 (zelfredzaamheid)
     help_seeking: np.ndarray  # float32 0-1, propensity to ask for help
     care_capacity: np.ndarray  # float32, informal care the household can give, hours / week
-    need: np.ndarray = field(default=None)  # int8 (n, 5), stage 0-4 per domain
-    need_since: np.ndarray = field(default=None)  # int32 (n, 5), week the need began, -1 none
-    support: np.ndarray = field(default=None)  # int8 (n, 5), kind of support per domain
-    support_since: np.ndarray = field(default=None)  # int32 (n, 5)
-    case_worker: np.ndarray = field(default=None)  # int32 (n, 5), worker slot or -1
-    handoff_ready: np.ndarray = field(default=None)  # int32 (n, 5), week a referral can start
-    provision_until: np.ndarray = field(default=None)  # int32 (n, 5), end of maatwerk
-    effect: np.ndarray = field(default=None)  # float32 (n, 5), effectiveness of support 0-1
-    calm_weeks: np.ndarray = field(default=None)  # int16 (n, 5), weeks at stage <= 1 in support
-    alt_eligible: np.ndarray = field(default=None)  # bool (n, 5), would-be maatwerk, other plan
-    status: np.ndarray = field(default=None)  # int8, support status
-    status_since: np.ndarray = field(default=None)  # int32, week the status began
-    episode_start: np.ndarray = field(default=None)  # int32, onset of the current episode
-    first_contact: np.ndarray = field(default=None)  # int32, first contact in this episode
-    severe_care_weeks: np.ndarray = field(default=None)  # int16, weeks at care stage >= 3
-    relapse_until: np.ndarray = field(default=None)  # int32, raised escalation risk until
-    strain: np.ndarray = field(default=None)  # float32, carer load / capacity (moving average)
-    met_share: np.ndarray = field(default=None)  # float32, informal demand met last week
+    birth_week: np.ndarray  # int32, week the oldest member was born (age = (week - it) / 52)
+    need: np.ndarray = field(default=None)
+    need_since: np.ndarray = field(default=None)
+    stage2_week: np.ndarray = field(default=None)
+    escalated: np.ndarray = field(default=None)
+    support: np.ndarray = field(default=None)
+    support_since: np.ndarray = field(default=None)
+    progress_week: np.ndarray = field(default=None)
+    plan_stage: np.ndarray = field(default=None)
+    case_worker: np.ndarray = field(default=None)
+    handoff_ready: np.ndarray = field(default=None)
+    provision: np.ndarray = field(default=None)
+    provision_until: np.ndarray = field(default=None)
+    effect: np.ndarray = field(default=None)
+    calm_weeks: np.ndarray = field(default=None)
+    alt_since: np.ndarray = field(default=None)
+    status: np.ndarray = field(default=None)
+    status_since: np.ndarray = field(default=None)
+    episode_start: np.ndarray = field(default=None)
+    first_contact: np.ndarray = field(default=None)
+    stage2_episode: np.ndarray = field(default=None)
+    fully_supported: np.ndarray = field(default=None)
+    severe_care_weeks: np.ndarray = field(default=None)
+    relapse_until: np.ndarray = field(default=None)
+    strain: np.ndarray = field(default=None)
+    met_share: np.ndarray = field(default=None)
+    wmo_last_week: np.ndarray = field(default=None)
+    youth_last_week: np.ndarray = field(default=None)
 
     def __post_init__(self) -> None:
         n = len(self.wijk)
-        per_domain = {
-            "need": np.int8,
-            "need_since": np.int32,
-            "support": np.int8,
-            "support_since": np.int32,
-            "case_worker": np.int32,
-            "handoff_ready": np.int32,
-            "provision_until": np.int32,
-            "effect": np.float32,
-            "calm_weeks": np.int16,
-            "alt_eligible": np.bool_,
-        }
-        minus_one = {
-            "need_since",
-            "support_since",
-            "case_worker",
-            "handoff_ready",
-            "provision_until",
-        }
-        for name, dtype in per_domain.items():
+        for name, (dtype, fill) in PER_DOMAIN.items():
             if getattr(self, name) is None:
-                fill = -1 if name in minus_one else 0
                 setattr(self, name, np.full((n, N_DOMAINS), fill, dtype=dtype))
         # need and support live in 8-byte rows (5 domains + 3 zero bytes), so "any domain is
         # non-zero" is one comparison of 64-bit words: see rows_with_need / rows_with_support.
@@ -86,19 +116,17 @@ class Households:
             words = np.zeros((n, 8), dtype=np.int8)
             words[:, :N_DOMAINS] = getattr(self, name)
             setattr(self, name, words[:, :N_DOMAINS])
-        per_household = {
-            "status": (np.int8, UNKNOWN),
-            "status_since": (np.int32, 0),
-            "episode_start": (np.int32, -1),
-            "first_contact": (np.int32, -1),
-            "severe_care_weeks": (np.int16, 0),
-            "relapse_until": (np.int32, -1),
-            "strain": (np.float32, 0.0),
-            "met_share": (np.float32, 1.0),
-        }
-        for name, (dtype, fill) in per_household.items():
+        for name, (dtype, fill) in PER_HOUSEHOLD.items():
             if getattr(self, name) is None:
                 setattr(self, name, np.full(n, fill, dtype=dtype))
+
+    def renew(self, rows: np.ndarray, week: int) -> None:
+        """Clear the state of ``rows`` for newcomers: no needs, no support, unknown to the team."""
+        for name, (_, fill) in PER_DOMAIN.items():
+            getattr(self, name)[rows] = fill
+        for name, (_, fill) in PER_HOUSEHOLD.items():
+            getattr(self, name)[rows] = fill
+        self.status_since[rows] = week
 
     @property
     def n(self) -> int:
@@ -125,21 +153,28 @@ class Households:
         self.status_since[rows] = week
 
     def record_first_contact(self, rows: np.ndarray, week: int, record: WeekRecord) -> None:
-        """Record the first contact of an episode (time to help, early contact) in ``record``."""
+        """Record the first contact of an episode in ``record``: early, and the time to contact.
+
+        Early: the household's worst need is mild. The time to contact runs from the week a
+        need of the episode first reached stage 2 (needs still mild are not waiting yet).
+        """
         new = rows[self.first_contact[rows] < 0]
         self.first_contact[new] = week
-        started = self.episode_start[new]
-        known = started != -1  # -1: no episode (start weeks before week 0 are < -1)
-        record.first_contacts += int(known.sum())
-        record.time_to_help_sum += float((week - started[known]).sum())
-        worst = self.need[new[known]].max(axis=1)
-        record.early_contacts += int((worst <= MODERATE).sum())
+        known = new[self.episode_start[new] != -1]  # -1: no episode (before week 0: < -1)
+        record.first_contacts += known.size
+        record.early_contacts += int((self.need[known].max(axis=1) <= MILD).sum())
+        waited = known[self.stage2_episode[known] >= 0]
+        record.contacted += waited.size
+        record.contact_weeks_sum += float((week - self.stage2_episode[waited]).sum())
+        self.stage2_episode[waited] = -2
 
     def end_episodes(self, rows: np.ndarray, week: int) -> None:
         """Households among ``rows`` whose needs are all solved end their episode."""
         rows = rows[(self.need[rows] == 0).all(axis=1)]
         self.episode_start[rows] = -1
         self.first_contact[rows] = -1
+        self.stage2_episode[rows] = -1
+        self.fully_supported[rows] = False
         waiting = rows[(self.status[rows] == WAITING) | (self.status[rows] == SIGNALLED)]
         self.set_status(waiting, UNKNOWN, week)
 
@@ -160,13 +195,18 @@ class WeekRecord:
     n_wijken: int
     # 1. life events
     new_needs: int = 0  # needs that arose
-    moves: int = 0  # households that left (moved or left the Wlz) and were replaced
+    deaths: int = 0  # elderly households that died out (outside the Wlz)
+    wlz_deaths: int = 0  # Wlz clients who died
+    moves: int = 0  # households that moved out
+    left_wmo_last_week: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    left_youth_last_week: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     # 2. informal support
     carers: int = 0  # households giving informal care
     overloaded_carers: int = 0  # of them, with strain above the overload threshold
     carer_load: np.ndarray | None = None  # informal care hours each household gives
     # 3. escalation
-    escalations: int = 0  # needs moving up to stage 3 or 4
+    escalations: int = 0  # needs reaching stage 3 or 4 for the first time (in this need)
+    multi_problem_escalations: int = 0  # of them, in households with needs in 2+ domains
     crises: int = 0  # needs moving up to stage 4
     crises_by_domain: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS))
     # 4. signals
@@ -174,25 +214,42 @@ class WeekRecord:
     signals_help: int = 0
     signals_partner: int = 0
     signals_outreach: int = 0
-    # first contacts (signals and intake)
+    signals_kept_in_touch: int = 0
+    asked_in_support: int = 0  # households in support asking (or in crisis) about a new need
+    # first contacts and waits (signals, intake, casework)
     first_contacts: int = 0  # first contacts of episodes
-    time_to_help_sum: float = 0.0  # weeks from episode start to first contact, summed
-    early_contacts: int = 0  # first contacts with the worst need at stage 2 or lower
+    early_contacts: int = 0  # first contacts with the worst need at stage 1
+    contacted: int = 0  # households whose need reached stage 2 and who had contact since
+    contact_weeks_sum: float = 0.0  # weeks from a need's first stage 2 to contact, summed
+    helped: int = 0  # needs at stage 2 that got their first support
+    help_weeks_sum: float = 0.0  # weeks from stage 2 to the start of support, summed
+    supported_all: int = 0  # households with support for every need since first contact
+    support_weeks_sum: float = 0.0  # weeks from first contact to support for every need
     # 5. intake
     followups: int = 0  # signals followed up
     brief_advice: int = 0  # households with only mild needs advised and let go
-    admissions: int = 0  # households taken into support
+    admissions: int = 0  # households taken into support (their intake)
     wait_weeks_sum: float = 0.0  # weeks the admitted households waited, summed
+    over_term: int = 0  # intakes later than the statutory term
+    referrals: int = 0  # needs referred (to another specialist, or by a household's own ask)
     intake_hours: np.ndarray | None = None  # hours spent on follow-ups and intakes, per wijk
     # 6. casework
     eligible_decisions: int = 0  # plans for needs at the maatwerk stage (not Wlz)
-    eligible_otherwise: int = 0  # of them, network plans
+    conversations: int = 0  # of them, with the Breda conversation (network first)
     network_plans: int = 0
-    network_failures: int = 0  # network plans that became maatwerk
-    alt_failed: int = 0  # of them, would-be maatwerk cases
+    basis_plans: int = 0
+    alt_maatwerk: int = 0  # would-be maatwerk cases granted maatwerk at once
+    alt_failed: int = 0  # would-be maatwerk cases routed otherwise that got maatwerk after all
+    alt_solved: int = 0  # ... with no maatwerk alt_outcome_weeks later: solved otherwise
     maatwerk_grants: int = 0
+    step_ups: int = 0  # light, network or basis support stepped up to maatwerk
+    renewals: int = 0  # provisions renewed at review
+    to_basis: int = 0  # provisions moved to the algemene voorziening at review
     wlz_entries: int = 0
     closures: int = 0  # households whose case closed
+    one_off_costs: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS))  # euro
+    # of one-off provisions delivered this week, by domain
+    wmo_endings: np.ndarray = field(default_factory=lambda: np.zeros(len(WMO_ENDINGS), np.int64))
     # 7. workforce
     sick_spells: int = 0
     leavers: int = 0
@@ -200,8 +257,9 @@ class WeekRecord:
     worker_weeks: int = 0  # filled positions this week
     workload: float = 1.0  # team-wide hours asked over hours available
     # 8. costs
-    costs: dict[str, float] = field(default_factory=dict)  # euro per year, by budget
+    costs: dict[str, float] = field(default_factory=dict)  # euro per year, by budget and payer
     maatwerk_by_domain: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS, np.int64))
+    clients: np.ndarray = field(default_factory=lambda: np.zeros(5, np.int64))  # see costs
     wlz_clients: int = 0
 
     def __post_init__(self) -> None:
@@ -214,6 +272,7 @@ class Team:
     """Worker slots of all wijkteams: a slot is a position that a worker fills or is vacant."""
 
     wijk: np.ndarray  # int16, wijk of the position
+    fte: np.ndarray  # float32, size of the position in FTE (hours = fte x hours_per_fte)
     position: np.ndarray  # bool, the position exists (levers may close positions)
     covers: np.ndarray  # bool (slots, 5), domains the worker works in
     filled: np.ndarray  # bool, a worker holds the position

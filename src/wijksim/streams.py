@@ -37,6 +37,10 @@ class Streams:
     def __getitem__(self, name: str) -> np.random.Generator:
         return getattr(self, name)
 
+    def items(self) -> list[tuple[str, np.random.Generator]]:
+        """Each stream with its name, in the order of :data:`STREAMS`."""
+        return [(name, getattr(self, name)) for name in STREAMS]
+
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
     """Seeds of ``replicates`` paired runs derived from one seed (the first is ``seed`` itself)."""

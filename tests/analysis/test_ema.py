@@ -18,7 +18,8 @@ from wijksim.config import load_config
 from wijksim.errors import ConfigError  # noqa: E402
 from wijksim.streams import replicate_seeds  # noqa: E402
 
-SMALL = {"run.weeks": 10, "run.warmup_weeks": 4, "population.households": 200}
+SMALL = {"run.weeks": 10, "run.warmup_weeks": 4, "population.households": 200,
+         "run.spinup_years": 2}
 
 
 def test_perform_experiments_runs_wijksim():

@@ -27,6 +27,7 @@ seed = 5
 [overrides]
 "run.weeks" = 10
 "run.warmup_weeks" = 4
+"run.spinup_years" = 2
 "population.households" = 200
 """
 

@@ -23,7 +23,8 @@ from wijksim.streams import replicate_seeds
 
 BIN = Path(sys.executable).parent
 WIJKSIM = str(BIN / "wijksim")
-SMALL = {"run.weeks": 10, "run.warmup_weeks": 4, "population.households": 200}
+SMALL = {"run.weeks": 10, "run.warmup_weeks": 4, "population.households": 200,
+         "run.spinup_years": 2}
 
 
 def sweep_text(body: str, base: str | None = None, overrides: dict | None = None) -> str:
@@ -215,7 +216,8 @@ seed = 11
 """
     sweep_file = tmp_path / "kill.toml"
     sweep_file.write_text(sweep_text(body, overrides={"run.weeks": 26,
-                                                      "population.households": 300}))
+                                                      "population.households": 300,
+                                                      "run.spinup_years": 3}))
     total = 6 * 2 * 4
     out = tmp_path / "killed"
     command = [WIJKSIM, "sweep", str(sweep_file), "--out", str(out), "--workers", "2", "-q"]

@@ -49,10 +49,12 @@ def test_paired_uses_seed_pairs():
 def _p4_runs(better: bool) -> val.Runs:
     sign = -1.0 if better else 1.0
     base = table(time_to_help_weeks=[10, 12, 11, 13], escalations_per_1000=[20, 21, 19, 22],
-                 wait_weeks=[2, 2, 2, 2])
+                 multi_problem_escalations_per_1000=[6, 7, 5, 6],
+                 time_to_support_weeks=[3, 3, 4, 3], wait_weeks=[2, 2, 2, 2])
     integ = base.copy()
     integ["time_to_help_weeks"] += sign * np.array([2.0, 2.5, 1.5, 2.0, 2.0, 2.5, 1.5, 2.0])
     integ["escalations_per_1000"] += sign * 3.0 + np.linspace(-0.2, 0.2, 8)
+    integ["multi_problem_escalations_per_1000"] += sign * 1.5 + np.linspace(-0.2, 0.2, 8)
     return val.Runs({"baseline": base, "integrated": integ}, {})
 
 
@@ -64,24 +66,27 @@ def test_p4_holds_when_integration_is_better_and_fails_honestly_otherwise():
     assert "time to help" in bad.note and "interval below 0" in bad.note
 
 
-def test_breda_share_is_solved_otherwise_over_eligible_decisions():
+def test_breda_share_is_solved_otherwise_over_cases_with_a_known_outcome():
     n = len(SEEDS)
-    pilot = table(eligible_otherwise=[10] * n, alt_failed=[2] * n, eligible_decisions=[12] * n,
-                  wmo_per_1000=[50] * n, inhabitants=[1000] * n, cost_wlz=[52_000] * n,
+    pilot = table(alt_solved=[8] * n, alt_failed=[2] * n, alt_maatwerk=[2] * n,
+                  eligible_decisions=[15] * n, inhabitants=[1000] * n,
+                  cost_wmo=[104_000] * n, cost_wlz=[52_000] * n,
                   cost_sociale_basis=[52_000] * n, cost_team=[0] * n, admissions=[5] * n)
     ref = pilot.copy()
-    ref["wmo_per_1000"] = 60.0
+    ref["cost_wmo"] = 156_000.0
     ref["cost_wlz"] = 104_000.0
     ref["cost_sociale_basis"] = 26_000.0
     cfg = Config()
     runs = val.Runs({"breda_pilot": pilot, "breda_reference": ref},
                     {"breda_pilot": cfg, "breda_reference": cfg})
     b = val.breda_numbers(runs)
-    assert b["share"][0] == pytest.approx(8 / 12)
-    # two weeks: Wmo 10 clients x 4,500 / 52 and Wlz 52,000 / 52 per week saved
-    assert b["savings"][0] == pytest.approx(2 * (10 * 4500 / 52 + 52_000 / 52))
+    assert b["share"][0] == pytest.approx(8 / 12)  # not over the 15 decisions
+    # two weeks, per week: Wmo 52,000 / 52 and Wlz 52,000 / 52 saved; sociale basis 26,000 / 52
+    assert b["savings"][0] == pytest.approx(2 * 104_000 / 52)
+    assert b["savings_wmo"][0] == pytest.approx(2 * 52_000 / 52)
+    assert b["savings_wlz"][0] == pytest.approx(2 * 52_000 / 52)
     assert b["costs"][0] == pytest.approx(2 * 26_000 / 52)
-    assert b["cases"][0] == 10
+    assert b["cases"][0] == 10 and b["eligible"][0] == 24  # summed over the two weeks
 
 
 def test_notes_survive_regeneration(tmp_path: Path):

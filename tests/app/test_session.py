@@ -38,7 +38,7 @@ from wijksim.app.teaching import all_notes, notes_for  # noqa: E402
 from wijksim.codes import PARTNER_KINDS, WAITING
 from wijksim.config import load_config
 from wijksim.errors import ConfigError  # noqa: E402
-from wijksim.kpis import COLUMNS, KPIS  # noqa: E402
+from wijksim.kpis import COLUMNS, KPIS, REPORTED  # noqa: E402
 from wijksim.kpis import get as kpi_entry  # noqa: E402
 
 CONFIGS = ROOT / "configs"
@@ -82,6 +82,22 @@ def opposite(lev: Levers) -> Levers:
 # --------------------------------------------------------------------------- robustness
 
 
+@pytest.fixture()
+def short_spin_up(monkeypatch):
+    """Presets with a 2-year spin-up: for tests of the levers' machinery, not of levels."""
+    from wijksim.app import session
+
+    original = session.load_preset
+
+    def load(name, folder=None):
+        cfg = original(name, folder)
+        cfg.run.spinup_years = 2
+        return cfg
+
+    monkeypatch.setattr(session, "load_preset", load)
+
+
+@pytest.mark.usefixtures("short_spin_up")
 def test_every_extreme_lever_combination_runs_and_switches_live():
     combos = extreme_levers()
     assert len(combos) == 64
@@ -104,6 +120,7 @@ def test_every_extreme_lever_combination_runs_and_switches_live():
         assert sim.model.cfg.signalling.partners == list(opposite(lev).partners)
 
 
+@pytest.mark.usefixtures("short_spin_up")
 def test_every_preset_builds_with_page_levers_and_steps():
     presets = list_presets(CONFIGS)
     assert presets[0] == "teaching"
@@ -112,8 +129,8 @@ def test_every_preset_builds_with_page_levers_and_steps():
         settings = settings_for_preset(name, folder=CONFIGS)
         cfg = load_config(CONFIGS / f"{name}.toml")
         assert settings.levers == Levers.from_config(cfg)
-        model = build_model(settings, CONFIGS)  # the preset at its own size
-        assert model.hh.n == cfg.population.households
+        model = build_model(settings, CONFIGS, spin_up=False)  # the preset at its own size
+        assert model.hh.n == cfg.population.households and model.week == 0
         sim = Simulation(folder=CONFIGS)
         sim.reset(replace(settings, households=300))
         assert sim.step(2) == 2
@@ -123,8 +140,8 @@ def test_teaching_preset_is_a_small_baseline_wijk():
     cfg = load_config(CONFIGS / "teaching.toml")
     assert cfg.extends == "baseline.toml"
     assert 1000 <= cfg.population.households <= 5000
-    # the warm-up outlasts the first Wlz indications (no jump in the first reported weeks)
-    assert cfg.run.warmup_weeks > cfg.policy.wlz_weeks_severe and len(cfg.description) > 40
+    # it starts from the baseline's steady state (a spin-up of decades), not from set-up
+    assert cfg.run.spinup_years >= 20 and len(cfg.description) > 40
     assert Levers.from_config(cfg) == Levers.from_config(load_config(CONFIGS / "baseline.toml"))
 
 
@@ -177,6 +194,26 @@ def test_reset_runs_the_warmup_and_stops_at_the_horizon(sim: Simulation):
     assert not sim.running and sim.step(1) == 0
 
 
+def test_reset_spins_up_once_and_reports_progress(tmp_path, monkeypatch):
+    """The first Reset runs the spin-up with progress; the next loads it from its checkpoint."""
+    monkeypatch.setenv("WIJKSIM_CACHE", str(tmp_path))
+    settings = replace(settings_for_preset("teaching", folder=CONFIGS), households=300)
+    seen: list[tuple[int, int]] = []
+    first = Simulation(folder=CONFIGS)
+    first.reset(settings, progress=lambda done, total: seen.append((done, total)))
+    model = first.model
+    total = model.start_week + model.warmup_weeks
+    assert model.start_week > 0 and not model.spun_up_from_checkpoint
+    assert seen[-1] == (total, total) and all(t == total for _, t in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert any(d == 52 for d, _ in seen)  # the spin-up's years are counted
+    again = Simulation(folder=CONFIGS)
+    again.reset(settings)
+    assert again.model.spun_up_from_checkpoint
+    same = pd.DataFrame(again.history).equals(pd.DataFrame(first.history))
+    assert same  # the same steady state, the same warm-up
+
+
 def test_lever_change_applies_from_the_next_week(sim: Simulation):
     sim.step(5)
     workers_before = sim.model.team.position.sum()
@@ -210,7 +247,7 @@ def test_comparison_is_paired_and_shows_the_difference(sim: Simulation):
     assert sim.baseline.reported_week == 30
     table = sim.comparison().set_index("kpi")
     assert table.attrs["weeks"] == 30
-    assert set(KPIS) == set(table.index)
+    assert list(table.index) == list(REPORTED)  # the contract KPIs, then the measures
     assert table.loc["signals_per_1000", "difference"] > 0  # partners signal
     assert table.loc["cost_total", "difference"] == pytest.approx(
         table.loc["cost_total", "policy"] - table.loc["cost_total", "baseline"])
@@ -280,7 +317,8 @@ def test_every_lever_kpi_and_partner_has_a_label():
         for group in ("kpi.costs", "kpi.costs.unit"):  # a group title the app keeps itself
             assert tr(lang, group)
     assert tr("nl", "kpi.waiting_list") == "Wachtlijst"
-    assert tr("en", "kpi.time_to_help_weeks.unit") == "weeks from onset to first contact"
+    assert tr("en", "kpi.time_to_help_weeks.unit") == (
+        "weeks from a moderate need to its first support")
 
 
 #: Presets with teacher notes (the scenario presets; base files such as a calibration need none).

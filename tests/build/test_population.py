@@ -1,9 +1,16 @@
 """Initialisation of households and the initial state."""
 
 import numpy as np
+import pytest
 from helpers import clear_needs, make
 
-from wijksim.build.population import wijk_sizes
+from wijksim.build.population import (
+    AGE_STEP,
+    newcomer_traits,
+    renew_households,
+    stationary_elderly_ages,
+    wijk_sizes,
+)
 from wijksim.codes import (
     CARE,
     CLOSED,
@@ -99,13 +106,53 @@ def test_first_contact_counts_episodes_begun_before_the_start():
     clear_needs(model)
     hh = model.hh
     hh.need[0:2, DEBT] = MODERATE
-    hh.episode_start[0] = -30
-    hh.episode_start[1] = 4
+    hh.need[2, DEBT] = MILD
+    hh.episode_start[:3] = [-30, 4, 8]
+    hh.stage2_episode[:3] = [-2, 6, -1]  # stage 2 before the start; in week 6; not yet
     model.week = 10
-    hh.record_first_contact(np.array([0, 1]), model.week, model.record)
-    assert model.record.first_contacts == 2
-    assert model.record.time_to_help_sum == (10 + 30) + (10 - 4)
-    assert model.record.early_contacts == 2
+    hh.record_first_contact(np.array([0, 1, 2]), model.week, model.record)
+    r = model.record
+    assert r.first_contacts == 3  # an episode begun before week 0 counts too
+    assert r.early_contacts == 1  # only household 2's worst need is mild
+    assert r.contacted == 1  # only household 1 waited since stage 2 in the run
+    assert r.contact_weeks_sum == 10 - 6
+    assert np.all(hh.first_contact[:3] == 10)
+    assert hh.stage2_episode[1] == -2  # counted: not again
+    hh.record_first_contact(np.array([0, 1]), model.week + 3, model.record)  # not a first contact
+    assert (r.first_contacts, r.contacted) == (3, 1)
     assert np.all(hh.first_contact[:2] == 10)
-    hh.record_first_contact(np.array([0]), model.week, model.record)  # not a first contact
-    assert model.record.first_contacts == 2
+
+
+def test_household_without_episode_is_not_counted_at_first_contact():
+    model = make(50)
+    clear_needs(model)
+    hh = model.hh
+    hh.record_first_contact(np.array([5]), 3, model.record)
+    assert model.record.first_contacts == 0
+    assert hh.first_contact[5] == 3
+
+
+def test_elderly_start_at_65_or_older_and_adults_are_younger():
+    model = make(5000)
+    hh = model.hh
+    age = (model.week - hh.birth_week) / 52.0
+    old = hh.elderly > 0
+    assert old.sum() > 500
+    assert age[old].min() >= 65.0 - 1 / 52
+    assert age[~old].max() < 65.0
+    # drawn from the stationary distribution of the flows (entry at 65+, Gompertz deaths)
+    single = old & (hh.htype == SINGLE_ELDERLY)
+    ages, prob = stationary_elderly_ages(model.cfg.population, couple=False)
+    assert age[single].mean() == pytest.approx((ages * prob).sum() + AGE_STEP / 2, abs=0.6)
+
+
+def test_newcomers_of_elderly_types_are_65_or_older():
+    model = make(2000)
+    hh, pop = model.hh, model.cfg.population
+    rows = np.arange(hh.n)
+    sr, hs, age = newcomer_traits(hh, rows, model.cfg, np.random.default_rng(4))
+    assert age.min() >= 65.0
+    assert age.mean() == pytest.approx(65.0 + pop.elderly_entry_age, abs=0.5)
+    renew_households(hh, rows, sr, hs, age, week=40)
+    np.testing.assert_allclose((40 - hh.birth_week) / 52.0, age, atol=0.5 / 52)
+    np.testing.assert_array_equal(hh.status_since, 40)

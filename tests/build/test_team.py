@@ -95,9 +95,44 @@ def test_domain_coverage_siloed_one_domain_per_worker(positions):
 
 
 def test_positions_per_wijk_at_least_one():
-    np.testing.assert_array_equal(
-        team.positions_per_wijk(0.5, np.array([10.0, 4000.0, 10000.0])), [1, 2, 5]
-    )
+    cfg = Config().team.model_copy(update={"fte_per_1000": 0.5})
+    count, fte = team.positions_per_wijk(cfg, np.array([10.0, 4000.0, 10000.0]))
+    # 0.005, 2 and 5 FTE in positions of about 0.8 FTE
+    np.testing.assert_array_equal(count, [1, 2, 6])
+    np.testing.assert_allclose(fte, [0.005, 1.0, 5.0 / 6.0])
+
+
+@pytest.mark.parametrize("fte_per_1000", [0.3, 0.45, 0.5, 0.55, 1.0, 2.7])
+def test_positions_of_about_position_fte_with_equal_fte_sum_to_the_wijk_fte(fte_per_1000):
+    cfg = Config().team.model_copy(update={"fte_per_1000": fte_per_1000})
+    inhabitants = np.array([800.0, 4321.0, 6900.0, 12500.0])
+    count, fte = team.positions_per_wijk(cfg, inhabitants)
+    wijk_fte = fte_per_1000 * inhabitants / 1000.0
+    np.testing.assert_allclose(count * fte, wijk_fte)  # every FTE realised, no more
+    many = wijk_fte >= cfg.position_fte
+    # the count is the nearest whole number of positions of position_fte
+    assert np.all(np.abs(wijk_fte[many] / cfg.position_fte - count[many]) <= 0.5)
+    assert np.all(count >= 1)
+
+
+def test_built_team_has_equal_positions_summing_to_the_fte_per_1000():
+    model = make(3000, fte_per_1000=0.55, wijken=2)
+    t = model.team
+    for w in range(2):
+        mine = t.wijk == w
+        assert np.ptp(t.fte[mine]) == 0  # positions of one wijk are of one size
+        expected = 0.55 * model.inhabitants_per_wijk[w] / 1000.0
+        assert t.fte[mine].sum() == pytest.approx(expected, rel=1e-5)
+
+
+def test_slots_are_caseload_cap_per_fte_and_at_least_one():
+    model = make(2000, fte_per_1000=2.0)
+    t = model.team
+    assert t.n >= 3
+    t.fte[:] = [0.5, 1.0, 0.01] + [0.8] * (t.n - 3)
+    slots = team.slots(t, 22)
+    assert slots[:3].tolist() == [11, 22, 1]  # a tiny position still holds one case
+    np.testing.assert_array_equal(slots[3:], round(22 * 0.8))
 
 
 def test_caseloads_count_distinct_households_per_worker():
@@ -111,8 +146,9 @@ def test_team_is_built_for_the_structure():
         model = make(3000, team_structure=structure, fte_per_1000=1.0, wijken=2)
         t = model.team
         per_wijk = np.bincount(t.wijk, minlength=2)
-        expected = team.positions_per_wijk(1.0, model.inhabitants_per_wijk)
+        expected, fte = team.positions_per_wijk(model.cfg.team, model.inhabitants_per_wijk)
         np.testing.assert_array_equal(per_wijk, expected)
+        np.testing.assert_allclose(t.fte, fte[t.wijk], rtol=1e-6)
         if structure == "integrated":
             assert t.covers.all()
             np.testing.assert_allclose(t.skill, model.cfg.team.broad_skill)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from wijksim.codes import PROVISIONS
 from wijksim.config import (
     FLAT_FIELDS,
     LEVERS,
@@ -80,7 +81,7 @@ def test_plain_value_turns_numpy_and_tuples_into_plain_data():
 def test_dotted_fields_read_and_set_configs_and_raw_data():
     cfg = Config()
     data = cfg.model_dump(mode="python")
-    for dotted in ("team.outreach_share", "needs.chronic.care", "costs.maatwerk_per_year.care"):
+    for dotted in ("team.outreach_share", "needs.chronic.care", "costs.crisis.care"):
         assert get_dotted(data, dotted) == get_dotted(cfg, dotted)
     set_dotted(data, "needs.chronic.care", 0.5)
     assert get_dotted(data, "needs.chronic.care") == 0.5
@@ -102,7 +103,7 @@ description = "parent"
 [team]
 outreach_share = 0.3
 caseload_cap = 10
-[costs.maatwerk_per_year]
+[costs.crisis]
 care = 1000
 youth = 2000
 income = 3000
@@ -116,16 +117,16 @@ social = 5000
 extends = "base/parent.toml"
 [team]
 outreach_share = 0.1
-[costs.maatwerk_per_year]
+[costs.crisis]
 care = 7777
 """,
     )
     cfg = load_config(child)
     assert cfg.team.outreach_share == 0.1  # the child wins
     assert cfg.team.caseload_cap == 10  # inherited from the parent, same table
-    assert cfg.costs.maatwerk_per_year.care == 7777
-    assert cfg.costs.maatwerk_per_year.youth == 2000  # nested table merged, not replaced
-    assert cfg.costs.maatwerk_per_year.social == 5000
+    assert cfg.costs.crisis.care == 7777
+    assert cfg.costs.crisis.youth == 2000  # nested table merged, not replaced
+    assert cfg.costs.crisis.social == 5000
     assert cfg.team.structure == "siloed"  # untouched default
     assert cfg.description == ""  # descriptions are not inherited
     assert cfg.extends == "base/parent.toml"
@@ -181,9 +182,9 @@ def test_extends_must_be_a_string(tmp_path):
         ("[bogus]\nx = 1\n", "bogus"),
         ("colour = 'red'\n", "colour"),
         (
-            "[costs.maatwerk_per_year]\ncare = 1\nyouth = 1\nincome = 1\ndebt = 1\nsocial = 1\n"
+            "[costs.crisis]\ncare = 1\nyouth = 1\nincome = 1\ndebt = 1\nsocial = 1\n"
             "wmo = 1\n",
-            "costs.maatwerk_per_year.wmo",
+            "costs.crisis.wmo",
         ),
     ],
 )
@@ -395,7 +396,7 @@ def test_dump_toml_round_trips(tmp_path):
         partners=["gp", "creditors"],
         outreach_share=0.15,
     )
-    cfg.costs.maatwerk_per_year.youth = 1.5
+    cfg.costs.crisis.youth = 1.5
     cfg.signalling.kinds["gp"].relation_start = 0.9
     cfg.description = 'round trip: \u00fc, "quotes"'
     text = dump_toml(cfg)
@@ -404,7 +405,7 @@ def test_dump_toml_round_trips(tmp_path):
     assert back == cfg
     assert back != Config()
     assert back.signalling.kinds["gp"].relation_start == 0.9
-    assert back.costs.maatwerk_per_year.youth == 1.5
+    assert back.costs.crisis.youth == 1.5
 
 
 def test_dump_toml_of_extended_config_drops_extends(tmp_path):
@@ -415,3 +416,20 @@ def test_dump_toml_of_extended_config_drops_extends(tmp_path):
     back = load_config(write(tmp_path / "elsewhere" / "d.toml", dump_toml(child)))
     assert back.team.caseload_cap == 4
     assert back.model_dump(exclude={"extends"}) == child.model_dump(exclude={"extends"})
+
+
+def test_provisions_need_one_entry_each_and_shares_that_add_up_per_domain(tmp_path):
+    good = load_config(None)
+    assert set(good.policy.provisions) == set(PROVISIONS[1:])
+    half = write(tmp_path / "half.toml", "[policy.provisions.hulpmiddel]\ngrant_share = 0.1\n")
+    with pytest.raises(ConfigError, match="grant shares of 'care'"):
+        load_config(half)
+    weeks = write(tmp_path / "weeks.toml", "[policy.provisions.jeugdhulp]\nweeks_min = 60\n"
+                  "weeks_max = 30\n")
+    with pytest.raises(ConfigError, match="weeks_max"):
+        load_config(weeks)
+    unknown = write(tmp_path / "unknown.toml", "[policy.provisions.rolstoel]\ndomain = 'care'\n"
+                    "kind = 'durable'\ngrant_share = 0\nweeks_min = 1\nweeks_max = 1\n"
+                    "renewal = 0\ncost_per_year = 0\n")
+    with pytest.raises(ConfigError, match="rolstoel"):
+        load_config(unknown)

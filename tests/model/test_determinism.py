@@ -16,7 +16,7 @@ from wijksim.errors import ConfigError
 from wijksim.model import WijkModel
 from wijksim.state import Households, Partners, Team
 
-SMALL = {"households": 800, "wijken": 2, "warmup_weeks": 6, "weeks": 14}
+SMALL = {"households": 800, "wijken": 2, "warmup_weeks": 6, "weeks": 14, "spinup_years": 3}
 SCENARIO = {
     "team_structure": "integrated",
     "fte_per_1000": 3.0,
@@ -129,8 +129,8 @@ def test_scenario_levers_in_warmup_differ_from_the_start():
 
 def test_paired_scenarios_share_life_event_draws():
     """Common random numbers: the life-event stream is consumed alike under any levers."""
-    a = run(rng=4, households=300, warmup_weeks=0, weeks=30)
-    b = run(rng=4, households=300, warmup_weeks=0, weeks=30, **SCENARIO)
+    a = run(rng=4, households=300, warmup_weeks=0, weeks=30, spinup_years=2)
+    b = run(rng=4, households=300, warmup_weeks=0, weeks=30, spinup_years=2, **SCENARIO)
     assert a.streams.life_events.bit_generator.state == b.streams.life_events.bit_generator.state
     assert a.streams.casework.bit_generator.state != b.streams.casework.bit_generator.state
 
@@ -155,7 +155,7 @@ def test_warmup_switch_happens_once_at_week_zero():
 def _batch():
     return mesa.batch_run(
         WijkModel,
-        parameters={"outreach_share": [0.0, 0.2]},
+        parameters={"outreach_share": [0.0, 0.2], "spinup_years": 2},
         rng=[1, 2],
         max_steps=10,
         number_processes=1,
@@ -195,6 +195,7 @@ def test_batch_run_levers_take_effect_without_warmup():
         parameters={
             "households": 300,
             "warmup_weeks": 0,
+            "spinup_years": 2,
             "fte_per_1000": [0.5, 4.0],
             "team_structure": "integrated",
         },

@@ -17,23 +17,28 @@ from hypothesis import strategies as st
 
 from wijksim.build import team as team_mod
 from wijksim.codes import (
+    BASIS,
     CARE,
     CRISIS,
     IN_SUPPORT,
+    LIGHT,
     MAATWERK,
     N_DOMAINS,
+    NETWORK,
     NO_SUPPORT,
     PARTNER_KINDS,
     SIGNALLED,
+    SOCIAL,
     WAITING,
     WLZ,
+    YOUTH,
 )
 from wijksim.config import Config
 from wijksim.kpis import EXTRA, KPIS
 from wijksim.model import WijkModel
 from wijksim.state import Households
+from wijksim.submodels import casework, workforce
 from wijksim.submodels import signals as signals_mod
-from wijksim.submodels import workforce
 
 COST_PARTS = ("cost_team", "cost_maatwerk", "cost_wlz", "cost_sociale_basis", "cost_crisis")
 
@@ -53,6 +58,8 @@ levers = st.fixed_dictionaries(
         "maatwerk_stage": st.integers(1, 4),
         "closure_rule": st.sampled_from(["stable", "fixed"]),
         "network_strength": st.floats(0.0, 3.0),
+        "sociale_basis_budget": st.floats(0.0, 60000.0),
+        "spinup_years": st.integers(0, 1),
     }
 )
 
@@ -150,42 +157,71 @@ def check_week(model: WijkModel, probe: HoursProbe, sig: SignalsProbe, n: int, s
     cap = model.cfg.team.caseload_cap
     if model.warmup_weeks > 0 and model.scenario_config.run.warmup_levers == "baseline":
         cap = max(cap, Config().team.caseload_cap)  # cases from the warm-up are not dropped
-    assert t.caseload.max(initial=0) <= cap
+    assert np.all(t.caseload <= team_mod.slots(t, cap))  # slots: the cap per FTE of a position
     assert np.all(t.caseload[~staffed] == 0)
+    staffed_kinds = (hh.support == LIGHT) | (hh.support == NETWORK)
+    assert not ((cw >= 0) & ~staffed_kinds).any()  # workers hold light and network plans only
 
-    # ------------------------------------------------------------ provisions
+    # ------------------------------------------------------------ provisions and the basis
     maatwerk = hh.support == MAATWERK
-    assert np.all(hh.provision_until[maatwerk] >= week)
+    assert np.all(hh.provision[maatwerk] > 0)
+    assert np.all(hh.provision[~maatwerk] == 0)
+    assert np.all(hh.provision_until[maatwerk] > week)  # reviewed when it is due
     assert np.all(hh.provision_until[hh.support == NO_SUPPORT] == -1)
+    domain = model.provision_table.domain[hh.provision[maatwerk]]
+    np.testing.assert_array_equal(domain, np.nonzero(maatwerk)[1])  # a provision of its domain
+    in_basis = np.bincount(hh.wijk, weights=(hh.support == BASIS).sum(axis=1),
+                           minlength=model.n_wijken)
+    places = casework.basis_places(model)
+    if model.warmup_weeks > 0 and model.scenario_config.run.warmup_levers == "baseline":
+        model.cfg, cfg = Config(), model.cfg  # places taken in the warm-up are kept
+        places = np.maximum(places, casework.basis_places(model))
+        model.cfg = cfg
+    assert np.all(in_basis <= places)
 
     # ------------------------------------------------------------ costs
     assert set(KPIS) | set(EXTRA) <= set(k)
     for name in COST_PARTS + ("cost_total",):
         assert k[name] >= 0, name
     assert np.isclose(k["cost_total"], sum(k[p] for p in COST_PARTS), rtol=1e-12)
+    by_payer = k["cost_gemeente"] + k["cost_wlz"] + k["cost_other"]
+    assert np.isclose(k["cost_total"], by_payer, rtol=1e-12)
+    by_law = k["cost_wmo"] + k["cost_youth"] + k["cost_reintegration"] + k["cost_debt_relief"]
+    assert by_law <= k["cost_maatwerk"] + 1e-6  # the rest: one-off costs this week
+    assert k["cost_other"] <= k["cost_crisis"] + 1e-6
 
     # ------------------------------------------------------------ flows add up
     signals = sum(
-        k[s] for s in ("signals_partner", "signals_help", "signals_outreach", "signals_crisis")
+        k[s] for s in ("signals_partner", "signals_help", "signals_outreach", "signals_crisis",
+                       "signals_kept_in_touch")
     )
     assert np.isclose(k["signals_per_1000"], signals * 52.0 * 1000.0 / model.inhabitants)
-    # every signal moved one household: crises and help-seekers to the queue, others signalled
-    assert k["signals_crisis"] + k["signals_help"] == sig.queued
-    assert k["signals_partner"] + k["signals_outreach"] == sig.signalled
+    # every signal moved one household: crises and help-seekers to the queue (or, already in
+    # support, had their new need referred), the others signalled
+    asked_in_support = model.record.asked_in_support
+    assert k["signals_crisis"] + k["signals_help"] == sig.queued + asked_in_support
+    signalled = k["signals_partner"] + k["signals_outreach"] + k["signals_kept_in_touch"]
+    assert signalled == sig.signalled
     assert k["waiting_list"] == (hh.status == WAITING).sum()
     assert k["in_support"] == in_support.sum()
     assert k["households_with_need"] == has_need.any(axis=1).sum()
     assert k["workers"] == staffed.sum()
     assert k["vacancies"] == (t.position & ~t.filled).sum()
-    assert np.isclose(
-        k["maatwerk_per_1000"], model.record.maatwerk_by_domain.sum() * 1000.0 / model.inhabitants
-    )
+    started = maatwerk & (hh.support_since <= week)
+    wmo = started[:, [CARE, SOCIAL]].any(axis=1).sum()
+    assert np.isclose(k["wmo_per_1000"], wmo * 1000.0 / model.inhabitants)
+    youth = started[:, YOUTH].sum()
+    assert np.isclose(k["maatwerk_per_1000"], (wmo + youth) * 1000.0 / model.inhabitants)
+    assert np.isclose(k["youth_care_share"], youth / model.under_23)
+    assert k["wmo_clients_year_per_1000"] >= k["wmo_per_1000"] - 1e-9  # a year holds the week
     assert np.isclose(
         k["wlz_per_1000"], (hh.support[:, CARE] == WLZ).sum() * 1000 / model.inhabitants
     )
     assert 0.0 <= k["unmet_need"] <= 1.0
     assert 0.0 <= k["debt_share"] <= 1.0
-    assert k["eligible_otherwise"] <= k["eligible_decisions"]
+    assert k["conversations"] <= k["eligible_decisions"]
+    assert k["network_plans"] <= k["conversations"]
+    assert 0.0 <= k["fte_per_1000_realised"] <= model.cfg.team.fte_per_1000 * (1 + 1e-6)
     assert model.inhabitants == hh.members.sum()
     assert len(model.datacollector.model_vars["week"]) == steps
 
@@ -204,6 +240,7 @@ def test_invariants_every_week(params, seed):
             steps += 1
             check_week(model, probe, sig, n, steps)
     assert steps == params["weeks"] + params["warmup_weeks"]
+    assert model.week == 52 * params["spinup_years"] + steps
     assert model.cfg == model.scenario_config  # the scenario's levers are on at the end
     df = model.datacollector.get_model_vars_dataframe()
     # warm-up rows are weeks <= 0, reported weeks are 1..weeks

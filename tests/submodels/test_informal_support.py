@@ -2,22 +2,23 @@
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
-from helpers import clear_needs, demand_hours, make
+from helpers import clear_needs, demand_hours, make, paired_network
 
-from wijksim.codes import CARE, MAATWERK, MILD, MODERATE, NETWORK, NO_SUPPORT, SOCIAL
+from wijksim.codes import (
+    BASIS,
+    CARE,
+    MAATWERK,
+    MILD,
+    MODERATE,
+    NETWORK,
+    NO_SUPPORT,
+    SOCIAL,
+    WLZ,
+)
 from wijksim.submodels import (
     escalation,
     informal_support,
 )
-
-
-def paired_network(n: int, askers: np.ndarray, carers: np.ndarray, weight: float) -> sp.csr_matrix:
-    """A symmetric tie matrix with one tie between askers[i] and carers[i]."""
-    rows = np.concatenate([askers, carers])
-    cols = np.concatenate([carers, askers])
-    vals = np.full(rows.size, weight, dtype=np.float32)
-    return sp.csr_matrix((vals, (rows, cols)), shape=(n, n), dtype=np.float32)
 
 
 @pytest.fixture
@@ -87,18 +88,38 @@ def test_informal_flows_add_up_on_a_random_network():
     assert np.any(model.record.carer_load >= 2.0 * hh.care_capacity - 1e-4)
 
 
-def test_formal_provision_lowers_informal_demand_and_activation_raises_it():
+def test_informal_demand_by_kind_of_support():
+    """Formal care and the sociale basis lower what a need asks of the network; a network plan
+    raises it while it is activated, then asks the usual hours."""
     model = make(50)
     clear_needs(model)
-    hh = model.hh
-    hh.need[0:3, CARE] = MODERATE
-    hh.support[1, CARE] = MAATWERK
-    hh.support[2, CARE] = NETWORK
+    hh, inf = model.hh, model.cfg.informal
+    model.week = 30
+    activation = model.cfg.policy.activation_weeks
+    rows = np.arange(6)
+    hh.need[rows, CARE] = MODERATE
+    hh.support[rows, CARE] = [NO_SUPPORT, MAATWERK, WLZ, BASIS, NETWORK, NETWORK]
+    hh.support_since[rows, CARE] = [-1, 20, 20, 20, 30 - activation + 1, 30 - activation]
     d = demand_hours(model)
     base = model.informal_demand_per_stage[MODERATE]
-    assert d[0] == pytest.approx(base)
-    assert d[1] < d[0] < d[2]
-    assert d[3] == 0
+    np.testing.assert_allclose(
+        d[:6],
+        base * np.array([1.0, inf.formal_demand_share, inf.formal_demand_share,
+                         inf.basis_demand_share, inf.activation_demand, 1.0]),
+        rtol=1e-6,
+    )
+    assert d[1] < d[3] < d[0] < d[4]
+    assert d[6] == 0
+
+
+def test_demand_adds_up_over_domains():
+    model = make(50)
+    clear_needs(model)
+    model.hh.need[0, [CARE, SOCIAL]] = [MILD, MODERATE]
+    model.hh.support[0, SOCIAL] = BASIS
+    per_stage = model.informal_demand_per_stage
+    expected = per_stage[MILD] + per_stage[MODERATE] * model.cfg.informal.basis_demand_share
+    assert demand_hours(model)[0] == pytest.approx(expected)
 
 
 def test_overloaded_carer_strains():

@@ -2,19 +2,23 @@
 
 import numpy as np
 import pytest
-from helpers import clear_needs, make, partner_signal_chance
+from helpers import clear_needs, make, partner_signal_chance, support
 
 from wijksim.build import partners as partners_mod
 from wijksim.codes import (
+    CARE,
     CLOSED,
     CRISIS,
     DEBT,
     FAMILY,
     IN_SUPPORT,
+    INCOME,
     LIGHT,
+    MILD,
     MODERATE,
     N_DOMAINS,
     PARTNER_KINDS,
+    SEVERE,
     SIGNALLED,
     SINGLE_ELDERLY,
     SOCIAL,
@@ -173,3 +177,90 @@ def test_unanswered_signals_expire():
     assert np.all(hh.status[:10] == UNKNOWN)
 
 
+
+
+def _quiet(model):
+    """No partners, no outreach, no help-seeking: only the route under test can signal."""
+    model.cfg.team.outreach_share = 0.0
+    partners_mod.set_engaged(model.partners, [])
+    model.hh.help_seeking[:] = 0.0
+
+
+def test_household_in_support_in_crisis_with_an_unknown_need_gets_it_referred_not_queued():
+    model = make(300)
+    clear_needs(model)
+    _quiet(model)
+    hh = model.hh
+    model.week = 7
+    support(model, [0, 1, 2], CARE, LIGHT, MODERATE, worker=0, since=2)
+    hh.first_contact[:3] = 2
+    hh.need[0, DEBT] = CRISIS  # the team does not know it
+    hh.need[1, DEBT] = CRISIS
+    hh.handoff_ready[1, DEBT] = 9  # already referred
+    hh.need[2, [DEBT, SOCIAL]] = [CRISIS, MILD]
+    signals.step(model)
+    assert np.all(hh.status[:3] == IN_SUPPORT)  # not back in the queue
+    assert hh.handoff_ready[0, DEBT] == 7
+    assert hh.handoff_ready[1, DEBT] == 9
+    np.testing.assert_array_equal(hh.handoff_ready[2, [DEBT, SOCIAL]], [7, 7])  # every unknown
+    assert hh.handoff_ready[0, CARE] == -1
+    r = model.record
+    assert r.signals_crisis == 2
+    assert r.asked_in_support == 2
+    assert r.first_contacts == 0  # they are in contact already
+
+
+def test_household_in_support_asks_about_a_new_need_at_its_help_seeking_rate():
+    model = make(3000)
+    clear_needs(model)
+    _quiet(model)
+    hh = model.hh
+    rows = np.arange(3000)
+    support(model, rows, CARE, LIGHT, MILD, worker=0)
+    hh.need[rows, INCOME] = SEVERE
+    hh.help_seeking[:] = 1.0
+    signals.step(model)
+    asked = hh.handoff_ready[rows, INCOME] == model.week
+    p = 1 - np.exp(-model.help_seeking_per_week[SEVERE])
+    assert asked.mean() == pytest.approx(p, abs=0.02)
+    assert model.record.signals_help == model.record.asked_in_support == asked.sum()
+    assert np.all(hh.status == IN_SUPPORT)
+
+
+def test_a_household_in_support_is_not_signalled_by_partners_or_outreach():
+    model = make(2000, outreach_share=0.5, partners=list(PARTNER_KINDS))
+    clear_needs(model)
+    hh = model.hh
+    hh.help_seeking[:] = 0.0
+    model.partners.relation[:] = 1.0
+    rows = np.arange(1000)
+    support(model, rows, CARE, LIGHT, MILD, worker=0)
+    hh.need[:, SOCIAL] = SEVERE
+    signals.step(model)
+    assert np.all(hh.status[rows] == IN_SUPPORT)
+    assert np.all(hh.handoff_ready[rows, SOCIAL] == -1)
+    assert (hh.status[1000:] == SIGNALLED).sum() > 50  # the others are found
+
+
+@pytest.mark.parametrize("structure", ["integrated", "siloed"])
+def test_keeping_in_touch_signals_recently_closed_households_in_an_integrated_team(structure):
+    model = make(3000, team_structure=structure)
+    clear_needs(model)
+    _quiet(model)
+    hh, cfg = model.hh, model.cfg.team
+    model.week = 100
+    recent, old, never = np.arange(1000), np.arange(1000, 2000), np.arange(2000, 3000)
+    hh.need[:, SOCIAL] = MODERATE
+    hh.status[recent] = CLOSED
+    hh.status_since[recent] = 100 - cfg.keep_in_touch_weeks + 1
+    hh.status[old] = CLOSED
+    hh.status_since[old] = 100 - cfg.keep_in_touch_weeks
+    signals.step(model)
+    signalled = hh.status == SIGNALLED
+    kept = model.record.signals_kept_in_touch
+    assert kept == signalled.sum()
+    assert not signalled[old].any() and not signalled[never].any()
+    if structure == "integrated":
+        assert signalled[recent].mean() == pytest.approx(cfg.keep_in_touch_per_week, abs=0.03)
+    else:
+        assert kept == 0

@@ -1,6 +1,7 @@
 """Submodel 7, workforce, on constructed cases."""
 
 import numpy as np
+import pytest
 from helpers import integrated, make
 
 from wijksim.codes import DEBT
@@ -64,11 +65,41 @@ def test_vacancies_get_filled_by_slower_new_workers():
     assert t.filled.mean() > 0.8
     model.week = int(t.start_week[t.filled].max())  # a newcomer's first week
     hours = workforce.available_hours(model)
-    full = model.cfg.team.hours_per_fte * model.cfg.team.direct_share
-    assert hours[t.filled].min() < full
+    full = model.cfg.team.hours_per_fte * model.cfg.team.direct_share * t.fte
+    assert np.any(hours[t.filled] < full[t.filled] - 1e-3)
     assert np.all(hours[~t.filled] == 0)
     model.week += 1000  # long after: fully productive
-    np.testing.assert_allclose(workforce.available_hours(model)[t.filled], full, rtol=1e-6)
+    np.testing.assert_allclose(workforce.available_hours(model)[t.filled], full[t.filled],
+                               rtol=1e-6)
+
+
+def test_hours_per_position_are_hours_per_fte_times_fte_direct_share_and_productivity():
+    model = make(2000, fte_per_1000=2.0)
+    t, cfg = model.team, model.cfg
+    assert t.n >= 3
+    t.fte[:3] = [0.4, 0.8, 1.0]
+    ramp, prod = cfg.workforce.ramp_up_weeks, cfg.workforce.new_worker_productivity
+    t.start_week[2] = model.week + 1  # starts next week: at new_worker_productivity
+    t.start_week[1] = model.week + 1 - ramp // 2  # half way up
+    hours = workforce.available_hours(model)
+    per_fte = cfg.team.hours_per_fte * cfg.team.direct_share
+    np.testing.assert_allclose(
+        hours[:3],
+        [per_fte * 0.4, per_fte * 0.8 * (prod + (1 - prod) * (ramp // 2) / ramp), per_fte * prod],
+        rtol=1e-6,
+    )
+
+
+def test_staffing_between_whole_positions_is_realised_in_hours():
+    """0.45 and 0.55 FTE per 1,000 give a team's hours in the ratio 0.45 : 0.55."""
+    hours = {}
+    for fte_per_1000 in (0.45, 0.55):
+        model = make(3000, fte_per_1000=fte_per_1000)
+        hours[fte_per_1000] = workforce.available_hours(model).sum()
+        per_fte = model.cfg.team.hours_per_fte * model.cfg.team.direct_share
+        wijk_fte = fte_per_1000 * model.inhabitants / 1000.0
+        assert hours[fte_per_1000] == pytest.approx(per_fte * wijk_fte, rel=1e-5)
+    assert hours[0.55] / hours[0.45] == pytest.approx(0.55 / 0.45, rel=1e-5)
 
 
 def test_sick_or_vacant_workers_have_no_hours():

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import platform
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,8 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wijksim.analysis.stats import t_interval
+from wijksim.analysis.stats import DRIFT_TOLERANCE, drift, t_interval
 from wijksim.config import Config, dump_toml
+from wijksim.files import atomic_write
 from wijksim.kpis import EXTRA, KPIS
 from wijksim.model import WijkModel
 from wijksim.streams import replicate_seeds
@@ -141,19 +140,6 @@ def versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
     return out
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write a file through a temporary name in the same folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_table(frame: pd.DataFrame, path: Path, csv: bool) -> list[Path]:
     """Write a DataFrame as parquet (and a CSV twin when asked)."""
     atomic_write(path, lambda p: frame.to_parquet(p, index=False))
@@ -173,6 +159,13 @@ def write_meta(out: Path, result: RunResult, command: list[str], extra: dict | N
         "replicates": len(result.seeds),
         "weeks": result.config.run.weeks,
         "warmup_weeks": result.config.run.warmup_weeks,
+        "spinup_years": result.config.run.spinup_years,
+        "equilibrium": {
+            "what": "trend of each stock over the reported weeks (least squares on the weekly "
+            "means over replicates); steady: within "
+            f"{DRIFT_TOLERANCE:.0%} of its mean per year",
+            "drift": drift(result.timeseries),
+        },
         "versions": versions(),
         "command": command,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),

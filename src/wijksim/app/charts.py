@@ -126,6 +126,7 @@ COMPARE_KPIS: dict[str, int] = {
     "cost_sociale_basis": 0,
     "cost_crisis": -1,
     "cost_total": -1,
+    "cost_gemeente": -1,  # of the total, what the gemeente pays (not the Wlz fund)
 }
 
 

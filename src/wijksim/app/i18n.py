@@ -81,7 +81,8 @@ _NL: dict[str, str] = {
     "controls.warmup": "Inloop van {warmup} weken met de basislijn-knoppen is al gedraaid.",
     "controls.end": "Einde van de looptijd bereikt; klik op Opnieuw.",
     "controls.busy": "Bezig: {what}",
-    "busy.reset": "wijk opbouwen en inloop draaien",
+    "busy.reset": ("wijk opbouwen, de evenwichtstoestand laden (de eerste keer: decennia "
+                   "doorrekenen) en inloop draaien"),
     "busy.year": "een jaar simuleren",
     "busy.compare": "basislijn draaien",
     # KPI cards
@@ -207,7 +208,8 @@ _EN: dict[str, str] = {
     "controls.warmup": "A warm-up of {warmup} weeks with the baseline's levers has run already.",
     "controls.end": "End of the run reached; click Reset.",
     "controls.busy": "Working: {what}",
-    "busy.reset": "building the wijk and running the warm-up",
+    "busy.reset": ("building the wijk, loading its steady state (the first time: simulating "
+                   "decades) and running the warm-up"),
     "busy.year": "simulating a year",
     "busy.compare": "running the baseline",
     "kpis.title": "Key figures",

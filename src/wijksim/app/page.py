@@ -514,7 +514,7 @@ def KpiCards(L: str, sim: Simulation, version: int):
             solara.HTML(tag="div", classes=["kpi-card", f"kpi-{kpi}"],
                         unsafe_innerHTML="".join(parts))
         rows = []
-        for part in (*charts.COST_PARTS, "cost_total"):
+        for part in (*charts.COST_PARTS, "cost_total", "cost_gemeente"):
             cell = f"<td class='num'>{html.escape(fmt_euro(now.get(part), L))}</td>"
             if base:
                 cell += (f"<td class='num kpi-base'>"

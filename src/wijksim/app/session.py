@@ -23,7 +23,7 @@ import pandas as pd
 from wijksim.codes import PARTNER_KINDS
 from wijksim.config import Config, baseline_levers, load_config, with_flat
 from wijksim.errors import ConfigError
-from wijksim.kpis import KPIS
+from wijksim.kpis import KPIS, REPORTED
 from wijksim.model import WijkModel
 from wijksim.presets import scenario_dir
 
@@ -198,12 +198,15 @@ def scenario_config(settings: Settings, folder: Path | None = None) -> Config:
     return with_flat(cfg, **flat)
 
 
-def build_model(settings: Settings, folder: Path | None = None) -> WijkModel:
+def build_model(settings: Settings, folder: Path | None = None,
+                spin_up: bool = True) -> WijkModel:
     """The model a Reset builds (not yet warmed up): the preset with the page's levers.
 
-    Raises :class:`ConfigError` when the preset or a value does not validate.
+    With ``spin_up=False`` the model is built but not yet brought to its steady state (call
+    ``model.spin_up``). Raises :class:`ConfigError` when the preset or a value does not
+    validate.
     """
-    return WijkModel(scenario_config(settings, folder), rng=settings.seed)
+    return WijkModel(scenario_config(settings, folder), rng=settings.seed, spin_up=spin_up)
 
 
 def build_baseline(settings: Settings, folder: Path | None = None) -> WijkModel:
@@ -263,9 +266,16 @@ class Simulation:
     # -- actions
 
     def reset(self, settings: Settings, progress: Progress | None = None) -> None:
-        """Build the model for ``settings`` and run its warm-up (raises ConfigError)."""
-        model = build_model(settings, self.folder)
-        history = self._warm_up(model, progress)
+        """Build the model for ``settings``, spin it up and run its warm-up (raises ConfigError).
+
+        The spin-up is loaded from its checkpoint when this preset, size and seed ran before;
+        ``progress`` counts its weeks, then the warm-up's.
+        """
+        model = build_model(settings, self.folder, spin_up=False)
+        spin = max(model.start_week - model.week, 0)
+        total = spin + model.warmup_weeks
+        model.spin_up(None if progress is None else lambda done, _: progress(done, total))
+        history = self._warm_up(model, progress, offset=spin, total=total)
         with self.lock:
             self.settings = settings
             self.model = model
@@ -275,15 +285,17 @@ class Simulation:
             self.lever_timeline = [(1, settings.levers)]
             self.network_cache = {}
 
-    def _warm_up(self, model: WijkModel, progress: Progress | None,
-                 extra_weeks: int = 0) -> list[dict[str, float]]:
-        total = model.warmup_weeks + extra_weeks
+    def _warm_up(self, model: WijkModel, progress: Progress | None, extra_weeks: int = 0,
+                 offset: int = 0, total: int | None = None) -> list[dict[str, float]]:
+        """Run the warm-up (and ``extra_weeks``); ``progress`` counts from ``offset``."""
+        weeks = model.warmup_weeks + extra_weeks
+        total = offset + weeks if total is None else total
         rows = []
-        for i in range(total):
+        for i in range(weeks):
             model.step()
             rows.append(kpi_row(model))
-            if progress is not None and (i % 10 == 9 or i == total - 1):
-                progress(i + 1, total)
+            if progress is not None and (i % 10 == 9 or i == weeks - 1):
+                progress(offset + i + 1, total)
         return rows
 
     def step(self, weeks: int = 1, progress: Progress | None = None) -> int:
@@ -327,7 +339,7 @@ class Simulation:
                 return
             cfg = with_flat(self.model.scenario_config, **levers.flat())
             self.model.scenario_config = cfg
-            if self.model.week >= self.model.warmup_weeks:
+            if self.model.week >= self.model.switch_week:
                 self.model.apply_levers(cfg)
             self.settings = replace(self.settings, levers=levers)
             start = max(self.week, 0) + 1
@@ -392,15 +404,15 @@ class Simulation:
         return _mean_rows(rows)
 
     def comparison(self) -> pd.DataFrame:
-        """Per KPI: mean of policy and baseline over the reported weeks both ran, and B - A."""
+        """Per KPI and measure: policy and baseline means over the weeks both ran, and B - A."""
         with self.lock:
             pol = [r for r in self.history if r["week"] >= 1]
             base = [r for r in self.baseline_history if r["week"] >= 1]
         n = min(len(pol), len(base))
         a, b = _mean_rows(pol[:n]), _mean_rows(base[:n])
         out = pd.DataFrame(
-            {"kpi": list(KPIS), "policy": [a.get(k, math.nan) for k in KPIS],
-             "baseline": [b.get(k, math.nan) for k in KPIS]}
+            {"kpi": list(REPORTED), "policy": [a.get(k, math.nan) for k in REPORTED],
+             "baseline": [b.get(k, math.nan) for k in REPORTED]}
         )
         out["difference"] = out["policy"] - out["baseline"]
         out.attrs["weeks"] = n

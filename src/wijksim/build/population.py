@@ -1,8 +1,11 @@
-"""Initialisation of households: types, members, traits, wijken (ODD "Initialization").
+"""Initialisation of households: types, members, ages, traits, wijken (ODD "Initialization").
 
 Households are drawn independently from the shares in ``[population]`` and sorted by wijk, so
 each wijk is a contiguous block of rows. Wijken differ in size (a few percent) and in network
-strength (``wijk_network_spread``).
+strength (``wijk_network_spread``). Elderly households (single elderly, couples 65+) get an age
+from the stationary age distribution of the population's own flows: newcomers arrive at 65 plus
+an exponential number of years, and leave by death (Gompertz, :func:`death_hazard`) or moving.
+The same module makes newcomers when a household leaves (:func:`newcomers`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from wijksim.codes import (
     COUPLE,
     FAMILY,
     MAATWERK,
+    MODERATE,
     SEVERE,
     SINGLE_ADULT,
     SINGLE_ELDERLY,
@@ -22,6 +26,7 @@ from wijksim.codes import (
 )
 from wijksim.config import Config, PopulationSection
 from wijksim.state import Households
+from wijksim.submodels import provisions
 
 #: Stages of needs present at the start (1 mild, 2 moderate, 3 severe).
 INITIAL_STAGE_SHARES = np.array([0.55, 0.3, 0.15])
@@ -29,6 +34,57 @@ INITIAL_STAGE_SHARES = np.array([0.55, 0.3, 0.15])
 INITIAL_MAATWERK_SHARE = 0.5
 #: Share of severe elderly care needs already under the Wlz at the start.
 INITIAL_WLZ_SHARE = 0.5
+
+
+#: Width of the age grid of the stationary age distribution, in years.
+AGE_STEP = 0.25
+#: Ages beyond this many years above 65 are not drawn (their share is negligible).
+AGE_SPAN = 50.0
+
+
+def death_hazard(pop: PopulationSection, age: np.ndarray, care_stage: np.ndarray,
+                 couple: np.ndarray) -> np.ndarray:
+    """Yearly death hazard of elderly households by age, care stage and couple or single.
+
+    Gompertz: ``death_per_year_at_65 * 2 ** ((age - 65) / death_doubling_years)``, times
+    ``death_care_multiplier[care stage]``, times ``couple_death_share`` for a couple (the
+    household ends when the second partner dies).
+    """
+    base = pop.death_per_year_at_65 * np.exp2((age - 65.0) / pop.death_doubling_years)
+    care = np.asarray(pop.death_care_multiplier)[care_stage]
+    return base * care * np.where(couple, pop.couple_death_share, 1.0)
+
+
+def stationary_elderly_ages(pop: PopulationSection, couple: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Ages (a grid from 65) and their stationary probabilities for elderly households.
+
+    A dwelling's elderly occupant arrives at age ``65 + Exp(elderly_entry_age)`` and leaves at
+    the death hazard (care stage 0) plus the elderly mobility; the stationary density is
+    ``p(x) ~ sum_a f0(a) S(a -> x)``.
+    """
+    ages = 65.0 + np.arange(0.0, AGE_SPAN, AGE_STEP)
+    hazard = death_hazard(pop, ages, np.zeros(ages.size, np.int64), np.full(ages.size, couple))
+    hazard = hazard + pop.mobility_per_year[SINGLE_ELDERLY if not couple else COUPLE]
+    cum = np.concatenate([[0.0], np.cumsum(hazard[:-1] * AGE_STEP)])  # integral from 65
+    mean = max(pop.elderly_entry_age, AGE_STEP)
+    entry = np.exp(-(ages - 65.0) / mean)
+    entry /= entry.sum()
+    # p(x) = sum_{a <= x} entry(a) exp(-(cum(x) - cum(a)))
+    density = np.exp(-cum) * np.cumsum(entry * np.exp(cum))
+    return ages, density / density.sum()
+
+
+def draw_elderly_ages(pop: PopulationSection, couple: np.ndarray,
+                      rng: np.random.Generator) -> np.ndarray:
+    """Ages of elderly households from the stationary distribution (one uniform each)."""
+    out = np.empty(couple.size)
+    u = rng.random(couple.size)
+    for is_couple in (False, True):
+        rows = couple == is_couple
+        ages, prob = stationary_elderly_ages(pop, is_couple)
+        cdf = np.cumsum(prob)
+        out[rows] = ages[np.minimum(np.searchsorted(cdf, u[rows]), ages.size - 1)]
+    return out + rng.random(couple.size) * AGE_STEP
 
 
 def wijk_sizes(
@@ -82,6 +138,9 @@ def draw_households(cfg: Config, rng: np.random.Generator) -> tuple[Households, 
     capacity = capacity * rng.gamma(shape, 1.0 / shape, size=n).astype(np.float32)
     capacity = capacity * wijk_strength[wijk]
     self_reliance, help_seeking = draw_traits(pop, htype, rng)
+    age = 20.0 + rng.random(n) * 45.0  # adults: only the ages of the elderly matter
+    old = elderly > 0
+    age[old] = draw_elderly_ages(pop, htype[old] == COUPLE, rng)
     hh = Households(
         wijk=wijk,
         htype=htype,
@@ -91,14 +150,21 @@ def draw_households(cfg: Config, rng: np.random.Generator) -> tuple[Households, 
         self_reliance=self_reliance,
         help_seeking=help_seeking,
         care_capacity=capacity.astype(np.float32),
+        birth_week=np.round(-age * 52.0).astype(np.int32),
     )
     return hh, wijk_strength
 
 
 def newcomer_traits(hh: Households, rows: np.ndarray, cfg: Config,
-                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Self-reliance and help-seeking of newcomers taking the place of ``rows``."""
-    return draw_traits(cfg.population, hh.htype[rows], rng)
+                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Self-reliance, help-seeking and age (years) of newcomers taking the place of ``rows``.
+
+    As many numbers are drawn whatever the rows' types (paired runs keep drawing the same);
+    adults' ages are not used by the model.
+    """
+    self_reliance, help_seeking = draw_traits(cfg.population, hh.htype[rows], rng)
+    age = 65.0 + rng.exponential(max(cfg.population.elderly_entry_age, 1e-9), rows.size)
+    return self_reliance, help_seeking, age
 
 
 def draw_traits(
@@ -113,28 +179,18 @@ def draw_traits(
 
 
 def renew_households(hh: Households, rows: np.ndarray, self_reliance: np.ndarray,
-                     help_seeking: np.ndarray, week: int) -> None:
+                     help_seeking: np.ndarray, age: np.ndarray, week: int) -> None:
     """Replace the households in ``rows`` by newcomers of the same type (the count is conserved).
 
-    Used when a household moves out or a Wlz client leaves: the dwelling, its wijk and its ties
-    stay; traits are the given ones and all needs and support are cleared.
+    Used when a household dies out or moves: the dwelling, its wijk, type, members, care
+    capacity and ties stay; traits and age are the given ones and all state is cleared.
     """
     if rows.size == 0:
         return
     hh.self_reliance[rows] = self_reliance
     hh.help_seeking[rows] = help_seeking
-    for name in ("need", "support", "effect", "calm_weeks", "alt_eligible"):
-        getattr(hh, name)[rows] = 0
-    for name in ("need_since", "support_since", "case_worker", "handoff_ready", "provision_until"):
-        getattr(hh, name)[rows] = -1
-    hh.status[rows] = 0
-    hh.status_since[rows] = week
-    hh.episode_start[rows] = -1
-    hh.first_contact[rows] = -1
-    hh.severe_care_weeks[rows] = 0
-    hh.relapse_until[rows] = -1
-    hh.strain[rows] = 0
-    hh.met_share[rows] = 1
+    hh.birth_week[rows] = week - np.round(age * 52.0).astype(np.int32)
+    hh.renew(rows, week)
 
 
 def initial_needs(hh: Households, cfg: Config, rng: np.random.Generator) -> None:
@@ -157,16 +213,21 @@ def initial_needs(hh: Households, cfg: Config, rng: np.random.Generator) -> None
     hh.need_since[:] = np.where(present, since, -1)
     hh.episode_start[:] = np.where(present.any(axis=1), np.where(present, since, 0).min(axis=1), -1)
 
-    weeks = np.array(cfg.policy.maatwerk_weeks.as_list())
+    hh.stage2_week[:] = np.where(present & (hh.need >= MODERATE), -2, -1)  # before the start
+    hh.stage2_episode[:] = np.where((hh.need >= MODERATE).any(axis=1), -2, -1)
+    hh.escalated[:] = hh.need >= SEVERE
     granted = present & (hh.need >= cfg.policy.maatwerk_stage)
     granted &= rng.random(onset.shape) < INITIAL_MAATWERK_SHARE
     r, d = np.nonzero(granted)
+    codes, weeks = provisions.draw(provisions.table(cfg), d, rng)
     hh.support[r, d] = MAATWERK
+    hh.provision[r, d] = codes
     hh.support_since[r, d] = since[r, d]
-    hh.provision_until[r, d] = rng.integers(1, weeks[d] + 1)
+    hh.provision_until[r, d] = np.ceil(rng.random(r.size) * weeks).astype(np.int32)
     wlz = (hh.elderly > 0) & (hh.need[:, CARE] >= SEVERE)
     wlz &= rng.random(hh.n) < INITIAL_WLZ_SHARE
     hh.support[wlz, CARE] = WLZ
+    hh.provision[wlz, CARE] = 0
     hh.provision_until[wlz, CARE] = -1
     known = (hh.support > 0).any(axis=1)
     hh.status[known] = CLOSED

@@ -1,9 +1,9 @@
 """The wijkteams: positions per wijk, team structure, hours and the dealing of case slots.
 
-A *position* (slot) is one FTE in a wijk's team; a worker fills it or it is vacant. In an
-``integrated`` team every worker covers all five domains with broad skills; a household has one
-worker and one plan. In a ``siloed`` team each worker covers one domain (in a team smaller than
-five, a few); a multi-problem household has a worker per domain.
+A *position* (slot) is a part of a wijk's FTE (about ``team.position_fte``); a worker fills it
+or it is vacant. In an ``integrated`` team every worker covers all five domains with broad
+skills; a household has one worker and one plan. In a ``siloed`` team each worker covers one
+domain (in a team smaller than five, a few); a multi-problem household has a worker per domain.
 
 Teams are built at set-up (and resized when a lever changes staffing); every week the submodels
 read their hours here: who is at work, client hours per wijk, the share left for cases after
@@ -20,9 +20,17 @@ from wijksim.config import TeamSection
 from wijksim.state import Team
 
 
-def positions_per_wijk(fte_per_1000: float, inhabitants: np.ndarray) -> np.ndarray:
-    """Positions (1 FTE each) per wijk: FTE per 1,000 inhabitants, at least one."""
-    return np.maximum(1, np.round(fte_per_1000 * inhabitants / 1000.0)).astype(np.int64)
+def positions_per_wijk(
+    cfg: TeamSection, inhabitants: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions per wijk and the FTE of each.
+
+    The wijk's FTE is split into positions of about ``position_fte`` (at least one), all of the
+    same size, so any FTE per 1,000 is realised exactly (in hours).
+    """
+    fte = cfg.fte_per_1000 * inhabitants / 1000.0
+    count = np.maximum(1, np.round(fte / cfg.position_fte)).astype(np.int64)
+    return count, fte / count
 
 
 def domain_coverage(positions: int, structure: str, weights: np.ndarray) -> np.ndarray:
@@ -50,10 +58,11 @@ def domain_coverage(positions: int, structure: str, weights: np.ndarray) -> np.n
 
 def build_team(cfg: TeamSection, inhabitants: np.ndarray) -> Team:
     """All positions of all wijken, filled by workers at full productivity at week 0."""
-    per_wijk = positions_per_wijk(cfg.fte_per_1000, inhabitants)
+    per_wijk, fte = positions_per_wijk(cfg, inhabitants)
     n = int(per_wijk.sum())
     team = Team(
         wijk=np.repeat(np.arange(len(per_wijk), dtype=np.int16), per_wijk),
+        fte=np.repeat(fte, per_wijk).astype(np.float32),
         position=np.ones(n, dtype=bool),
         covers=np.zeros((n, N_DOMAINS), dtype=bool),
         filled=np.ones(n, dtype=bool),
@@ -87,6 +96,7 @@ def add_positions(team: Team, wijk: np.ndarray, week: int, next_uid: int,
     k = wijk.size
     grown = Team(
         wijk=np.concatenate([team.wijk, wijk.astype(np.int16)]),
+        fte=np.concatenate([team.fte, np.ones(k, dtype=np.float32)]),
         position=np.concatenate([team.position, np.ones(k, dtype=bool)]),
         covers=np.concatenate([team.covers, np.zeros((k, N_DOMAINS), dtype=bool)]),
         filled=np.concatenate([team.filled, np.ones(k, dtype=bool)]),
@@ -102,6 +112,11 @@ def add_positions(team: Team, wijk: np.ndarray, week: int, next_uid: int,
     )
     set_structure(grown, cfg)
     return grown
+
+
+def slots(team: Team, caseload_cap: int) -> np.ndarray:
+    """Case slots of each position: ``caseload_cap`` per FTE, at least one."""
+    return np.maximum(1, np.round(caseload_cap * team.fte)).astype(np.int64)
 
 
 def active(team: Team, week: int) -> np.ndarray:

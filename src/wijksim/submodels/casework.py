@@ -1,29 +1,45 @@
-"""Submodel 6, casework: workers spend their hours; plans, effects, closure and relapse.
+"""Submodel 6, casework: stepped care (Wmo 2015 art. 2.3.5); hours, effects, reviews, closure.
 
-**Plans.** When a worker takes up a domain of a household, it gets a plan:
+**The plan** (made at intake, :func:`plan`). Each need the team takes up gets a route, the
+lightest that can carry it:
 
 * **Wlz** - a care need of an elderly household that stayed severe for ``wlz_weeks_severe``:
-  long-term care outside the wijkteam (permanent until the client leaves);
-* **network activation** - with chance ``network_first`` (Breda: first look at the question
-  and the resident's own network): the team activates network and volunteers for
-  ``activation_weeks``, then the network carries the need;
-* **maatwerk** - a maatwerkvoorziening (formal Wmo / youth / re-integration / debt relief /
-  day activity, by domain) when the need is at ``maatwerk_stage`` or worse; a provider delivers
-  it for ``maatwerk_weeks``; the team monitors;
-* **light support** - otherwise: the worker helps, ``case_hours`` a week by stage.
+  long-term care outside the wijkteam;
+* needs below ``maatwerk_stage``: **light support** by a worker of the team;
+* needs at or above ``maatwerk_stage`` (would-be maatwerk): a share ``network_first`` of them
+  (below crisis) get the Breda **conversation** (resident, social worker, Wmo consultant), in
+  which a **network** plan is chosen when the household's network can carry the need (the care
+  hours its ties can give reach ``network_carry_share`` of the household's informal demand);
+  otherwise the **sociale basis** (a voorliggende or algemene voorziening) takes the need when
+  it has a place in the wijk and the need is at most ``basis_max_stage``, as the Wmo asks the
+  gemeente to weigh before maatwerk; else a **maatwerkvoorziening** is granted: a provision of
+  the need's domain (:mod:`wijksim.submodels.provisions`) that starts ``decision_weeks`` after
+  the intake (the beschikking), whatever the team's caseloads.
 
-**Hours.** Each worker's cases ask hours (light support by stage, activation, monitoring, and
-in a siloed team ``coordination_hours`` for every other worker on the same household). A worker
+Light support and network activation need a worker with a free case slot (the plan then waits
+for one, see intake's ``assign_workers``); the sociale basis and maatwerk do not: the team hands
+them over. A would-be maatwerk case routed otherwise counts as **solved otherwise** when no
+maatwerk follows within ``alt_outcome_weeks``.
+
+**Hours and effects.** Each worker's cases ask hours (light support by stage, activation, and in
+a siloed team ``coordination_hours`` for every other worker on the same household). A worker
 whose cases ask more than the hours left after outreach and intake spreads them thin: every case
-gets the same share. The *effect* of support is that share times the worker's skill (1 for a
-specialist, ``broad_skill`` for a generalist); it shields needs from escalation (submodel 3)
-and drives recovery here.
+gets the same share. The *effect* of a worker's support is that share, times ``broad_skill`` for
+a generalist on a need at ``specialist_stage`` or worse. The network's effect is the share of
+informal demand it meets; the sociale basis has ``basis_effect``; a running provision and the
+Wlz have effect 1. Effects shield needs from escalation (submodel 3) and drive recovery here,
+with hazards by kind of support; light or basis support of a mild need (stage 1) recovers
+``early_support_effect`` times as fast, by domain.
 
-**Failure, closure, relapse.** Network activation that fails (the need passes the maatwerk
-threshold) turns into maatwerk. A domain closes when its need has been at stage 1 or lower for
-``stable_weeks`` (closure rule ``stable``) or after ``fixed_weeks`` whatever the need (``fixed``);
-closing with need left raises the relapse risk. A household's case closes when no domain has a
-worker any more; maatwerk and Wlz provisions run on until they end.
+**Stepping up, reviews, closure.** Light support steps up to maatwerk when a need at or above
+``maatwerk_stage`` has not improved for ``step_up_weeks``; light, network and basis support
+step up when the need gets worse than it was at the plan (or outgrows the sociale basis).
+Provisions are delivered, reviewed and renewed or ended by their kind (see
+:mod:`~wijksim.submodels.provisions`); a maatwerk care need of an elderly household that stays
+severe moves to the Wlz. A worker's domain closes when its need has been at stage 1 or lower for
+``stable_weeks`` (closure rule ``stable``) or after ``fixed_weeks`` (``fixed``); closing with
+need left raises the relapse risk. A household's case closes when the team holds none of its
+needs and none is waiting.
 """
 
 from __future__ import annotations
@@ -34,90 +50,183 @@ import numpy as np
 
 from wijksim.build import team as team_mod
 from wijksim.codes import (
+    BASIS,
     CARE,
     CLOSED,
+    CRISIS,
+    DURABLE,
+    EPISODE,
     IN_SUPPORT,
     LIGHT,
     MAATWERK,
     N_DOMAINS,
     NETWORK,
     NO_SUPPORT,
+    ONE_OFF,
+    RECURRING,
     WLZ,
 )
 from wijksim.compiled import F32, inline, kernel, status_rows
+from wijksim.submodels import provisions
+from wijksim.submodels.informal_support import demand_inputs, household_demand
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
 
 
 def step(model: WijkModel) -> None:
-    """A week of casework: pick up new needs, spend hours, recover, close."""
-    pick_up_new_needs(model)
+    """A week of casework: notice new needs, spend hours, recover, revise plans, close."""
+    notice_new_needs(model)
     spend_hours(model, other_effects=False)
-    settle_cases(model)  # effects of other support, recover, update plans, close: one pass
+    settle_cases(model)  # effects of other support, recover, revise plans, close: one pass
+    resolve_alternatives(model)
 
 
 # --------------------------------------------------------------------------- plans
 
 
-def assign(model: WijkModel, rows: np.ndarray, doms: np.ndarray, workers: np.ndarray) -> None:
-    """Give (household, domain) pairs a worker; pairs without a plan get one now."""
-    hh = model.hh
-    hh.case_worker[rows, doms] = workers
-    hh.handoff_ready[rows, doms] = -1
-    unplanned = hh.support[rows, doms] == NO_SUPPORT
-    plan(model, rows[unplanned], doms[unplanned])
-
-
 def plan(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> None:
-    """Choose the kind of support for each (household, domain) pair (see module docstring)."""
+    """Choose the route of each (household, domain) need: stepped care (module docstring)."""
     hh, pol, week, record = model.hh, model.cfg.policy, model.week, model.record
     if rows.size == 0:
         return
+    rng = model.streams.casework
     stage = hh.need[rows, doms]
-    u = model.streams.casework.random(rows.size)
+    conversation_u = rng.random(rows.size)
     wlz = (
         (doms == CARE)
         & (hh.elderly[rows] > 0)
         & (hh.severe_care_weeks[rows] >= pol.wlz_weeks_severe)
     )
     eligible = (stage >= pol.maatwerk_stage) & ~wlz
-    network = ~wlz & (u < pol.network_first)
-    kind = np.select([wlz, network, eligible], [WLZ, NETWORK, MAATWERK], default=LIGHT)
+    conversation = eligible & (stage < CRISIS) & (conversation_u < pol.network_first)
+    network = conversation & network_can_carry(model, rows)
+    wants_basis = eligible & ~network & (stage <= pol.basis_max_stage)
+    basis = take_places(hh.wijk[rows].astype(np.int64), wants_basis, basis_places_free(model))
+    grant = eligible & ~network & ~basis
+    kind = np.select([wlz, network, basis, grant], [WLZ, NETWORK, BASIS, MAATWERK], default=LIGHT)
+
     hh.support[rows, doms] = kind
     hh.support_since[rows, doms] = week
+    hh.progress_week[rows, doms] = week
+    hh.plan_stage[rows, doms] = stage
     hh.calm_weeks[rows, doms] = 0
-    hh.alt_eligible[rows, doms] = eligible & network
-    grant = kind == MAATWERK
-    hh.provision_until[rows[grant], doms[grant]] = week + model.maatwerk_weeks[doms[grant]]
-    to_wlz = kind == WLZ
-    hh.case_worker[rows[to_wlz], doms[to_wlz]] = -1  # the team lets go: Wlz care takes over
-    hh.handoff_ready[rows[to_wlz], doms[to_wlz]] = -1
+    hh.effect[rows, doms] = 0
+    staffed = (kind == LIGHT) | (kind == NETWORK)
+    hh.case_worker[rows, doms] = -1
+    hh.handoff_ready[rows, doms] = np.where(staffed, week, -1)  # waits for a worker
+    failed = grant & (hh.alt_since[rows, doms] >= 0)  # maatwerk after all, within the window
+    alt = hh.alt_since[rows, doms]  # a case routed otherwise keeps its window under lighter help
+    hh.alt_since[rows, doms] = np.select([network | basis, grant], [week, -1], alt)
+    grant_maatwerk(model, rows[grant], doms[grant])
+    note_help(model, rows, doms, np.where(grant, week + pol.decision_weeks, week))
+
     record.eligible_decisions += int(eligible.sum())
-    record.eligible_otherwise += int((eligible & network).sum())
-    record.maatwerk_grants += int(grant.sum())
+    record.conversations += int(conversation.sum())
     record.network_plans += int(network.sum())
-    record.wlz_entries += int(to_wlz.sum())
+    record.basis_plans += int(basis.sum())
+    record.alt_maatwerk += int((grant & ~failed).sum())
+    record.alt_failed += int(failed.sum())
+    record.wlz_entries += int(wlz.sum())
 
 
-def pick_up_new_needs(model: WijkModel) -> None:
-    """New needs of households in support: the own worker (integrated) or a referral (siloed)."""
+def network_can_carry(model: WijkModel, rows: np.ndarray) -> np.ndarray:
+    """Whether each household's ties can give ``network_carry_share`` of its informal demand."""
+    reach = model.reach
+    if reach is None:
+        return np.zeros(rows.size, dtype=bool)
+    demand = household_demand(rows, demand_inputs(model))
+    return reach.hours[rows] >= model.cfg.policy.network_carry_share * demand
+
+
+def basis_places(model: WijkModel) -> np.ndarray:
+    """Places in the sociale basis per wijk, bought by its budget."""
+    pol = model.cfg.policy
+    per_1000 = pol.sociale_basis_budget / pol.basis_cost_per_place
+    return np.floor(per_1000 * model.inhabitants_per_wijk / 1000.0).astype(np.int64)
+
+
+def basis_places_free(model: WijkModel) -> np.ndarray:
+    """Places in the sociale basis per wijk not taken by a need now."""
     hh = model.hh
-    in_support = status_rows(hh.status, IN_SUPPORT)
-    rows, d, own = new_needs_in_support(
-        in_support, hh.need, hh.support, hh.case_worker, hh.handoff_ready
-    )
-    if model.integrated:
-        has = own >= 0
-        assign(model, rows[has], d[has], own[has])
-        hh.handoff_ready[rows[~has], d[~has]] = model.week
-    else:
-        hh.handoff_ready[rows, d] = model.week + model.cfg.team.handoff_weeks
+    used = np.bincount(hh.wijk, weights=(hh.support == BASIS).sum(axis=1),
+                       minlength=model.n_wijken)
+    return np.maximum(basis_places(model) - used.astype(np.int64), 0)
 
 
 @kernel
-def new_needs_in_support(rows, need, support, case_worker, handoff_ready):
-    """Needs of ``rows`` nobody works on or is referred to: (row, domain, the row's worker)."""
+def take_places(wijk, wants, free):
+    """Give ``wants`` a place in their wijk while ``free`` lasts (in order); returns who got one.
+
+    ``free`` is brought up to date.
+    """
+    got = np.zeros(wijk.size, np.bool_)
+    for i in range(wijk.size):
+        if wants[i] and free[wijk[i]] > 0:
+            free[wijk[i]] -= 1
+            got[i] = True
+    return got
+
+
+def grant_maatwerk(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> None:
+    """Grant maatwerkvoorzieningen: a provision of each domain, starting after the decision."""
+    hh, pol = model.hh, model.cfg.policy
+    codes, weeks = provisions.draw(model.provision_table, doms, model.streams.casework)
+    start = model.week + pol.decision_weeks
+    hh.support[rows, doms] = MAATWERK
+    hh.provision[rows, doms] = codes
+    hh.support_since[rows, doms] = start
+    hh.provision_until[rows, doms] = start + weeks
+    model.record.maatwerk_grants += rows.size
+
+
+def note_help(model: WijkModel, rows: np.ndarray, doms: np.ndarray, start: np.ndarray) -> None:
+    """Time to help: from a need's first week at stage 2 to the start of its first support."""
+    hh = model.hh
+    waiting = hh.stage2_week[rows, doms] >= 0
+    model.record.helped += int(waiting.sum())
+    model.record.help_weeks_sum += float((start - hh.stage2_week[rows, doms])[waiting].sum())
+    hh.stage2_week[rows[waiting], doms[waiting]] = -2
+
+
+def notice_new_needs(model: WijkModel) -> None:
+    """New needs of households in support that the team does not know yet.
+
+    A worker on the household notices a new need in a domain they cover with chance
+    ``own_notice_per_week`` (and plans it; in an integrated team every domain), one outside
+    their domains with chance ``other_notice_per_week`` (a siloed team: it is referred).
+    """
+    hh, cfg = model.hh, model.cfg.team
+    rows, d, own = unknown_needs_in_support(
+        status_rows(hh.status, IN_SUPPORT), hh.need, hh.support, hh.case_worker, hh.handoff_ready
+    )
+    if rows.size == 0:
+        return
+    covered = np.zeros(rows.size, dtype=bool)
+    if model.integrated:
+        covered[:] = own >= 0
+    else:
+        workers = hh.case_worker[rows]
+        on = workers >= 0
+        covers = np.zeros(workers.shape, dtype=bool)
+        covers[on] = model.team.covers[workers[on], np.repeat(d, N_DOMAINS)[on.ravel()]]
+        covered = covers.any(axis=1)
+    chance = np.where(covered, cfg.own_notice_per_week,
+                      np.where(own >= 0, cfg.other_notice_per_week, 0.0))
+    seen = model.streams.casework.random(rows.size) < chance
+    planned = seen & covered
+    plan(model, rows[planned], d[planned])
+    referred = seen & ~covered
+    hh.handoff_ready[rows[referred], d[referred]] = model.week + cfg.handoff_weeks
+    model.record.referrals += int(referred.sum())
+
+
+@kernel
+def unknown_needs_in_support(rows, need, support, case_worker, handoff_ready):
+    """Needs of ``rows`` nobody supports, holds or has referred.
+
+    Returns (row, domain, a worker of the household or -1) for each.
+    """
     n_dom = need.shape[1]
     out_rows = np.empty(rows.size * n_dom, np.int64)
     out_doms = np.empty(rows.size * n_dom, np.int64)
@@ -151,7 +260,6 @@ class HoursInputs(NamedTuple):
     activation_weeks: np.int64
     hours_per_stage: np.ndarray  # float64 (5,), light support by stage
     activation_hours: np.float64
-    monitor_hours: np.float64
     coordination_hours: np.float64  # 0 in an integrated team
 
 
@@ -168,7 +276,6 @@ def hours_inputs(model: WijkModel) -> HoursInputs:
         activation_weeks=np.int64(pol.activation_weeks),
         hours_per_stage=model.case_hours_per_stage,
         activation_hours=np.float64(pol.activation_hours),
-        monitor_hours=np.float64(pol.maatwerk_monitor_hours),
         coordination_hours=np.float64(coordination),
     )
 
@@ -183,18 +290,18 @@ def hours_of_cases(rows, doms, h):
             r=rows[i], d=doms[i], need=need, support=support, support_since=support_since,
             case_worker=case_worker, week=h.week, activation_weeks=h.activation_weeks,
             hours_per_stage=h.hours_per_stage, activation_hours=h.activation_hours,
-            monitor_hours=h.monitor_hours, coordination_hours=h.coordination_hours,
+            coordination_hours=h.coordination_hours,
         )
     return out
 
 
 @inline
 def cell_hours(r, d, need, support, support_since, case_worker, week, activation_weeks,
-               hours_per_stage, activation_hours, monitor_hours, coordination_hours):
+               hours_per_stage, activation_hours, coordination_hours):
     """Hours a case asks this week.
 
-    Light support by stage, activation, monitoring; plus coordination with every other worker
-    on the household (0 in an integrated team).
+    Light support by stage, network activation; plus coordination with every other worker on
+    the household (0 in an integrated team).
     """
     kind = support[r, d]
     hours = 0.0
@@ -202,8 +309,6 @@ def cell_hours(r, d, need, support, support_since, case_worker, week, activation
         hours = hours_per_stage[need[r, d]]
     elif kind == NETWORK and week - support_since[r, d] < activation_weeks:
         hours = activation_hours
-    elif kind == MAATWERK:
-        hours = monitor_hours
     if coordination_hours > 0:
         hours = hours + coordination_hours * max(distinct_workers(case_worker, r) - 1, 0)
     return hours
@@ -234,17 +339,18 @@ def spend_hours(model: WijkModel, other_effects: bool = True) -> None:
     With ``other_effects=False`` only needs with a worker get their effect here; the effects of
     other support are then left to :func:`settle_cases` (as in the weekly step, one pass less).
     """
-    hh, team = model.hh, model.team
+    hh, team, cfg = model.hh, model.team, model.cfg.team
     team_rows = status_rows(hh.status, IN_SUPPORT)  # only they have workers
     demand = hours_per_worker(team_rows, team.n, hours_inputs(model))
-    share = team_mod.case_share(model.cfg.team.outreach_share)
+    share = team_mod.case_share(cfg.outreach_share)
     intake = team_mod.intake_hours_per_worker(team, model.record.intake_hours, model.n_wijken)
     free = np.maximum(team.hours_available * share - intake, 0.0)
     ratio = np.divide(free, demand, out=np.ones(team.n), where=demand > 0)
     ratio = np.minimum(ratio, 1.0)
     team.hours_demanded[:] = demand
     team.hours_spent[:] = np.minimum(demand, free)
-    set_worker_effects(team_rows, hh.case_worker, hh.effect, ratio, team.skill)
+    set_worker_effects(team_rows, hh.case_worker, hh.need, hh.effect, ratio, team.skill,
+                       np.int64(cfg.specialist_stage))
     if other_effects:
         settle_cases(model, EFFECT)
 
@@ -262,19 +368,24 @@ def hours_per_worker(rows, n_workers, h):
                     r=r, d=d, need=need, support=support, support_since=support_since,
                     case_worker=case_worker, week=h.week, activation_weeks=h.activation_weeks,
                     hours_per_stage=h.hours_per_stage, activation_hours=h.activation_hours,
-                    monitor_hours=h.monitor_hours, coordination_hours=h.coordination_hours,
+                    coordination_hours=h.coordination_hours,
                 )
     return demand
 
 
 @kernel
-def set_worker_effects(team_rows, case_worker, effect, ratio, skill):
-    """Effect of each need a worker works on: the worker's share of hours times skill."""
+def set_worker_effects(team_rows, case_worker, need, effect, ratio, skill, specialist_stage):
+    """Effect of each need a worker works on: the worker's share of hours (times skill).
+
+    A generalist's skill applies to specialist work only: needs at ``specialist_stage`` or
+    worse.
+    """
     for r in team_rows:
         for d in range(N_DOMAINS):
             w = case_worker[r, d]
             if w >= 0:
-                effect[r, d] = ratio[w] * skill[w]
+                on = skill[w] if need[r, d] >= specialist_stage else F32(1.0)
+                effect[r, d] = ratio[w] * on
 
 
 # --------------------------------------------------------------------------- settling cases
@@ -283,16 +394,25 @@ def set_worker_effects(team_rows, case_worker, effect, ratio, skill):
 #: recovery, revision of plans, closure.
 EFFECT, RECOVER, REVISE, CLOSE = 8, 1, 2, 4
 
+#: Counts :func:`settle` returns, by position.
+(COUNT_GRANTS, COUNT_STEP_UPS, COUNT_ALT_FAILED, COUNT_WLZ, COUNT_TO_BASIS,
+ COUNT_RENEWED) = range(6)
+
 
 class Cases(NamedTuple):
     """The household arrays that settling cases reads and writes (one kernel argument)."""
 
     need: np.ndarray  # int8 (n, 5)
     need_since: np.ndarray  # int32 (n, 5)
+    stage2_week: np.ndarray  # int32 (n, 5)
+    escalated: np.ndarray  # bool (n, 5)
     support: np.ndarray  # int8 (n, 5)
     support_since: np.ndarray  # int32 (n, 5)
+    progress_week: np.ndarray  # int32 (n, 5)
+    plan_stage: np.ndarray  # int8 (n, 5)
     effect: np.ndarray  # float32 (n, 5)
-    alt_eligible: np.ndarray  # bool (n, 5)
+    alt_since: np.ndarray  # int32 (n, 5)
+    provision: np.ndarray  # int8 (n, 5)
     provision_until: np.ndarray  # int32 (n, 5)
     case_worker: np.ndarray  # int32 (n, 5)
     handoff_ready: np.ndarray  # int32 (n, 5)
@@ -301,72 +421,90 @@ class Cases(NamedTuple):
     relapse_until: np.ndarray  # int32 (n,)
     elderly: np.ndarray  # int8 (n,)
     severe_care_weeks: np.ndarray  # int16 (n,)
+    wijk: np.ndarray  # int16 (n,)
 
 
 class CaseRules(NamedTuple):
     """This week's parameters of settling cases (one kernel argument)."""
 
     hazards: np.ndarray  # float64 (kinds, stages): recovery under support, per week
-    recovery_factor: np.ndarray  # float64 (5,): 1 - chronicity per domain
-    maatwerk_weeks: np.ndarray  # int32 (5,): length of a provision per domain
+    recovery_factor: np.ndarray  # float64 (2, 5): 1 - chronicity, young and elderly
+    early_effect: np.ndarray  # float64 (5,): recovery multiplier of support at stage 1
+    basis_effect: np.float32
     week: np.int64
     maatwerk_stage: np.int64
+    basis_max_stage: np.int64
+    step_up_weeks: np.int64
+    decision_weeks: np.int64
     wlz_weeks_severe: np.int64
     relapse_end: np.int64  # relapse risk raised until this week when closing with need left
     stable_weeks: np.int64
     stable_rule: bool  # closure rule "stable" (else "fixed")
     fixed_weeks: np.int64
     activation_weeks: np.int64
+    provisions: provisions.ProvisionTable
 
 
 def cases_of(model: WijkModel) -> Cases:
     """The household arrays as :class:`Cases`."""
     hh = model.hh
     return Cases(
-        need=hh.need, need_since=hh.need_since, support=hh.support,
-        support_since=hh.support_since, effect=hh.effect, alt_eligible=hh.alt_eligible,
-        provision_until=hh.provision_until, case_worker=hh.case_worker,
+        need=hh.need, need_since=hh.need_since, stage2_week=hh.stage2_week,
+        escalated=hh.escalated, support=hh.support, support_since=hh.support_since,
+        progress_week=hh.progress_week, plan_stage=hh.plan_stage, effect=hh.effect,
+        alt_since=hh.alt_since,
+        provision=hh.provision, provision_until=hh.provision_until, case_worker=hh.case_worker,
         handoff_ready=hh.handoff_ready, calm_weeks=hh.calm_weeks, met_share=hh.met_share,
         relapse_until=hh.relapse_until, elderly=hh.elderly,
-        severe_care_weeks=hh.severe_care_weeks,
+        severe_care_weeks=hh.severe_care_weeks, wijk=hh.wijk,
     )
 
 
 def rules_of(model: WijkModel) -> CaseRules:
     """This week's :class:`CaseRules`."""
-    pol, week = model.cfg.policy, model.week
+    cfg, week = model.cfg, model.week
+    pol = cfg.policy
     return CaseRules(
         hazards=model.recovery_by_support,
         recovery_factor=model.recovery_factor,
-        maatwerk_weeks=model.maatwerk_weeks,
+        early_effect=np.asarray(cfg.team.early_support_effect.as_list(), dtype=np.float64),
+        basis_effect=F32(pol.basis_effect),
         week=np.int64(week),
         maatwerk_stage=np.int64(pol.maatwerk_stage),
+        basis_max_stage=np.int64(pol.basis_max_stage),
+        step_up_weeks=np.int64(pol.step_up_weeks),
+        decision_weeks=np.int64(pol.decision_weeks),
         wlz_weeks_severe=np.int64(pol.wlz_weeks_severe),
-        relapse_end=np.int64(week + model.cfg.needs.relapse_weeks),
+        relapse_end=np.int64(week + cfg.needs.relapse_weeks),
         stable_weeks=np.int64(pol.stable_weeks),
         stable_rule=pol.closure_rule == "stable",
         fixed_weeks=np.int64(pol.fixed_weeks),
         activation_weeks=np.int64(pol.activation_weeks),
+        provisions=model.provision_table,
     )
 
 
 def settle_cases(model: WijkModel, parts: int = EFFECT | RECOVER | REVISE | CLOSE) -> None:
     """Effects, recovery, revision of plans and closure in one pass over supported households.
 
-    Each part reads and writes only the household's own state, so doing all parts for one
-    household before the next gives the same as doing each part for all households in turn
-    (tests call single parts, e.g. ``settle_cases(model, RECOVER)``).
+    Each part reads and writes only the household's own state (and, for moves to the sociale
+    basis, the wijk's free places), so doing all parts for one household before the next gives
+    the same as doing each part for all households in turn (tests call single parts, e.g.
+    ``settle_cases(model, RECOVER)``).
     """
     hh, record = model.hh, model.record
-    solved, counts = settle(
+    solved, counts, one_off_euros = settle(
         hh.rows_with_support(), model.streams.casework, np.int64(parts), cases_of(model),
-        rules_of(model),
+        rules_of(model), basis_places_free(model),
     )
+    record.one_off_costs += one_off_euros
     hh.end_episodes(solved, model.week)
-    record.network_failures += int(counts[0])
-    record.alt_failed += int(counts[1])
-    record.maatwerk_grants += int(counts[2])
-    record.wlz_entries += int(counts[3])
+    record.maatwerk_grants += int(counts[COUNT_GRANTS])
+    record.step_ups += int(counts[COUNT_STEP_UPS])
+    record.alt_failed += int(counts[COUNT_ALT_FAILED])
+    record.wlz_entries += int(counts[COUNT_WLZ])
+    record.to_basis += int(counts[COUNT_TO_BASIS])
+    record.renewals += int(counts[COUNT_RENEWED])
     if parts & CLOSE:
         done = close_households(
             status_rows(hh.status, IN_SUPPORT), hh.case_worker, hh.handoff_ready,
@@ -377,153 +515,242 @@ def settle_cases(model: WijkModel, parts: int = EFFECT | RECOVER | REVISE | CLOS
 
 
 @kernel
-def settle(rows, rng, parts, c, rules):
+def settle(rows, rng, parts, c, rules, basis_free):
     """Per household with support, the chosen ``parts`` of the rest of the week's casework.
 
     ``c`` holds the household arrays (:class:`Cases`), ``rules`` the week's parameters
-    (:class:`CaseRules`). Households left without support are not visited. The parts:
+    (:class:`CaseRules`), ``basis_free`` the free places of the sociale basis per wijk.
+    Households left without support are not visited. The parts:
 
-    * **effects** of support that no worker's hours set: the network's met share under
-      activation, 1 under running maatwerk or Wlz, 0 where nobody works on light support or on
-      maatwerk that has run out (needs with a worker got theirs from the worker's hours);
+    * **effects** of support that no worker's hours set: a network plan the share of informal
+      demand met (times the worker's effect while a worker activates it); the sociale basis
+      ``basis_effect``; a provision that runs (it has started and is not a one-off still being
+      delivered) and the Wlz 1; light support without a worker, and a provision not yet
+      started, 0;
     * **recovery**: each supported need recovers one stage with ``rules.hazards`` by kind of
-      support (0 for none and Wlz) and stage, times the effect of the support and the domain's
-      ``1 - chronicity`` (one uniform from ``rng`` per recovering need, in order);
-    * **revision**: failed network activation becomes maatwerk, severe care of the elderly
-      becomes Wlz, maatwerk provisions that run out end or are renewed;
-    * **closure**: needs solved or due by the closure rule end; network and maatwerk plans the
-      team no longer works on are handed over.
+      support and stage (0 for none and Wlz; a provision's own ``recovery`` multiplier on
+      maatwerk), times the effect of the support, the domain's ``1 - chronicity`` and, for light
+      or basis support of a mild need, the domain's early-support effect (one uniform from
+      ``rng`` per recovering need, in order);
+    * **revision**: light support stuck at or above the maatwerk stage for ``step_up_weeks``,
+      and light, network or basis support whose need got worse than at the plan (or outgrew the
+      sociale basis), step up to maatwerk (:func:`step_up`); maatwerk care of an elderly
+      household that stays severe moves to the Wlz; provisions reach their delivery, review or
+      end (:func:`review`);
+    * **closure**: light support ends by the closure rule (or when solved); a network plan is
+      handed over after activation and ends when solved; the sociale basis ends when the need
+      is solved; a provision ends when its need has been solved for ``stable_weeks``.
 
-    Returns the rows that solved a need by recovery, and counts of network failures, failures
-    of would-be maatwerk plans, maatwerk grants and Wlz entries. Flags are combined with ``&``
-    and ``|``, which is cheaper here than branching on each.
+    Returns the rows that solved a need (by recovery or a delivered adaptation), the counts
+    named ``COUNT_*``, and the one-off costs of the provisions delivered (euro, by domain).
     """
     # The structured arguments are unpacked once: reading a named tuple's array inside the loop
     # would take a reference to it at every access.
-    need, need_since, support, support_since = c.need, c.need_since, c.support, c.support_since
-    effect, calm_weeks, alt_eligible = c.effect, c.calm_weeks, c.alt_eligible
-    provision_until, case_worker, handoff_ready = c.provision_until, c.case_worker, c.handoff_ready
-    met_share, relapse_until = c.met_share, c.relapse_until
+    need, support, support_since = c.need, c.support, c.support_since
+    effect, calm_weeks, provision = c.effect, c.calm_weeks, c.provision
+    provision_until, case_worker = c.provision_until, c.case_worker
+    progress_week, plan_stage, met_share = c.progress_week, c.plan_stage, c.met_share
     elderly, severe_care_weeks = c.elderly, c.severe_care_weeks
     hazards, recovery_factor = rules.hazards, rules.recovery_factor
-    maatwerk_weeks, week, relapse_end = rules.maatwerk_weeks, rules.week, rules.relapse_end
-    maatwerk_stage, stable_weeks = rules.maatwerk_stage, rules.stable_weeks
+    early_effect, basis_effect = rules.early_effect, rules.basis_effect
+    prov_kind, prov_recovery = rules.provisions.kind, rules.provisions.recovery
+    week, maatwerk_stage = rules.week, rules.maatwerk_stage
+    basis_max_stage, step_up_weeks = rules.basis_max_stage, rules.step_up_weeks
+    stable_weeks, fixed_weeks = rules.stable_weeks, rules.fixed_weeks
+    stable_rule, activation_weeks = rules.stable_rule, rules.activation_weeks
     solved = np.empty(rows.size, np.int64)
     n_solved = 0
-    counts = np.zeros(4, np.int64)
+    counts = np.zeros(6, np.int64)
+    euros = np.zeros(N_DOMAINS)  # one-off costs of deliveries, by domain
     domains = np.empty(N_DOMAINS, np.int64)  # the household's domains with support
     for r in rows:
         n_dom = 0
         for d in range(N_DOMAINS):
             domains[n_dom] = d
             n_dom += support[r, d] != NO_SUPPORT
-        if parts & EFFECT:  # (the kinds exclude each other; selects instead of branches)
+        any_solved = False
+        if parts & EFFECT:
             for d in domains[:n_dom]:
                 kind = support[r, d]
                 unstaffed = case_worker[r, d] < 0
                 value = effect[r, d]
-                formal = (kind == WLZ) | ((kind == MAATWERK) & (provision_until[r, d] > week))
-                activated = (F32(1.0) if unstaffed else value) * met_share[r]
-                value = F32(0.0) if (kind == LIGHT) & unstaffed else value
-                value = activated if kind == NETWORK else value
-                value = F32(1.0) if formal else value
-                value = F32(0.0) if (kind == MAATWERK) & (not formal) & unstaffed else value
+                if kind == LIGHT:
+                    value = F32(0.0) if unstaffed else value
+                elif kind == NETWORK:  # activated by the worker, then carried by the network
+                    activating = week - support_since[r, d] < activation_weeks
+                    value = (value if activating else F32(1.0)) * met_share[r]
+                    value = F32(0.0) if activating & unstaffed else value
+                elif kind == BASIS:
+                    value = basis_effect
+                elif kind == MAATWERK:
+                    runs = (support_since[r, d] <= week) & (prov_kind[provision[r, d]] != ONE_OFF)
+                    value = F32(1.0) if runs else F32(0.0)
+                elif kind == WLZ:
+                    value = F32(1.0)
                 effect[r, d] = value
         if parts & RECOVER:
-            any_solved = False
             for d in domains[:n_dom]:
                 kind = support[r, d]
                 stage = need[r, d]
                 if (kind == WLZ) | (stage == 0):
                     continue
-                if rng.random() < hazards[kind, stage] * effect[r, d] * recovery_factor[d]:
+                old = 1 if elderly[r] > 0 else 0
+                hazard = hazards[kind, stage] * effect[r, d] * recovery_factor[old, d]
+                if kind == MAATWERK:
+                    hazard *= prov_recovery[provision[r, d]]
+                if ((kind == LIGHT) | (kind == BASIS)) & (stage == 1):
+                    hazard *= early_effect[d]
+                if rng.random() < hazard:
                     need[r, d] = stage - 1
+                    progress_week[r, d] = week
                     if stage == 1:
-                        need_since[r, d] = -1
+                        need_solved(r, d, c)
                         any_solved = True
-            solved[n_solved] = r
-            n_solved += any_solved
         if parts & REVISE:
             for d in domains[:n_dom]:
-                if (support[r, d] == NETWORK) & (need[r, d] >= maatwerk_stage + alt_eligible[r, d]):
-                    counts[0] += 1
-                    counts[1] += alt_eligible[r, d]
-                    counts[2] += 1
-                    support[r, d] = MAATWERK
-                    support_since[r, d] = week
-                    alt_eligible[r, d] = False
-                    provision_until[r, d] = week + maatwerk_weeks[d]
+                kind = support[r, d]
+                if (kind == LIGHT) | (kind == NETWORK) | (kind == BASIS):
+                    stage = need[r, d]
+                    worse = stage > plan_stage[r, d]
+                    stuck = (kind == LIGHT) & (week - progress_week[r, d] >= step_up_weeks)
+                    too_much = (kind == BASIS) & (stage > basis_max_stage)
+                    if (stage >= maatwerk_stage) & (worse | stuck | too_much):
+                        step_up(r, d, rng, c, rules, counts)
             if ((support[r, CARE] == MAATWERK) & (elderly[r] > 0)
                     & (severe_care_weeks[r] >= rules.wlz_weeks_severe)):
-                support[r, CARE] = WLZ
-                case_worker[r, CARE] = -1
-                handoff_ready[r, CARE] = -1
-                counts[3] += 1
+                to_wlz(r, c, counts)
             for d in domains[:n_dom]:
-                if (support[r, d] == MAATWERK) & (provision_until[r, d] <= week):
-                    if need[r, d] >= maatwerk_stage:
-                        provision_until[r, d] = week + maatwerk_weeks[d]
-                    else:
-                        end_support(r=r, d=d, need=need, support=support,
-                                    case_worker=case_worker, handoff_ready=handoff_ready,
-                                    effect=effect, provision_until=provision_until,
-                                    relapse_until=relapse_until, relapse_end=relapse_end)
+                if ((support[r, d] == MAATWERK) & (support_since[r, d] <= week)
+                        & (provision_until[r, d] <= week)):
+                    any_solved |= review(r, d, rng, c, rules, basis_free, counts, euros)
+        solved[n_solved] = r
+        n_solved += any_solved
         if not parts & CLOSE:
-            continue
-        supported = False
-        for d in domains[:n_dom]:
-            supported |= support[r, d] != NO_SUPPORT
-        if not supported:
             continue
         for d in range(N_DOMAINS):
             kind = support[r, d]
             stage = need[r, d]
-            team_domain = case_worker[r, d] >= 0
-            if (kind == NO_SUPPORT) & (not team_domain):  # nothing to close: only not calm
+            if kind == NO_SUPPORT:
                 calm_weeks[r, d] = 0
                 continue
-            calm = (kind != NO_SUPPORT) & (stage <= 1)
+            calm = stage <= 1
             calm_weeks[r, d] = (calm_weeks[r, d] + 1) * calm
             calm_for = calm_weeks[r, d]
-            done = (team_domain & (stage == 0) & (kind != MAATWERK)) | (
-                (kind == MAATWERK) & (stage == 0) & (calm_for >= stable_weeks)
-            )
             since = week - support_since[r, d]
-            if rules.stable_rule:
-                due = team_domain & (calm_for >= stable_weeks)
-            else:
-                due = team_domain & (since >= rules.fixed_weeks)
-            handed_over = (
-                ((kind == NETWORK) | (kind == MAATWERK)) & team_domain
-                & (since >= rules.activation_weeks)
-            )
             ending = False
-            if ((kind == MAATWERK) & due) | (handed_over & (not due)):
-                case_worker[r, d] = -1
-                handoff_ready[r, d] = -1
-            elif due | done:
-                ending = True
-            if (kind == NETWORK) & (case_worker[r, d] < 0) & (stage == 0):
-                ending = True
+            if kind == LIGHT:
+                due = (calm_for >= stable_weeks) if stable_rule else (since >= fixed_weeks)
+                ending = (stage == 0) | (due & (case_worker[r, d] >= 0))
+            elif kind == NETWORK:
+                if (case_worker[r, d] >= 0) & (since >= rules.activation_weeks):
+                    case_worker[r, d] = -1  # handed over: the network carries the need
+                    c.handoff_ready[r, d] = -1
+                ending = stage == 0
+            elif kind == BASIS:
+                ending = stage == 0
+            elif kind == MAATWERK:
+                ending = (stage == 0) & (calm_for >= stable_weeks) & (since >= 0)
             if ending:
-                end_support(r=r, d=d, need=need, support=support, case_worker=case_worker,
-                            handoff_ready=handoff_ready, effect=effect,
-                            provision_until=provision_until, relapse_until=relapse_until,
-                            relapse_end=relapse_end)
-    return solved[:n_solved].copy(), counts
+                end_support(r, d, c, rules.relapse_end)
+    return solved[:n_solved].copy(), counts, euros
 
 
 @kernel
-def end_support(r, d, need, support, case_worker, handoff_ready, effect, provision_until,
-                relapse_until, relapse_end):
+def need_solved(r, d, c):
+    """A need falls to stage 0: its markers of onset, stage 2 and escalation are reset."""
+    c.need_since[r, d] = -1
+    c.stage2_week[r, d] = -1
+    c.escalated[r, d] = False
+
+
+@kernel
+def to_wlz(r, c, counts):
+    """Maatwerk care of an elderly household that stayed severe moves to the Wlz."""
+    c.support[r, CARE] = WLZ
+    c.provision[r, CARE] = 0
+    c.provision_until[r, CARE] = -1
+    c.case_worker[r, CARE] = -1
+    c.handoff_ready[r, CARE] = -1
+    counts[COUNT_WLZ] += 1
+
+
+@kernel
+def step_up(r, d, rng, c, rules, counts):
+    """Light, network or basis support does not suffice: a maatwerkvoorziening is granted."""
+    code = provisions.pick(rules.provisions, d, rng.random())
+    start = rules.week + rules.decision_weeks
+    c.support[r, d] = MAATWERK
+    c.provision[r, d] = code
+    c.support_since[r, d] = start
+    c.provision_until[r, d] = start + provisions.term(rules.provisions, code, rng.random())
+    c.progress_week[r, d] = rules.week
+    c.case_worker[r, d] = -1
+    c.handoff_ready[r, d] = -1
+    c.effect[r, d] = F32(0.0)
+    counts[COUNT_GRANTS] += 1
+    counts[COUNT_STEP_UPS] += 1
+    if c.alt_since[r, d] >= 0:
+        counts[COUNT_ALT_FAILED] += 1
+        c.alt_since[r, d] = -1
+
+
+@kernel
+def review(r, d, rng, c, rules, basis_free, counts, euros):
+    """A provision reaches its delivery, review or planned end (see the provisions module).
+
+    Returns whether a delivered adaptation solved the need (``euros`` gets its one-off cost).
+    """
+    t = rules.provisions
+    code = c.provision[r, d]
+    kind = t.kind[code]
+    if kind == ONE_OFF:  # delivered: the adaptation compensates one stage of the need
+        euros[d] += t.one_off_cost[code]
+        solved = False
+        if c.need[r, d] > 0:
+            c.need[r, d] -= 1
+            if c.need[r, d] == 0:
+                need_solved(r, d, c)
+                solved = True
+        end_support(r, d, c, c.relapse_until[r])  # done as planned: no raised relapse risk
+        return solved
+    stage = c.need[r, d]
+    if stage == 0:
+        end_support(r, d, c, rules.relapse_end)
+        return False
+    renew = rng.random() < t.renewal[code]
+    if kind == EPISODE:
+        renew &= stage >= rules.maatwerk_stage
+    if renew:
+        c.provision_until[r, d] = rules.week + provisions.term(t, code, rng.random())
+        counts[COUNT_RENEWED] += 1
+        return False
+    w = c.wijk[r]
+    to_basis = ((kind == RECURRING) | (kind == DURABLE)) & (rng.random() < t.to_basis[code])
+    if to_basis & (basis_free[w] > 0) & (stage <= rules.basis_max_stage):
+        basis_free[w] -= 1
+        c.support[r, d] = BASIS
+        c.provision[r, d] = 0
+        c.provision_until[r, d] = -1
+        c.support_since[r, d] = rules.week
+        c.progress_week[r, d] = rules.week
+        c.plan_stage[r, d] = stage
+        counts[COUNT_TO_BASIS] += 1
+        return False
+    end_support(r, d, c, rules.relapse_end)
+    return False
+
+
+@kernel
+def end_support(r, d, c, relapse_end):
     """Support of one need ends; need left over raises the household's relapse risk."""
-    case_worker[r, d] = -1
-    handoff_ready[r, d] = -1
-    support[r, d] = NO_SUPPORT
-    effect[r, d] = F32(0.0)
-    provision_until[r, d] = -1
-    if need[r, d] > 0:
-        relapse_until[r] = relapse_end
+    c.case_worker[r, d] = -1
+    c.handoff_ready[r, d] = -1
+    c.support[r, d] = NO_SUPPORT
+    c.provision[r, d] = 0
+    c.effect[r, d] = F32(0.0)
+    c.provision_until[r, d] = -1
+    if c.need[r, d] > 0:
+        c.relapse_until[r] = relapse_end
 
 
 @kernel
@@ -544,3 +771,25 @@ def close_households(rows, case_worker, handoff_ready, caseload):
             if first_with_worker(case_worker, r, d):
                 caseload[case_worker[r, d]] += 1
     return done[:n_done].copy()
+
+
+def resolve_alternatives(model: WijkModel) -> None:
+    """Count would-be maatwerk cases solved otherwise.
+
+    A case routed otherwise with no maatwerk ``alt_outcome_weeks`` later is solved otherwise.
+    """
+    model.record.alt_solved += count_solved_otherwise(
+        model.hh.alt_since, np.int64(model.week - model.cfg.policy.alt_outcome_weeks)
+    )
+
+
+@kernel
+def count_solved_otherwise(alt_since, cutoff):
+    """Cells routed otherwise at or before ``cutoff``: counted and cleared."""
+    count = 0
+    flat = alt_since.ravel()
+    for i in range(flat.size):
+        if (flat[i] >= 0) & (flat[i] <= cutoff):
+            flat[i] = -1
+            count += 1
+    return count

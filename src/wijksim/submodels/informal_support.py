@@ -1,12 +1,14 @@
 """Submodel 2, informal support and self-reliance: the personal network helps, carers strain.
 
-A household asks its network for informal care hours by the stages of its needs that no formal
-provision covers (``informal.demand_hours``); a need under network activation (network-first)
-asks twice as much. Each tie passes a share of the carer's capacity, weighted by the tie:
-household ``i`` can draw ``S_i = sum_j w_ij c_j`` and asks each tie ``r_i = min(d_i / S_i, 2)``
-times its share. Carers give what is asked, but at most twice their capacity in all: carer ``j``
-carries ``c_j * min(a_j, 2)`` with ``a_j = sum_i w_ij r_i``, and an asker gets
-``r_i * sum_j w_ij c_j min(1, 2 / a_j)``: what overloaded carers cannot give is missing.
+A household asks its network for informal care hours by the stages of its needs
+(``informal.demand_hours``): fewer where formal care (maatwerk, Wlz) or the sociale basis covers
+a need, more while a network plan is being activated (``informal.activation_demand``). Each tie
+passes a share of the carer's capacity, weighted by the tie: household ``i`` can draw
+``S_i = sum_j w_ij c_j`` and asks each tie ``r_i = min(d_i / S_i, m)`` times its share
+(``m = informal.max_stretch``). Carers give what is asked, but at most ``m`` times their
+capacity in all: carer ``j`` carries ``c_j * min(a_j, m)`` with ``a_j = sum_i w_ij r_i``, and an
+asker gets ``r_i * sum_j w_ij c_j min(1, m / a_j)``: what overloaded carers cannot give is
+missing.
 The share of demand met (``met_share``) shields needs from escalation and speeds recovery
 (submodel 3); carers whose load stays above capacity become overloaded (``strain``), which
 raises their own care and social hazards (submodel 1). Thin networks give less help and load
@@ -16,12 +18,12 @@ network activation.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 
-from wijksim.codes import MAATWERK, N_DOMAINS, NETWORK, WLZ
+from wijksim.codes import BASIS, MAATWERK, N_DOMAINS, NETWORK, WLZ
 from wijksim.compiled import F32, kernel
 
 if TYPE_CHECKING:
@@ -33,8 +35,7 @@ if TYPE_CHECKING:
 def step(model: WijkModel) -> None:
     """Share informal care over the network; update met shares and carer strain."""
     hh, cfg, net, record = model.hh, model.cfg.informal, model.net, model.record
-    askers, ask = asking(hh.rows_with_need(), hh.need, hh.support,
-                         model.informal_demand_per_stage, demand_factor(cfg))
+    askers, ask = asking(hh.rows_with_need(), demand_inputs(model))
     volunteer = volunteer_hours(askers, hh.support, hh.wijk, volunteer_pool(model))
     reach = model.reach
     if reach is None or not reach.fits(net):
@@ -50,12 +51,40 @@ def step(model: WijkModel) -> None:
     )
 
 
+class DemandInputs(NamedTuple):
+    """What a household's informal demand depends on (one kernel argument)."""
+
+    need: np.ndarray  # int8 (n, 5)
+    support: np.ndarray  # int8 (n, 5)
+    support_since: np.ndarray  # int32 (n, 5)
+    week: np.int64
+    activation_weeks: np.int64
+    per_stage: np.ndarray  # float32 (5,): hours asked by a need at stage s
+    factor: np.ndarray  # float32 (kinds,): relative hours by kind of support
+    activation: np.float32  # relative hours while the network is being activated
+
+
 def demand_factor(informal: InformalSection) -> np.ndarray:
-    """Informal hours asked per kind of support (codes.SUPPORT_KINDS), relative to none."""
+    """Informal hours asked per kind of support (codes.SUPPORT_KINDS), relative to none.
+
+    Formal care (maatwerk, Wlz) leaves ``formal_demand_share``, the sociale basis
+    ``basis_demand_share``; a network plan asks the usual hours once activated.
+    """
     factor = np.ones(WLZ + 1, dtype=np.float32)
     factor[[MAATWERK, WLZ]] = informal.formal_demand_share
-    factor[NETWORK] = informal.activation_demand
+    factor[BASIS] = informal.basis_demand_share
     return factor
+
+
+def demand_inputs(model: WijkModel) -> DemandInputs:
+    """This week's :class:`DemandInputs`."""
+    hh, cfg = model.hh, model.cfg
+    return DemandInputs(
+        need=hh.need, support=hh.support, support_since=hh.support_since,
+        week=np.int64(model.week), activation_weeks=np.int64(cfg.policy.activation_weeks),
+        per_stage=model.informal_demand_per_stage, factor=demand_factor(cfg.informal),
+        activation=F32(cfg.informal.activation_demand),
+    )
 
 
 def volunteer_pool(model: WijkModel) -> np.ndarray:
@@ -131,9 +160,9 @@ def reach_sums(rows, indptr, indices, weights, capacity, out):
 
 
 @kernel
-def asking(needy, need, support, per_stage, factor):
+def asking(needy, inputs):
     """The households among ``needy`` that ask their network for hours, and the hours."""
-    demand = household_demand(needy, need, support, per_stage, factor)
+    demand = household_demand(needy, inputs)
     askers = np.empty(needy.size, np.int64)
     ask = np.empty(needy.size, np.float32)
     k = 0
@@ -145,14 +174,25 @@ def asking(needy, need, support, per_stage, factor):
 
 
 @kernel
-def household_demand(rows, need, support, per_stage, factor):
-    """Hours asked by each of ``rows``: by stage, times ``factor`` by kind of support."""
+def household_demand(rows, h):
+    """Hours asked by each of ``rows``: by stage, times the factor of its kind of support.
+
+    ``h`` is a :class:`DemandInputs`; a need under a network plan asks ``activation`` times the
+    usual hours while the network is being activated.
+    """
+    need, support, support_since = h.need, h.support, h.support_since  # unpacked once
+    week, activation_weeks, per_stage = h.week, h.activation_weeks, h.per_stage
+    factors, activation = h.factor, h.activation
     out = np.zeros(rows.size, np.float32)
     for i in range(rows.size):
         r = rows[i]
         total = F32(0.0)
         for d in range(N_DOMAINS):
-            total += per_stage[need[r, d]] * factor[support[r, d]]
+            kind = support[r, d]
+            factor = factors[kind]
+            if (kind == NETWORK) & (week - support_since[r, d] < activation_weeks):
+                factor = activation
+            total += per_stage[need[r, d]] * factor
         out[i] = total
     return out
 

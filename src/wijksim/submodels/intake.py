@@ -1,19 +1,29 @@
-"""Submodel 5, intake and triage: one queue per wijkteam.
+"""Submodel 5, intake and triage: one queue per wijkteam, within a budget of hours.
 
 Each week a wijk's team has a budget for intake: the client hours left after outreach and the
 hours its current cases ask, but never less than ``team.intake_floor_share`` of client hours.
-Tasks are taken in order of priority (a crisis first, then the worst need stage, then weeks
-waited): following up a signal costs ``followup_hours``, an intake ``intake_hours``.
+Three kinds of task claim it in order of priority (a crisis first, then the worst need stage,
+then weeks waited; follow-ups before intakes among equals):
 
-* A follow-up makes contact with a chance that rises with help-seeking. A household with a
-  moderate or worse need joins the queue; one with only mild needs gets brief advice (each mild
-  need settles with ``brief_advice_success``) and is let go. No contact: the signal is lost.
-* An intake needs a free case slot (``caseload_cap``) with a worker who covers the household's
-  worst domain (any worker in an integrated team). The plan for each domain is then made by
-  casework (submodel 6). In a siloed team the other domains are referred on and start after
-  ``handoff_weeks``.
+* **follow-up** of a signal (``followup_hours``): contact is made with a chance that rises with
+  help-seeking. A household with a moderate or worse need joins the queue; one with only mild
+  needs accepts help with chance ``signalling.help_acceptance`` (it joins the queue) or gets
+  brief advice (each mild need settles with ``brief_advice_success``) and is let go. No
+  contact: the signal is lost.
+* **intake** of a queued household (the onderzoek, the keukentafelgesprek; ``intake_hours``).
+  It needs no free case slot: the plan is made at once (casework's :func:`plan`, stepped care)
+  and only light support and network activation then wait for a worker with a free slot. An
+  integrated team assesses every domain in one conversation (``extra_domain_intake_hours`` per
+  domain beyond the first) and makes one plan; a siloed team's specialist assesses the worst
+  domain, notices each other need with chance ``team.siloed_notice`` and refers it: after
+  ``handoff_weeks`` it waits as a referral in the queue.
+* **referral**: a need of a household in support that was referred (by a specialist, or because
+  the household asked about it) gets its own intake: ``intake_hours`` in a siloed team (another
+  specialist's intake), ``extra_domain_intake_hours`` in an integrated one (added to the plan).
 
-Referrals and cases left by a worker who quit are also (re)assigned here, to free slots.
+Intakes later than the statutory term (``policy.research_weeks`` after the request) are
+counted. Finally, light support and network plans that wait for a worker (new, or left by a
+worker who quit) get free case slots, best priority first.
 """
 
 from __future__ import annotations
@@ -28,8 +38,11 @@ from wijksim.codes import (
     CLOSED,
     CRISIS,
     IN_SUPPORT,
+    LIGHT,
     MODERATE,
     N_DOMAINS,
+    NETWORK,
+    NO_SUPPORT,
     SIGNALLED,
     UNKNOWN,
     WAITING,
@@ -41,43 +54,37 @@ from wijksim.submodels.signals import unmet_stage
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
 
+#: The kinds of intake task, in the order they are taken among equal priorities.
+FOLLOW_UP, INTAKE, REFERRAL = range(3)
+
 
 def step(model: WijkModel) -> None:
-    """Follow up signals and admit households from the queue, within each wijk's budget."""
+    """Follow up signals, hold intakes and take up referrals within each wijk's budget."""
     hh, cfg, week = model.hh, model.cfg.team, model.week
-    budget = budget_per_wijk(model)
-    rows = status_rows(hh.status, SIGNALLED, WAITING)
-    is_followup = hh.status[rows] == SIGNALLED
-    worst = unmet_stage(model, rows).max(axis=1)
-    waited = np.minimum(week - hh.status_since[rows], cfg.priority_wait_cap_weeks)
-    priority = (
-        (worst == CRISIS) * cfg.priority_crisis
-        + worst.astype(np.int64) * cfg.priority_per_stage
-        + waited
-    )
-    cost = np.where(is_followup, cfg.followup_hours, cfg.intake_hours)
+    households = status_rows(hh.status, SIGNALLED, WAITING)
+    ref_rows, ref_doms = pending_referrals(model)
+    kind = np.concatenate([np.where(hh.status[households] == SIGNALLED, FOLLOW_UP, INTAKE),
+                           np.full(ref_rows.size, REFERRAL)])
+    rows = np.concatenate([households, ref_rows])
+    stage = np.concatenate([unmet_stage(model, households).max(axis=1),
+                            hh.need[ref_rows, ref_doms]]).astype(np.int64)
+    since = np.concatenate([hh.status_since[households], hh.handoff_ready[ref_rows, ref_doms]])
+    waited = np.minimum(week - since, cfg.priority_wait_cap_weeks)
+    priority = (stage == CRISIS) * cfg.priority_crisis + stage * cfg.priority_per_stage + waited
+    cost = task_hours(model, rows, kind)
 
-    # Tasks claim the budget by priority (follow-ups first among equals); intakes need a slot.
     wijk = hh.wijk[rows].astype(np.int64)
-    queued = ~is_followup
-    slot = np.full(rows.size, -1, dtype=np.int64)
-    slot[queued] = request_workers(
-        model, rows[queued], primary_domain(model, rows[queued]), priority[queued], commit=False
-    )
-    candidate = is_followup | (slot >= 0)
-    order = np.lexsort((~is_followup, -priority, wijk))
-    order = order[candidate[order]]
+    order = np.lexsort((kind, -priority, wijk))
     fits = np.zeros(rows.size, dtype=bool)
-    fits[order] = cumsum_within(wijk[order], cost[order]) <= budget[wijk[order]]
+    fits[order] = cumsum_within(wijk[order], cost[order]) <= budget_per_wijk(model)[wijk[order]]
+    spent = np.bincount(wijk[fits], weights=cost[fits], minlength=model.n_wijken)
+    model.record.intake_hours = spent.astype(np.float64)
 
-    followed = rows[fits & is_followup]
-    follow_up(model, followed)
-    take = fits & queued
-    admitted = admit(model, rows[take], slot[take])
-    hours = np.bincount(hh.wijk[followed], minlength=model.n_wijken) * cfg.followup_hours
-    hours = hours + np.bincount(hh.wijk[admitted], minlength=model.n_wijken) * cfg.intake_hours
-    model.record.intake_hours = hours.astype(np.float64)
-    assign_pending(model)
+    follow_up(model, rows[fits & (kind == FOLLOW_UP)])
+    admit(model, rows[fits & (kind == INTAKE)])
+    take = fits[kind == REFERRAL]
+    take_up_referrals(model, ref_rows[take], ref_doms[take])
+    assign_workers(model)
 
 
 def budget_per_wijk(model: WijkModel) -> np.ndarray:
@@ -89,9 +96,36 @@ def budget_per_wijk(model: WijkModel) -> np.ndarray:
     return np.maximum(hours * model.cfg.team.intake_floor_share, left)
 
 
-def primary_domain(model: WijkModel, rows: np.ndarray) -> np.ndarray:
-    """The domain of each household's worst unsupported need (its intake domain)."""
-    return np.argmax(unmet_stage(model, rows), axis=1)
+def task_hours(model: WijkModel, rows: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """Hours each task takes (see the module docstring)."""
+    cfg = model.cfg.team
+    extra = cfg.extra_domain_intake_hours
+    if model.integrated:
+        domains = (unmet_stage(model, rows) > 0).sum(axis=1)
+        intake = cfg.intake_hours + extra * np.maximum(domains - 1, 0)
+        referral = extra
+    else:
+        intake = np.full(rows.size, cfg.intake_hours)
+        referral = cfg.intake_hours
+    return np.select([kind == FOLLOW_UP, kind == INTAKE], [cfg.followup_hours, intake],
+                     referral).astype(np.float64)
+
+
+def pending_referrals(model: WijkModel) -> tuple[np.ndarray, np.ndarray]:
+    """Referred needs of households in support whose time has come (rows, domains).
+
+    A referral whose need has gone meanwhile is dropped.
+    """
+    hh, week = model.hh, model.week
+    rows = status_rows(hh.status, IN_SUPPORT)
+    ready = hh.handoff_ready[rows]
+    referred = ((ready >= 0) & (hh.case_worker[rows] < 0)
+                & (hh.support[rows] == NO_SUPPORT))
+    gone = referred & (hh.need[rows] == 0)
+    r, d = np.nonzero(gone)
+    hh.handoff_ready[rows[r], d] = -1
+    r, d = np.nonzero(referred & ~gone & (ready <= week))
+    return rows[r], d
 
 
 def cumsum_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -104,49 +138,59 @@ def cumsum_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 def follow_up(model: WijkModel, rows: np.ndarray) -> None:
-    """Try to contact signalled households; queue the moderate, advise and let go the mild."""
+    """Try to contact signalled households; queue the moderate, and the mild that accept help."""
     hh, rng, week, record = model.hh, model.streams.intake, model.week, model.record
     record.followups += rows.size
     if rows.size == 0:
         return
     base = model.cfg.signalling.contact_base
-    contact = rng.random(rows.size) < base + (1.0 - base) * hh.help_seeking[rows]
-    lost = rows[~contact]
-    hh.set_status(lost, UNKNOWN, week)
+    u = rng.random((2, rows.size))
+    contact = u[0] < base + (1.0 - base) * hh.help_seeking[rows]
+    hh.set_status(rows[~contact], UNKNOWN, week)
     reached = rows[contact]
     hh.record_first_contact(reached, week, record)
     worst = unmet_stage(model, reached).max(axis=1)
-    serious = worst >= MODERATE
-    hh.set_status(reached[serious], WAITING, week)
-    mild = reached[~serious]
+    accepts = (worst >= MODERATE) | (u[1][contact] < model.cfg.signalling.help_acceptance)
+    hh.set_status(reached[accepts], WAITING, week)
+    mild = reached[~accepts]
     settle = rng.random((mild.size, N_DOMAINS)) < model.cfg.team.brief_advice_success
     settled = settle & (hh.need[mild] == 1)
     r, d = np.nonzero(settled)
     hh.need[mild[r], d] = 0
     hh.need_since[mild[r], d] = -1
+    hh.stage2_week[mild[r], d] = -1
+    hh.escalated[mild[r], d] = False
     record.brief_advice += mild.size
     hh.end_episodes(mild, week)
     hh.set_status(mild, CLOSED, week)
 
 
-def admit(model: WijkModel, rows: np.ndarray, worker: np.ndarray) -> np.ndarray:
-    """Take queued households into support with the workers found for them."""
-    hh = model.hh
-    model.team.caseload += np.bincount(worker, minlength=model.team.n).astype(np.int32)
-    model.record.admissions += rows.size
-    model.record.wait_weeks_sum += float((model.week - hh.status_since[rows]).sum())
-    hh.set_status(rows, IN_SUPPORT, model.week)
+def admit(model: WijkModel, rows: np.ndarray) -> None:
+    """Intake of queued households: their needs get a plan (all at once in an integrated team)."""
+    hh, week, record, rng = model.hh, model.week, model.record, model.streams.intake
+    waited = week - hh.status_since[rows]
+    record.admissions += rows.size
+    record.wait_weeks_sum += float(waited.sum())
+    record.over_term += int((waited > model.cfg.policy.research_weeks).sum())
+    hh.set_status(rows, IN_SUPPORT, week)
     unmet = unmet_stage(model, rows)
-    if model.integrated:
-        r, d = np.nonzero(unmet > 0)
-        casework.assign(model, rows[r], d, worker[r])
-    else:
+    if not model.integrated:  # the specialist of the worst domain; other needs are noticed or not
         primary = np.argmax(unmet, axis=1)
-        casework.assign(model, rows, primary, worker)
-        unmet[np.arange(rows.size), primary] = 0
-        r, d = np.nonzero(unmet > 0)
-        hh.handoff_ready[rows[r], d] = model.week + model.cfg.team.handoff_weeks
-    return rows
+        others = unmet.copy()
+        others[np.arange(rows.size), primary] = 0
+        noticed = (others > 0) & (rng.random(others.shape) < model.cfg.team.siloed_notice)
+        r, d = np.nonzero(noticed)
+        hh.handoff_ready[rows[r], d] = week + model.cfg.team.handoff_weeks
+        record.referrals += r.size
+        unmet = np.where(np.arange(N_DOMAINS) == primary[:, None], unmet, 0)
+    r, d = np.nonzero(unmet > 0)
+    casework.plan(model, rows[r], d)
+
+
+def take_up_referrals(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> None:
+    """Referred needs get their intake and a plan."""
+    model.hh.handoff_ready[rows, doms] = -1
+    casework.plan(model, rows, doms)
 
 
 def request_workers(
@@ -154,15 +198,15 @@ def request_workers(
     rows: np.ndarray,
     domain: np.ndarray,
     priority: np.ndarray,
-    commit: bool = True,
 ) -> np.ndarray:
     """A worker slot for each (household, domain) request with free case slots, or -1.
 
-    With ``commit`` the slots are taken (caseloads rise); without, they are only found.
+    A worker's slots are ``team.caseload_cap`` per FTE of the position; taken slots raise the
+    caseloads.
     """
     team = model.team
-    free = np.where(team_mod.active(team, model.week), model.cfg.team.caseload_cap - team.caseload,
-                    0)
+    cap = team_mod.slots(team, model.cfg.team.caseload_cap)
+    free = np.where(team_mod.active(team, model.week), cap - team.caseload, 0)
     out = np.full(rows.size, -1, dtype=np.int64)
     wijk = model.hh.wijk[rows].astype(np.int64)
     passes = (
@@ -181,17 +225,23 @@ def request_workers(
         out[idx] = got
         taken = got[got >= 0]
         free = free - np.bincount(taken, minlength=team.n)
-    if commit:
-        team.caseload += np.bincount(out[out >= 0], minlength=team.n).astype(np.int32)
+    team.caseload += np.bincount(out[out >= 0], minlength=team.n).astype(np.int32)
     return out
 
 
-def assign_pending(model: WijkModel) -> None:
-    """Assign referred domains (siloed hand-offs) and orphaned cases whose time has come."""
+def assign_workers(model: WijkModel) -> None:
+    """Light support and network plans waiting for a worker get one with a free slot.
+
+    In an integrated team a household's own worker takes its new domains; other requests are
+    dealt free slots by priority (``team.priority_per_stage`` points a stage), per domain in a
+    siloed team.
+    """
     hh, per_stage = model.hh, model.cfg.team.priority_per_stage
-    rows = status_rows(hh.status, IN_SUPPORT)  # only they have hand-offs pending
+    rows = status_rows(hh.status, IN_SUPPORT)
     ready = hh.handoff_ready[rows]
-    local, d = np.nonzero((ready >= 0) & (ready <= model.week) & (hh.case_worker[rows] < 0))
+    kind = hh.support[rows]
+    local, d = np.nonzero((ready >= 0) & (ready <= model.week) & (hh.case_worker[rows] < 0)
+                          & ((kind == LIGHT) | (kind == NETWORK)))
     r = rows[local]
     if r.size == 0:
         return
@@ -209,4 +259,5 @@ def assign_pending(model: WijkModel) -> None:
         prio = hh.need[r[need], d[need]].astype(np.int64) * per_stage
         worker[need] = request_workers(model, r[need], d[need], prio)
     ok = worker >= 0
-    casework.assign(model, r[ok], d[ok], worker[ok])
+    hh.case_worker[r[ok], d[ok]] = worker[ok]
+    hh.handoff_ready[r[ok], d[ok]] = -1

@@ -1,12 +1,19 @@
-"""Submodel 1, life events: new needs arise, and households move.
+"""Submodel 1, life events: new needs arise; households leave and newcomers take their place.
 
-A household without a need in a domain gets one with a weekly hazard that depends on its type
-(``needs.onset_per_year``) and rises with the stages of its needs in other domains
-(``needs.coupling``: debt -> stress -> care, income <-> debt, youth <-> income, ...) and with
-carer overload (care and social). Hazards are sampled by thinning: candidate household-domains
-are drawn at a fixed upper-bound rate per domain and accepted with probability hazard / bound. The
-candidates depend only on the seed and the population size, so paired scenarios share them.
-Moving households (and Wlz clients who leave) are replaced by newcomers of the same type.
+**New needs.** A household without a need in a domain gets one with a weekly hazard that depends
+on its type (``needs.onset_per_year``; the care needs of every household with a member aged 65+
+- single elderly and elderly couples - at the single elderly's rate, rising with age:
+``needs.care_onset_age_slope``), and rises with the stages of its needs in other domains
+(``needs.coupling``: debt -> stress -> care, income <-> debt, youth <-> income, ...; damped by a
+joint plan while an integrated team supports the household) and with carer overload (care and
+social). Hazards are sampled by thinning: candidates are drawn per household type and domain at
+a fixed upper-bound rate and accepted with probability hazard / bound. The candidates depend
+only on the seed and the population, so paired scenarios share them.
+
+**Departures.** Elderly households die with a hazard that rises with age (Gompertz) and with the
+stage of their care need; Wlz clients die at ``policy.wlz_exit_per_year``; every household moves
+out at its type's ``population.mobility_per_year``. A newcomer of the same type takes the
+dwelling (so stocks and flows balance): new traits, no needs, unknown to the team.
 """
 
 from __future__ import annotations
@@ -15,19 +22,43 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wijksim.build.population import newcomer_traits, renew_households
-from wijksim.codes import CARE, DOMAINS, MILD, MODERATE, N_DOMAINS, NEVER, SOCIAL, WLZ
+from wijksim.build.population import death_hazard, newcomer_traits, renew_households
+from wijksim.codes import (
+    CARE,
+    COUPLE,
+    DEATH,
+    DOMAINS,
+    END_DEATH,
+    END_MOVED,
+    HOUSEHOLD_TYPES,
+    IN_SUPPORT,
+    MAATWERK,
+    MILD,
+    MODERATE,
+    MOVE,
+    N_DOMAINS,
+    NEVER,
+    SINGLE_ELDERLY,
+    SOCIAL,
+    WLZ,
+    WLZ_DEATH,
+)
 from wijksim.compiled import F32, kernel
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
 
-def hazard_tables(model: WijkModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Weekly onset hazards (types x domains), coupling (domains x domains), bound per domain.
+#: Highest age (years) used for the bound of the death hazard; older households always qualify
+#: as candidates, and their hazard is capped at the bound.
+BOUND_AGE = 110.0
 
-    The bound of a domain is the highest hazard any household can have in it: the largest
-    onset over household types, times the coupling lift with every other need at stage 4,
-    times the carer-overload boost (care and social).
+
+def hazard_tables(model: WijkModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weekly onset hazards and bounds (types x domains), and the coupling (domains x domains).
+
+    The bound of a type and domain is the highest hazard such a household can have: its onset,
+    times the age factor cap (care of elderly types), times the coupling lift with every other
+    need at stage 4, times the carer-overload boost (care and social).
     """
     needs = model.cfg.needs
     onset = np.array(needs.onset_per_year.as_rows(), dtype=np.float64).T / 52.0
@@ -35,14 +66,18 @@ def hazard_tables(model: WijkModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     worst = 1.0 + 4.0 * coupling.sum(axis=0)
     overload = np.ones(N_DOMAINS)
     overload[[CARE, SOCIAL]] += model.cfg.informal.overload_hazard_multiplier
-    bound = np.minimum(onset.max(axis=0) * worst * overload, 1.0)
+    base = onset.copy()  # care of elderly couples: the elderly's rate (and its age factor)
+    base[COUPLE, CARE] = max(onset[COUPLE, CARE], onset[SINGLE_ELDERLY, CARE])
+    age = np.ones((len(HOUSEHOLD_TYPES), N_DOMAINS))
+    age[[SINGLE_ELDERLY, COUPLE], CARE] = needs.care_onset_age_cap
+    bound = np.minimum(base * age * worst * overload, 1.0)
     return onset, coupling, bound
 
 
 def step(model: WijkModel) -> None:
-    """Draw this week's new needs and moves."""
+    """Draw this week's new needs and departures."""
     new_needs(model)
-    moves(model)
+    departures(model)
 
 
 def bernoulli_cells(cells: int, p: float, rng: np.random.Generator) -> np.ndarray:
@@ -64,33 +99,62 @@ def bernoulli_cells(cells: int, p: float, rng: np.random.Generator) -> np.ndarra
     return out[out < cells]
 
 
+def candidates_by_type(htype: np.ndarray, bound: np.ndarray, rng: np.random.Generator
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Rows drawn per household type with the type's probability ``bound[type]``.
+
+    Returns the rows and the index of the bound column each was drawn for (``bound`` may be
+    types x columns; a 1-d bound is one column). Types never change, so how many numbers are
+    drawn depends only on the seed and the population.
+    """
+    table = bound.reshape(bound.shape[0], -1)
+    rows, cols = [], []
+    for ty in range(table.shape[0]):
+        of_type = np.flatnonzero(htype == ty)
+        for col in range(table.shape[1]):
+            picked = of_type[bernoulli_cells(of_type.size, table[ty, col], rng)]
+            rows.append(picked)
+            cols.append(np.full(picked.size, col, np.int64))
+    return np.concatenate(rows), np.concatenate(cols)
+
+
 def new_needs(model: WijkModel) -> None:
-    """New needs by household type, raised by needs in other domains and by carer overload."""
-    hh, rng, informal = model.hh, model.streams.life_events, model.cfg.informal
+    """New needs by household type and age, raised by other needs and by carer overload."""
+    hh, rng, cfg = model.hh, model.streams.life_events, model.cfg
     onset, coupling, bound = model.onset_tables
-    per_domain = [bernoulli_cells(hh.n, bound[d], rng) for d in range(N_DOMAINS)]
-    rows = np.concatenate(per_domain)
-    dom = np.repeat(np.arange(N_DOMAINS), [c.size for c in per_domain])
+    rows, dom = candidates_by_type(hh.htype, bound, rng)
     u = rng.random(rows.size)
-    sudden = rng.random(rows.size) < model.cfg.needs.sudden_onset_share
-    model.record.new_needs += accept_onsets(
+    sudden = rng.random(rows.size) < cfg.needs.sudden_onset_share
+    damping = cfg.team.joint_plan_damping if model.integrated else 0.0
+    new, contacted = accept_onsets(
         rows=rows, dom=dom, u=u, sudden=sudden, need=hh.need, need_since=hh.need_since,
-        episode_start=hh.episode_start, htype=hh.htype, strain=hh.strain, onset=onset,
-        coupling=coupling, bound=bound, overload_threshold=F32(informal.overload_threshold),
-        overload_boost=np.float64(1.0 + informal.overload_hazard_multiplier),
-        week=np.int64(model.week),
+        stage2_week=hh.stage2_week, episode_start=hh.episode_start,
+        stage2_episode=hh.stage2_episode, htype=hh.htype, elderly=hh.elderly,
+        birth_week=hh.birth_week, status=hh.status, strain=hh.strain, onset=onset,
+        coupling=coupling, bound=bound, overload_threshold=F32(cfg.informal.overload_threshold),
+        overload_boost=np.float64(1.0 + cfg.informal.overload_hazard_multiplier),
+        age_slope=np.float64(cfg.needs.care_onset_age_slope),
+        age_cap=np.float64(cfg.needs.care_onset_age_cap),
+        joint_damping=np.float64(damping), week=np.int64(model.week),
+        first_contact=hh.first_contact,
     )
+    model.record.new_needs += new
+    model.record.contacted += contacted  # sudden onsets in households already in contact
 
 
 @kernel
 def accept_onsets(
-    rows, dom, u, sudden, need, need_since, episode_start, htype, strain, onset, coupling,
-    bound, overload_threshold, overload_boost, week,
+    rows, dom, u, sudden, need, need_since, stage2_week, episode_start, stage2_episode, htype,
+    elderly, birth_week, status, strain, onset, coupling, bound, overload_threshold,
+    overload_boost, age_slope, age_cap, joint_damping, week, first_contact,
 ):
-    """Accept each candidate (row, domain) with probability hazard / bound; returns new needs.
+    """Accept each candidate (row, domain) with probability hazard / bound.
 
-    The hazard is the onset rate of the household's type, lifted by its needs in other
-    domains (coupling) and, for care and social needs, by carer overload.
+    The hazard is the onset rate of the household's type, for care needs of elderly households
+    times the age factor, lifted by its needs in other domains (coupling; damped by a joint plan
+    while an integrated team supports it) and, for care and social needs, by carer overload.
+    Returns the new needs, and the households already in contact that a sudden onset brought to
+    stage 2 (their time to contact is 0).
     """
     hit = np.zeros(rows.size, np.bool_)
     for i in range(rows.size):  # first decide on every candidate, from last week's needs
@@ -100,34 +164,105 @@ def accept_onsets(
         lift = 0.0
         for e in range(need.shape[1]):
             lift += need[r, e] * coupling[e, d]
+        if status[r] == IN_SUPPORT:
+            lift *= 1.0 - joint_damping
         boost = 1.0
         if strain[r] > overload_threshold and d in (CARE, SOCIAL):
             boost = overload_boost
-        hit[i] = u[i] * bound[d] < onset[htype[r], d] * (1.0 + lift) * boost
+        base = onset[htype[r], d]
+        if d == CARE and elderly[r] > 0:  # the elderly's rate, rising with age
+            age = (week - birth_week[r]) / 52.0
+            base = onset[SINGLE_ELDERLY, CARE] * min(np.exp(age_slope * (age - 75.0)), age_cap)
+        hit[i] = u[i] * bound[htype[r], d] < base * (1.0 + lift) * boost
     new = 0
+    contacted = 0
     for i in range(rows.size):  # then the new needs arise
         if hit[i]:
             r, d = rows[i], dom[i]
             need[r, d] = MODERATE if sudden[i] else MILD
             need_since[r, d] = week
+            if sudden[i]:
+                stage2_week[r, d] = week
+                if (stage2_episode[r] == -1) & (first_contact[r] >= 0):
+                    stage2_episode[r] = -2
+                    contacted += 1
+                elif stage2_episode[r] == -1:
+                    stage2_episode[r] = week
             if episode_start[r] == NEVER:  # episodes may have begun before week 0
                 episode_start[r] = week
             new += 1
-    return new
+    return new, contacted
 
 
-def moves(model: WijkModel) -> None:
-    """Households move out (and Wlz clients leave); newcomers of the same type take their place."""
-    hh, rng, cfg = model.hh, model.streams.mobility, model.cfg
-    # Candidates and newcomers' traits are drawn in numbers that do not depend on the state, so
-    # paired scenarios keep drawing the same numbers; a Wlz candidate leaves only if under Wlz.
-    movers = rng.integers(0, hh.n, size=rng.binomial(hh.n, cfg.population.mobility_per_year / 52))
-    exits = rng.integers(0, hh.n, size=rng.binomial(hh.n, cfg.policy.wlz_exit_per_year / 52))
-    candidates = np.concatenate([movers, exits])
-    traits = newcomer_traits(hh, candidates, cfg, rng)
-    leave = np.concatenate([np.ones(movers.size, bool), hh.support[exits, CARE] == WLZ])
-    rows, first = np.unique(candidates[leave], return_index=True)
-    if rows.size:
-        hh.release_cases(rows)
-        renew_households(hh, rows, *(t[leave][first] for t in traits), model.week)
-    model.record.moves += rows.size
+def departure_bounds(model: WijkModel) -> np.ndarray:
+    """Weekly upper bound of the departure hazard per household type."""
+    pop, pol = model.cfg.population, model.cfg.policy
+    mobility = np.asarray(pop.mobility_per_year)
+    worst = death_hazard(pop, np.array([BOUND_AGE]), np.array([4]), np.array([False]))[0]
+    death = np.zeros(len(HOUSEHOLD_TYPES))
+    death[0] = max(worst, pol.wlz_exit_per_year)  # single elderly (Wlz clients are elderly)
+    death[COUPLE] = max(worst * pop.couple_death_share, pol.wlz_exit_per_year)
+    return np.minimum((mobility + death) / 52.0, 1.0)
+
+
+def departures(model: WijkModel) -> None:
+    """Deaths and moves; newcomers of the same type take the dwellings."""
+    hh, rng, cfg, week = model.hh, model.streams.mobility, model.cfg, model.week
+    bound = departure_bounds(model)
+    rows, _ = candidates_by_type(hh.htype, bound, rng)
+    u = rng.random(rows.size)
+    traits = newcomer_traits(hh, rows, cfg, rng)
+    reason = departure_reasons(model, rows, u * bound[hh.htype[rows]] * 52.0)
+    leave = reason >= 0
+    gone, first = np.unique(rows[leave], return_index=True)
+    why = reason[leave][first]
+    record = model.record
+    record.deaths += int((why == DEATH).sum())
+    record.wlz_deaths += int((why == WLZ_DEATH).sum())
+    record.moves += int((why == MOVE).sum())
+    if gone.size:
+        record_leavers(model, gone, why)
+        hh.release_cases(gone)
+        renew_households(hh, gone, *(t[leave][first] for t in traits), week)
+
+
+def record_leavers(model: WijkModel, rows: np.ndarray, why: np.ndarray) -> None:
+    """Note in the week record what leaves with these households.
+
+    Their Wmo provisions end (by death or move), and their last weeks of Wmo and youth care
+    stay counted in the counts over a year.
+    """
+    hh, record = model.hh, model.record
+    wmo = running_wmo(hh, rows, model.week)
+    record.wmo_endings[END_DEATH] += int((wmo & (why != MOVE)).sum())
+    record.wmo_endings[END_MOVED] += int((wmo & (why == MOVE)).sum())
+    record.left_wmo_last_week = np.concatenate([record.left_wmo_last_week,
+                                                hh.wmo_last_week[rows]])
+    record.left_youth_last_week = np.concatenate([record.left_youth_last_week,
+                                                  hh.youth_last_week[rows]])
+
+
+def running_wmo(hh, rows: np.ndarray, week: int) -> np.ndarray:
+    """Whether each of ``rows`` has a Wmo maatwerk provision (care or social) running."""
+    kinds = hh.support[rows][:, [CARE, SOCIAL]]
+    started = hh.support_since[rows][:, [CARE, SOCIAL]] <= week
+    return ((kinds == MAATWERK) & started).any(axis=1)
+
+
+def departure_reasons(model: WijkModel, rows: np.ndarray, draw: np.ndarray) -> np.ndarray:
+    """Why each candidate leaves (codes.DEPARTURES), or -1 if it stays.
+
+    ``draw`` is a uniform on the candidate's bound, as a yearly rate: the household dies if it
+    falls below its death hazard (Wlz clients: the Wlz exit hazard), else moves if it falls
+    below death + mobility.
+    """
+    hh, pop = model.hh, model.cfg.population
+    htype = hh.htype[rows]
+    old = hh.elderly[rows] > 0
+    age = (model.week - hh.birth_week[rows]) / 52.0
+    death = np.where(old, death_hazard(pop, np.minimum(age, BOUND_AGE), hh.need[rows, CARE],
+                                       htype == COUPLE), 0.0)
+    wlz = hh.support[rows, CARE] == WLZ
+    death = np.where(wlz, model.cfg.policy.wlz_exit_per_year, death)
+    move = death + np.asarray(pop.mobility_per_year)[htype]
+    return np.select([draw < death, draw < move], [np.where(wlz, WLZ_DEATH, DEATH), MOVE], -1)

@@ -43,7 +43,7 @@ def available_hours(model: WijkModel) -> np.ndarray:
         else np.ones(team.n)
     )
     active = team.filled & team.position & (team.leave_until <= week)
-    hours = cfg.team.hours_per_fte * cfg.team.direct_share * productivity
+    hours = cfg.team.hours_per_fte * team.fte * cfg.team.direct_share * productivity
     return np.where(active, hours, 0.0).astype(np.float32)
 
 
