@@ -148,10 +148,19 @@ def basis_places(model: WijkModel) -> np.ndarray:
 
 def basis_places_free(model: WijkModel) -> np.ndarray:
     """Places in the sociale basis per wijk not taken by a need now."""
-    hh = model.hh
-    used = np.bincount(hh.wijk, weights=(hh.support == BASIS).sum(axis=1),
-                       minlength=model.n_wijken)
-    return np.maximum(basis_places(model) - used.astype(np.int64), 0)
+    used = basis_in_use(model.hh.support, model.hh.wijk, np.int64(model.n_wijken))
+    return np.maximum(basis_places(model) - used, 0)
+
+
+@kernel
+def basis_in_use(support, wijk, n_wijken):
+    """Needs in the sociale basis now, per wijk (one pass over the support array)."""
+    used = np.zeros(n_wijken, np.int64)
+    for i in range(support.shape[0]):
+        for d in range(support.shape[1]):
+            if support[i, d] == BASIS:
+                used[wijk[i]] += 1
+    return used
 
 
 @kernel
