@@ -119,6 +119,27 @@ def wait_text(page, selector: str, pattern: str) -> None:
     page.locator(selector).filter(has_text=re.compile(pattern)).first.wait_for(timeout=WAIT)
 
 
+def slide_to(slider, target: float, max_presses: int = 40) -> None:
+    """Move a slider with the keyboard, a press at a time, until it shows ``target``.
+
+    Each press waits for the slider's own value (``aria-valuenow``) to move, so a busy machine
+    that is slow to handle a key press neither loses nor doubles a step.
+    """
+    def now() -> float:
+        return float(slider.get_attribute("aria-valuenow"))
+
+    for _ in range(max_presses):
+        value = now()
+        if value >= target - 1e-9:
+            return
+        slider.focus()
+        slider.press("ArrowRight")
+        deadline = time.monotonic() + 10
+        while now() == value and time.monotonic() < deadline:
+            time.sleep(0.05)
+    raise AssertionError(f"the slider stopped at {now()}, not {target}")
+
+
 def eventually(page, check, what: str, timeout_s: float = WAIT / 1000) -> None:
     """Poll ``check()`` (widgets update one websocket message at a time)."""
     deadline = time.monotonic() + timeout_s
@@ -152,10 +173,7 @@ def test_a_class_session_offline(server, browser):
     before = kpi_values(page)
 
     # a lever, with the keyboard: staffing 0.50 -> 1.00 FTE per 1,000
-    fte = page.locator(".lever-fte_per_1000 [role=slider]")
-    fte.focus()
-    for _ in range(10):
-        fte.press("ArrowRight")
+    slide_to(page.locator(".lever-fte_per_1000 [role=slider]"), 1.0)
     wait_text(page, ".lever-value-fte_per_1000", r"1,00")
     page.get_by_text("school", exact=True).click()
 
