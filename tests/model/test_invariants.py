@@ -91,9 +91,11 @@ class SignalsProbe:
         self._step = signals_mod.step
 
     def __call__(self, model: WijkModel) -> None:
-        self._step(model)
         hh = model.hh
-        now = hh.status_since == model.week
+        status, since = hh.status.copy(), hh.status_since.copy()
+        self._step(model)
+        # moved by this step (not, say, waiting since week 0 in the initial state)
+        now = (hh.status != status) | (hh.status_since != since)
         self.queued = int((now & (hh.status == WAITING)).sum())
         self.signalled = int((now & (hh.status == SIGNALLED)).sum())
 

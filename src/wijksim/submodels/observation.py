@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wijksim.codes import (
-    BASIS,
     DEBT,
     END_DEATH,
     END_WLZ,
@@ -33,6 +32,7 @@ from wijksim.compiled import kernel, status_by_wijk
 from wijksim.kpis import COUNTS
 from wijksim.kpis import EXTRA as EXTRA  # re-exported: older scripts import them from here
 from wijksim.kpis import KPIS as KPIS
+from wijksim.submodels.casework import basis_in_use
 from wijksim.submodels.costs import (
     CLIENT_DEBT_RELIEF,
     CLIENT_REINTEGRATION,
@@ -106,6 +106,7 @@ def kpis(model: WijkModel) -> dict[str, float]:
     """All KPIs of the week that just ran."""
     hh, team, t, week = model.hh, model.team, model.record, model.week
     ledger = model.ledger
+    n_wijken = np.int64(model.n_wijken)
     note_support_for_every_need(model)
     ledger.add(t, week)
     per_1000 = 1000.0 / model.inhabitants
@@ -152,7 +153,7 @@ def kpis(model: WijkModel) -> dict[str, float]:
         "waiting_list_per_1000": float(by_status[WAITING]) * per_1000,
         "multi_problem_escalations_per_1000": t.multi_problem_escalations * year,
         "over_term_share": _ratio(t.over_term, t.admissions),
-        "basis_per_1000": float((hh.support == BASIS).sum()) * per_1000,
+        "basis_per_1000": float(basis_in_use(hh.support, hh.wijk, n_wijken).sum()) * per_1000,
         "fte_per_1000_realised": float(team.fte[staffed].sum()) * per_1000,
         "crises_per_1000": t.crises * year,
         "in_support": float(by_status[IN_SUPPORT]),
