@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from wijksim.codes import MILD, N_DOMAINS, SIGNALLED, UNKNOWN, WAITING, WMO_ENDINGS
+from wijksim.codes import HOUSEHOLD_TYPES, MILD, N_DOMAINS, SIGNALLED, UNKNOWN, WAITING, WMO_ENDINGS
 from wijksim.compiled import nonzero_rows
 
 
@@ -140,6 +140,19 @@ class Households:
     def rows_with_support(self) -> np.ndarray:
         """Rows of households with support of any kind in any domain (ascending)."""
         return _rows_nonzero(self.support)
+
+    def rows_by_type(self) -> list[np.ndarray]:
+        """Rows of each household type (ascending), by type code.
+
+        A newcomer takes the type of the household it replaces, so the rows are found once
+        (again only if ``htype`` is replaced by another array).
+        """
+        cached = self.__dict__.get("_rows_by_type")
+        if cached is None or cached[0] is not self.htype:
+            types = range(len(HOUSEHOLD_TYPES))
+            cached = (self.htype, [np.flatnonzero(self.htype == t) for t in types])
+            self.__dict__["_rows_by_type"] = cached
+        return cached[1]
 
     def row(self, i: int) -> dict:
         """All state of household ``i`` as plain Python values (for inspection)."""

@@ -148,15 +148,16 @@ def basis_places(model: WijkModel) -> np.ndarray:
 
 def basis_places_free(model: WijkModel) -> np.ndarray:
     """Places in the sociale basis per wijk not taken by a need now."""
-    used = basis_in_use(model.hh.support, model.hh.wijk, np.int64(model.n_wijken))
+    hh = model.hh
+    used = basis_in_use(hh.rows_with_support(), hh.support, hh.wijk, np.int64(model.n_wijken))
     return np.maximum(basis_places(model) - used, 0)
 
 
 @kernel
-def basis_in_use(support, wijk, n_wijken):
-    """Needs in the sociale basis now, per wijk (one pass over the support array)."""
+def basis_in_use(rows, support, wijk, n_wijken):
+    """Needs in the sociale basis now, per wijk (``rows``: the households with support)."""
     used = np.zeros(n_wijken, np.int64)
-    for i in range(support.shape[0]):
+    for i in rows:
         for d in range(support.shape[1]):
             if support[i, d] == BASIS:
                 used[wijk[i]] += 1

@@ -99,18 +99,19 @@ def bernoulli_cells(cells: int, p: float, rng: np.random.Generator) -> np.ndarra
     return out[out < cells]
 
 
-def candidates_by_type(htype: np.ndarray, bound: np.ndarray, rng: np.random.Generator
-                       ) -> tuple[np.ndarray, np.ndarray]:
+def candidates_by_type(type_rows: list[np.ndarray], bound: np.ndarray,
+                       rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Rows drawn per household type with the type's probability ``bound[type]``.
 
-    Returns the rows and the index of the bound column each was drawn for (``bound`` may be
-    types x columns; a 1-d bound is one column). Types never change, so how many numbers are
-    drawn depends only on the seed and the population.
+    ``type_rows`` holds the rows of each type (:meth:`Households.rows_by_type`). Returns the
+    rows and the index of the bound column each was drawn for (``bound`` may be types x columns;
+    a 1-d bound is one column). Types never change, so how many numbers are drawn depends only
+    on the seed and the population.
     """
     table = bound.reshape(bound.shape[0], -1)
     rows, cols = [], []
     for ty in range(table.shape[0]):
-        of_type = np.flatnonzero(htype == ty)
+        of_type = type_rows[ty]
         for col in range(table.shape[1]):
             picked = of_type[bernoulli_cells(of_type.size, table[ty, col], rng)]
             rows.append(picked)
@@ -122,7 +123,7 @@ def new_needs(model: WijkModel) -> None:
     """New needs by household type and age, raised by other needs and by carer overload."""
     hh, rng, cfg = model.hh, model.streams.life_events, model.cfg
     onset, coupling, bound = model.onset_tables
-    rows, dom = candidates_by_type(hh.htype, bound, rng)
+    rows, dom = candidates_by_type(hh.rows_by_type(), bound, rng)
     u = rng.random(rows.size)
     sudden = rng.random(rows.size) < cfg.needs.sudden_onset_share
     damping = cfg.team.joint_plan_damping if model.integrated else 0.0
@@ -209,7 +210,7 @@ def departures(model: WijkModel) -> None:
     """Deaths and moves; newcomers of the same type take the dwellings."""
     hh, rng, cfg, week = model.hh, model.streams.mobility, model.cfg, model.week
     bound = departure_bounds(model)
-    rows, _ = candidates_by_type(hh.htype, bound, rng)
+    rows, _ = candidates_by_type(hh.rows_by_type(), bound, rng)
     u = rng.random(rows.size)
     traits = newcomer_traits(hh, rows, cfg, rng)
     reason = departure_reasons(model, rows, u * bound[hh.htype[rows]] * 52.0)

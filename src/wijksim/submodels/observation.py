@@ -122,6 +122,7 @@ def kpis(model: WijkModel) -> dict[str, float]:
     cutoff = week - YEAR + 1
     wmo_year = (hh.wmo_last_week >= cutoff).sum() + ledger.left_wmo.size
     youth_year = (hh.youth_last_week >= cutoff).sum() + ledger.left_youth.size
+    basis = basis_in_use(hh.rows_with_support(), hh.support, hh.wijk, n_wijken)
     out = {
         "escalations_per_1000": t.escalations * year,
         "time_to_help_weeks": _ratio(t.help_weeks_sum, t.helped),
@@ -153,7 +154,7 @@ def kpis(model: WijkModel) -> dict[str, float]:
         "waiting_list_per_1000": float(by_status[WAITING]) * per_1000,
         "multi_problem_escalations_per_1000": t.multi_problem_escalations * year,
         "over_term_share": _ratio(t.over_term, t.admissions),
-        "basis_per_1000": float(basis_in_use(hh.support, hh.wijk, n_wijken).sum()) * per_1000,
+        "basis_per_1000": float(basis.sum()) * per_1000,
         "fte_per_1000_realised": float(team.fte[staffed].sum()) * per_1000,
         "crises_per_1000": t.crises * year,
         "in_support": float(by_status[IN_SUPPORT]),
