@@ -457,7 +457,25 @@ def render() -> str:
                 + " |"
             )
         out.append("")
+    out += profile_section()
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def profile_section() -> list[str]:
+    """The fields of a ``[[wijken]]`` profile (a list, empty by default, so not walked above)."""
+    head, text = intro(cfgmod.WijkProfile)
+    out = [f"## `[[wijken]]` - {head}", "", text, "",
+           "| Parameter | Type | Unit | Default | Range | Description | Source |",
+           "|---|---|---|---|---|---|---|"]
+    for name, info in cfgmod.WijkProfile.model_fields.items():
+        facts = _require(f"wijken.{name}", cfgmod.facts(info))
+        default = "required" if info.is_required() else default_text(info.default)
+        cells = (f"`wijken[].{name}`", type_name(info.annotation), facts["unit"], default,
+                 range_text(info.annotation, list(info.metadata), facts["rule"]),
+                 describe(facts, ()), facts["source"])
+        out.append("| " + " | ".join(_cell(x) for x in cells) + " |")
+    out.append("")
+    return out
 
 
 def check(path: Path = OUTPUT) -> bool:

@@ -124,14 +124,8 @@ def state_of(model: WijkModel) -> dict[str, Any]:
         for f in fields(obj):
             out[f"{prefix}.{f.name}"] = np.ascontiguousarray(getattr(obj, f.name))
     streams = {name: gen.bit_generator.state for name, gen in model.streams.items()}
-    ledger = model.ledger
     out["streams"] = np.array(json.dumps(streams))
-    out["ledger.counts"] = np.array([list(ledger.leavers), list(ledger.worker_weeks),
-                                     list(ledger.wmo_clients)], dtype=np.int64)
-    out["ledger.wmo_endings"] = np.array(list(ledger.wmo_endings), dtype=np.int64).reshape(
-        len(ledger.wmo_endings), -1)
-    out["ledger.left_wmo"] = ledger.left_wmo
-    out["ledger.left_youth"] = ledger.left_youth
+    out.update(model.ledger.state())
     out["scalars"] = np.array([model.week, model.next_worker_uid], dtype=np.int64)
     return out
 
@@ -160,13 +154,6 @@ def load(model: WijkModel, path: Path) -> None:
             target[...] = value
     for name, state in json.loads(str(saved["streams"])).items():
         model.streams[name].bit_generator.state = state
-    counts = saved["ledger.counts"]
-    ledger = model.ledger
-    ledger.leavers.extend(int(v) for v in counts[0])
-    ledger.worker_weeks.extend(int(v) for v in counts[1])
-    ledger.wmo_clients.extend(int(v) for v in counts[2])
-    ledger.wmo_endings.extend(row.copy() for row in saved["ledger.wmo_endings"])
-    ledger.left_wmo = saved["ledger.left_wmo"].astype(np.int32)
-    ledger.left_youth = saved["ledger.left_youth"].astype(np.int32)
+    model.ledger.restore(saved)
     model.week, model.next_worker_uid = (int(v) for v in saved["scalars"])
     model.reach = None  # informal support sums the ties' reach again (the same sums)

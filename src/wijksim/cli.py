@@ -234,6 +234,52 @@ def scenarios(
     out_console.print(table)
 
 
+municipality_app = typer.Typer(
+    help="Your own municipality: wijk profiles from CBS's Kerncijfers wijken en buurten.",
+    no_args_is_help=True,
+)
+app.add_typer(municipality_app, name="municipality")
+
+
+@municipality_app.command(name="import")
+def municipality_import(
+    file: Annotated[Path, typer.Argument(
+        metavar="FILE.csv", help="CBS Kerncijfers wijken en buurten as StatLine or cbsodata "
+        "write it (open-data column keys such as HuishoudensTotaal_28; ; or , separated).")],
+    gemeente: Annotated[str, typer.Option(help="The gemeente, as CBS names it "
+                                          "(Gemeentenaam), e.g. Almelo.")],
+    out: Annotated[Path, typer.Option(help="Scenario file to write.")],
+    table: Annotated[str, typer.Option(help="StatLine table id of the file, recorded in the "
+                                       "config (84799NED is 2020).")] = "",
+    year: Annotated[int | None, typer.Option(help="Year of the figures, recorded in the "
+                                             "config.", min=1990, max=2100)] = None,
+    extends: Annotated[str, typer.Option(help="Scenario the config builds on (its levers and "
+                                         "rates).")] = "preset:baseline",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
+) -> None:
+    """Write a scenario with one wijk profile per wijk of GEMEENTE in a CBS file."""
+    from wijksim import cbs
+    from wijksim.files import atomic_write
+
+    if out.exists() and not force:
+        raise ConfigError(str(out), "--out", "exists (use --force to overwrite)")
+    if out.suffix != ".toml":
+        raise ConfigError(str(out), "--out", "must be a .toml file")
+    town = cbs.read_municipality(file, gemeente)
+    text = cbs.config_text(town, file, table, year, extends)
+    atomic_write(out, lambda p: p.write_text(text, encoding="utf-8"))
+    try:  # the config must run as it is: check it before leaving it
+        cfg = load_config(out)
+    except ConfigError:
+        out.unlink(missing_ok=True)
+        raise
+    households = cfg.population.households
+    out_console.print(f"{town.name}: {len(town.wijken)} wijken, {households:,} households "
+                      f"-> [bold]{out}[/]")
+    if town.skipped:
+        out_console.print(f"left out (no households in the file): {', '.join(town.skipped)}")
+
+
 @app.command(name="app")
 def app_command(
     port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65535)] = 8765,

@@ -397,6 +397,35 @@ class PopulationSection(Section):
         source=ASSUMPTION,
     )
 
+    reference_age_65_share: Share = param(
+        0.196,
+        unit="share 0-1 of inhabitants",
+        description="inhabitants aged 65+ in the population the type shares describe (the "
+        "Netherlands); a wijk profile's 65+ share relative to it scales its elderly households",
+        source="CBS StatLine 37296ned, Bevolking op 1 januari 2020: 3.41 of 17.41 million "
+        "inhabitants aged 65 or over",
+    )
+    reference_low_income_share: Share = param(
+        0.08,
+        unit="share 0-1 of households",
+        description="households with a low income in the population the onset rates describe "
+        "(the Netherlands); a wijk profile's share relative to it scales its income and debt "
+        "onsets (``needs.low_income_relative_risk``)",
+        source="CBS Kerncijfers wijken en buurten 2020 (84799NED), Nederland: households with "
+        "a low income, about 8% (rounded; assumption where a wijk's year differs)",
+    )
+    reference_household_size: float = param(
+        2.14,
+        gt=1.0,
+        le=6.0,
+        unit="persons per household",
+        description="average household size of the population the type shares and "
+        "``children_mean`` describe (the Netherlands); with a wijk profile's singles and "
+        "households without children it scales the wijk's children per family",
+        source="CBS Kerncijfers wijken en buurten 2020 (84799NED), Nederland: gemiddelde "
+        "huishoudensgrootte 2.14",
+    )
+
     @field_validator("tie_shares")
     @classmethod
     def _tie_shares_sum_to_one(cls, v: list[float]) -> list[float]:
@@ -539,6 +568,16 @@ class NeedsSection(Section):
         unit="multiplier",
         description="highest age factor on the care onset of elderly households",
         source="assumption",
+    )
+    low_income_relative_risk: PerDomain = param(
+        default_factory=lambda: PerDomain(care=1.0, youth=1.5, income=3.0, debt=3.0,
+                                          social=1.5),
+        unit="relative risk",
+        description="onset of a need in a household with a low income relative to one "
+        "without; with a wijk profile's low-income share it scales the wijk's onsets "
+        "(build/profiles.py)",
+        source="assumption (direction from CBS and Nibud: income and problematic-debt needs "
+        "concentrate in households with a low income); a wijk without a profile is unaffected",
     )
     own_recovery_base: NonNeg = param(
         0.5,
@@ -1462,6 +1501,75 @@ class CostsSection(Section):
     )
 
 
+
+
+class WijkProfile(Section):
+    """One wijk as CBS's Kerncijfers wijken en buurten describe it.
+
+    The figures are CBS's counts for the wijk (``wijksim municipality import`` writes them);
+    ``build/profiles.py`` turns them into the wijk's household types, children per family and
+    onset of income and debt needs. A figure left out takes the national make-up
+    (``[population]``'s type shares and reference figures).
+    """
+
+    name: str = param(..., unit="text", description="the wijk's name (as CBS writes it)",
+                      source="CBS Kerncijfers wijken en buurten: WijkenEnBuurten",
+                      min_length=1)
+    code: str = param("", unit="code", description="CBS's code of the wijk (WK...)",
+                      source="CBS Kerncijfers wijken en buurten: Codering")
+    households: int = param(..., ge=1, unit="households",
+                            description="private households in the wijk",
+                            source="CBS Kerncijfers wijken en buurten: HuishoudensTotaal")
+    inhabitants: int | None = param(None, ge=1, unit="persons",
+                                    description="inhabitants of the wijk",
+                                    source="CBS Kerncijfers wijken en buurten: AantalInwoners")
+    age_65_plus: int | None = param(None, ge=0, unit="persons",
+                                    description="inhabitants aged 65 or over",
+                                    source="CBS Kerncijfers wijken en buurten: k_65JaarOfOuder")
+    age_0_15: int | None = param(None, ge=0, unit="persons", description="inhabitants aged 0-14",
+                                 source="CBS Kerncijfers wijken en buurten: k_0Tot15Jaar")
+    age_15_25: int | None = param(None, ge=0, unit="persons",
+                                  description="inhabitants aged 15-24",
+                                  source="CBS Kerncijfers wijken en buurten: k_15Tot25Jaar")
+    age_25_45: int | None = param(None, ge=0, unit="persons",
+                                  description="inhabitants aged 25-44",
+                                  source="CBS Kerncijfers wijken en buurten: k_25Tot45Jaar")
+    age_45_65: int | None = param(None, ge=0, unit="persons",
+                                  description="inhabitants aged 45-64",
+                                  source="CBS Kerncijfers wijken en buurten: k_45Tot65Jaar")
+    single_person: int | None = param(
+        None, ge=0, unit="households", description="one-person households",
+        source="CBS Kerncijfers wijken en buurten: Eenpersoonshuishoudens")
+    without_children: int | None = param(
+        None, ge=0, unit="households",
+        description="multi-person households without children living at home",
+        source="CBS Kerncijfers wijken en buurten: HuishoudensZonderKinderen")
+    with_children: int | None = param(
+        None, ge=0, unit="households", description="households with children living at home",
+        source="CBS Kerncijfers wijken en buurten: HuishoudensMetKinderen")
+    household_size: float | None = param(
+        None, gt=0.0, le=10.0, unit="persons per household",
+        description="average household size",
+        source="CBS Kerncijfers wijken en buurten: GemiddeldeHuishoudensgrootte")
+    low_income_share: Share | None = param(
+        None, unit="share 0-1 of households", description="households with a low income",
+        source="CBS Kerncijfers wijken en buurten: HuishoudensMetEenLaagInkomen (percent / 100)")
+
+
+class GemeenteSection(Section):
+    """The municipality a scenario describes (shown in the app, the brief and by_wijk tables)."""
+
+    name: str = param("", unit="text", description="the gemeente's name",
+                      source="scenario setting (CBS: Gemeentenaam)")
+    cbs_table: str = param("", unit="StatLine table id",
+                           description="the CBS table the wijk profiles come from",
+                           source="scenario setting (e.g. 84799NED, Kerncijfers wijken en "
+                           "buurten 2020)")
+    cbs_year: int | None = param(None, ge=1990, le=2100, unit="year",
+                                 description="the year of the CBS figures",
+                                 source="scenario setting")
+
+
 #: The section classes, in the order of :class:`Config`'s tables.
 SECTIONS: tuple[type[Section], ...] = (
     RunSection,
@@ -1473,6 +1581,7 @@ SECTIONS: tuple[type[Section], ...] = (
     PolicySection,
     WorkforceSection,
     CostsSection,
+    GemeenteSection,
 )
 
 
@@ -1491,8 +1600,9 @@ class Config(Section):
     extends: str | None = param(
         None,
         unit="file path",
-        description="parent scenario file, relative to this file; its tables are merged under "
-        "this file's, key by key (not kept in the resolved config)",
+        description="parent scenario file, relative to this file (or ``preset:NAME``, a preset "
+        "of `wijksim scenarios`); its tables are merged under this file's, key by key (not "
+        "kept in the resolved config)",
         source="scenario setting",
     )
     run: RunSection = Field(default_factory=RunSection)
@@ -1504,10 +1614,45 @@ class Config(Section):
     policy: PolicySection = Field(default_factory=PolicySection)
     workforce: WorkforceSection = Field(default_factory=WorkforceSection)
     costs: CostsSection = Field(default_factory=CostsSection)
+    gemeente: GemeenteSection = Field(default_factory=GemeenteSection)
+    wijken: list[WijkProfile] = param(
+        default_factory=list,
+        unit="[[wijken]] tables",
+        description="wijk profiles from CBS (optional): with them, the municipality has one "
+        "wijk per profile (``population.wijken`` follows their number), the households are "
+        "shared out by the profiles' households (scaled to ``population.households``), and "
+        "each wijk's make-up follows its profile",
+        source="CBS Kerncijfers wijken en buurten (`wijksim municipality import`)",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _wijken_follow_profiles(cls, data: Any) -> Any:
+        """With wijk profiles, the number of wijken is the number of profiles."""
+        if isinstance(data, dict) and data.get("wijken"):
+            population = dict(data.get("population") or {})
+            population["wijken"] = len(data["wijken"])
+            data = {**data, "population": population}
+        return data
+
+    @model_validator(mode="after")
+    def _profile_names_unique(self) -> Config:
+        names = [w.name for w in self.wijken]
+        if len(set(names)) != len(names):
+            raise ValueError("wijken: every [[wijken]] profile needs its own name")
+        return self
+
+    def wijk_names(self) -> list[str]:
+        """The wijken's names: the profiles', else "wijk 1", "wijk 2", ..."""
+        if self.wijken:
+            return [w.name for w in self.wijken]
+        return [f"wijk {i + 1}" for i in range(self.population.wijken)]
 
     def to_toml_dict(self) -> dict[str, Any]:
-        """The resolved config as plain data, without ``extends``."""
+        """The resolved config as plain data, without ``extends`` (and no empty fields)."""
         data = self.model_dump(mode="python", exclude={"extends"})
+        data["wijken"] = [{k: v for k, v in w.items() if v is not None} for w in data["wijken"]]
+        data["gemeente"] = {k: v for k, v in data["gemeente"].items() if v is not None}
         return data
 
 
@@ -1593,6 +1738,10 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: ``extends = "preset:NAME"`` names a preset of ``wijksim scenarios`` instead of a path.
+PRESET = "preset:"
+
+
 def read_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Read a scenario file with its ``extends`` chain resolved, not yet validated."""
     path = Path(path)
@@ -1606,6 +1755,10 @@ def read_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if not isinstance(parent, str):
         raise ConfigError(str(path), "extends", "must be a path (a string)")
     parent_path = path.parent / parent
+    if parent.startswith(PRESET):  # a preset shipped with wijksim, wherever this file is
+        from wijksim.presets import scenario_dir
+
+        parent_path = scenario_dir() / f"{parent.removeprefix(PRESET).removesuffix('.toml')}.toml"
     if not parent_path.exists():
         raise ConfigError(str(path), "extends", f"no such file {parent_path}")
     base = read_raw(parent_path, (*_seen, resolved))

@@ -18,6 +18,7 @@ from mesa.agent import AgentSet
 from wijksim import checkpoint
 from wijksim.agents import Partner, Resident, Worker
 from wijksim.build import partners as partners_mod
+from wijksim.build import profiles
 from wijksim.build import team as team_mod
 from wijksim.build.population import draw_households, initial_needs
 from wijksim.build.social_network import build_network
@@ -84,7 +85,9 @@ class WijkModel(mesa.Model):
         self.next_worker_uid = 0
         self.reach = None  # informal_support.Reach: what each household reaches through ties
         self.kpis: dict[str, float] = {}
-        self.ledger = observation.Ledger()  # counts over the last 52 weeks
+        self.wijk_parts: dict[str, np.ndarray] = {}  # the week's KPI parts per wijk
+        self.wijk_history: list[tuple[int, dict[str, np.ndarray]]] = []  # reported weeks
+        self.ledger = observation.Ledger(cfg.population.wijken)  # counts over the last 52 weeks
         self._residents: dict[int, Resident] = {}
         self._resident_set: AgentSet | None = None
         self._set_up()
@@ -123,7 +126,10 @@ class WijkModel(mesa.Model):
             self.hh.wijk, weights=self.hh.members, minlength=self.n_wijken
         )
         self.inhabitants = float(self.inhabitants_per_wijk.sum())
-        self.under_23 = float(self.hh.children.sum())
+        self.under_23_per_wijk = np.bincount(
+            self.hh.wijk, weights=self.hh.children, minlength=self.n_wijken
+        )
+        self.under_23 = float(self.under_23_per_wijk.sum())
         self.net = build_network(self.hh, wijk_strength, cfg, self.streams.network)
         self.team = team_mod.build_team(cfg.team, self.inhabitants_per_wijk)
         self.next_worker_uid = self.team.n
@@ -137,6 +143,7 @@ class WijkModel(mesa.Model):
         """Weekly rates and cost vectors from the config (recomputed when levers switch)."""
         cfg = self.cfg
         per_week = lambda values: np.asarray(values, dtype=np.float64) / 52.0  # noqa: E731
+        self.onset_factor = profiles.onset_factors(cfg)  # per wijk and domain (profiles)
         self.onset_tables = life_events.hazard_tables(self)
         self.escalation_per_week = per_week(cfg.needs.escalation_per_year)
         self.recovery_per_week = per_week(cfg.needs.recovery_per_year)
@@ -185,6 +192,8 @@ class WijkModel(mesa.Model):
         """Collect the week's KPIs and move the clock on; stop after warm-up and horizon."""
         if self.week >= self.start_week:  # the spin-up is not collected
             self.datacollector.collect(self)
+            if self.n_wijken > 1:  # the parts of each wijk's KPIs, for by_wijk tables
+                self.wijk_history.append((self.reported_week + 1, self.wijk_parts))
         self.week += 1
         if self.week >= self.switch_week + self.weeks:
             self.running = False

@@ -174,11 +174,14 @@ class Households:
         new = rows[self.first_contact[rows] < 0]
         self.first_contact[new] = week
         known = new[self.episode_start[new] != -1]  # -1: no episode (before week 0: < -1)
-        record.first_contacts += known.size
-        record.early_contacts += int((self.need[known].max(axis=1) <= MILD).sum())
+        n = record.n_wijken
+        record.first_contacts += per_wijk(self.wijk[known], n)
+        record.early_contacts += per_wijk(self.wijk[known[self.need[known].max(axis=1) <= MILD]],
+                                          n)
         waited = known[self.stage2_episode[known] >= 0]
-        record.contacted += waited.size
-        record.contact_weeks_sum += float((week - self.stage2_episode[waited]).sum())
+        record.contacted += per_wijk(self.wijk[waited], n)
+        record.contact_weeks_sum += per_wijk(self.wijk[waited], n,
+                                             (week - self.stage2_episode[waited]).astype(float))
         self.stage2_episode[waited] = -2
 
     def end_episodes(self, rows: np.ndarray, week: int) -> None:
@@ -197,87 +200,120 @@ class Households:
         self.handoff_ready[rows] = -1
 
 
+def _count(*columns: int) -> object:
+    """A tally of the week record: counts per wijk (and ``columns``), int64 zeros to start."""
+    return field(default=None, metadata={"per_wijk": (np.int64, columns)})
+
+
+def _sum(*columns: int) -> object:
+    """A tally of the week record: sums (weeks, euro) per wijk (and ``columns``), float64."""
+    return field(default=None, metadata={"per_wijk": (np.float64, columns)})
+
+
 @dataclass(slots=True)
 class WeekRecord:
     """What happened this week: the counts and sums the submodels add to, which observation reads.
 
     A fresh record starts every week (:meth:`wijksim.model.WijkModel.begin_week`). Its fields
-    are typed and fixed (``slots``): a misspelt name is an error, not a silent zero.
+    are typed and fixed (``slots``): a misspelt name is an error, not a silent zero. Every
+    tally is kept per wijk (an array with a row per wijk, :func:`per_wijk` counts rows by
+    their wijk), so a multi-wijk run can report each wijk; the municipality's figure is the
+    sum.
     """
 
     n_wijken: int
     # 1. life events
-    new_needs: int = 0  # needs that arose
-    deaths: int = 0  # elderly households that died out (outside the Wlz)
-    wlz_deaths: int = 0  # Wlz clients who died
-    moves: int = 0  # households that moved out
+    new_needs: np.ndarray = _count()  # needs that arose
+    deaths: np.ndarray = _count()  # elderly households that died out (outside the Wlz)
+    wlz_deaths: np.ndarray = _count()  # Wlz clients who died
+    moves: np.ndarray = _count()  # households that moved out
+    # last weeks of Wmo and youth care of the households that left, and their wijk
     left_wmo_last_week: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     left_youth_last_week: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    left_wijk: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
     # 2. informal support
-    carers: int = 0  # households giving informal care
-    overloaded_carers: int = 0  # of them, with strain above the overload threshold
+    carers: np.ndarray = _count()  # households giving informal care
+    overloaded_carers: np.ndarray = _count()  # of them, with strain above the overload threshold
     carer_load: np.ndarray | None = None  # informal care hours each household gives
     # 3. escalation
-    escalations: int = 0  # needs reaching stage 3 or 4 for the first time (in this need)
-    multi_problem_escalations: int = 0  # of them, in households with needs in 2+ domains
-    crises: int = 0  # needs moving up to stage 4
-    crises_by_domain: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS))
+    escalations: np.ndarray = _count()  # needs reaching stage 3 or 4 for the first time
+    multi_problem_escalations: np.ndarray = _count()  # of them, in households with 2+ needs
+    crises: np.ndarray = _count()  # needs moving up to stage 4
+    crises_by_domain: np.ndarray = _count(N_DOMAINS)
     # 4. signals
-    signals_crisis: int = 0
-    signals_help: int = 0
-    signals_partner: int = 0
-    signals_outreach: int = 0
-    signals_kept_in_touch: int = 0
-    asked_in_support: int = 0  # households in support asking (or in crisis) about a new need
+    signals_crisis: np.ndarray = _count()
+    signals_help: np.ndarray = _count()
+    signals_partner: np.ndarray = _count()
+    signals_outreach: np.ndarray = _count()
+    signals_kept_in_touch: np.ndarray = _count()
+    asked_in_support: np.ndarray = _count()  # households in support asking about a new need
     # first contacts and waits (signals, intake, casework)
-    first_contacts: int = 0  # first contacts of episodes
-    early_contacts: int = 0  # first contacts with the worst need at stage 1
-    contacted: int = 0  # households whose need reached stage 2 and who had contact since
-    contact_weeks_sum: float = 0.0  # weeks from a need's first stage 2 to contact, summed
-    helped: int = 0  # needs at stage 2 that got their first support
-    help_weeks_sum: float = 0.0  # weeks from stage 2 to the start of support, summed
-    supported_all: int = 0  # households with support for every need since first contact
-    support_weeks_sum: float = 0.0  # weeks from first contact to support for every need
+    first_contacts: np.ndarray = _count()  # first contacts of episodes
+    early_contacts: np.ndarray = _count()  # first contacts with the worst need at stage 1
+    contacted: np.ndarray = _count()  # households whose need reached stage 2, in contact since
+    contact_weeks_sum: np.ndarray = _sum()  # weeks from a need's first stage 2 to contact
+    helped: np.ndarray = _count()  # needs at stage 2 that got their first support
+    help_weeks_sum: np.ndarray = _sum()  # weeks from stage 2 to the start of support
+    supported_all: np.ndarray = _count()  # households with support for every need
+    support_weeks_sum: np.ndarray = _sum()  # weeks from first contact to support for every need
     # 5. intake
-    followups: int = 0  # signals followed up
-    brief_advice: int = 0  # households with only mild needs advised and let go
-    admissions: int = 0  # households taken into support (their intake)
-    wait_weeks_sum: float = 0.0  # weeks the admitted households waited, summed
-    over_term: int = 0  # intakes later than the statutory term
-    referrals: int = 0  # needs referred (to another specialist, or by a household's own ask)
-    intake_hours: np.ndarray | None = None  # hours spent on follow-ups and intakes, per wijk
+    followups: np.ndarray = _count()  # signals followed up
+    brief_advice: np.ndarray = _count()  # households with only mild needs advised and let go
+    admissions: np.ndarray = _count()  # households taken into support (their intake)
+    wait_weeks_sum: np.ndarray = _sum()  # weeks the admitted households waited
+    over_term: np.ndarray = _count()  # intakes later than the statutory term
+    referrals: np.ndarray = _count()  # needs referred (another specialist, or an own ask)
+    intake_hours: np.ndarray = _sum()  # hours spent on follow-ups and intakes
     # 6. casework
-    eligible_decisions: int = 0  # plans for needs at the maatwerk stage (not Wlz)
-    conversations: int = 0  # of them, with the Breda conversation (network first)
-    network_plans: int = 0
-    basis_plans: int = 0
-    alt_maatwerk: int = 0  # would-be maatwerk cases granted maatwerk at once
-    alt_failed: int = 0  # would-be maatwerk cases routed otherwise that got maatwerk after all
-    alt_solved: int = 0  # ... with no maatwerk alt_outcome_weeks later: solved otherwise
-    maatwerk_grants: int = 0
-    step_ups: int = 0  # light, network or basis support stepped up to maatwerk
-    renewals: int = 0  # provisions renewed at review
-    to_basis: int = 0  # provisions moved to the algemene voorziening at review
-    wlz_entries: int = 0
-    closures: int = 0  # households whose case closed
-    one_off_costs: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS))  # euro
-    # of one-off provisions delivered this week, by domain
-    wmo_endings: np.ndarray = field(default_factory=lambda: np.zeros(len(WMO_ENDINGS), np.int64))
+    eligible_decisions: np.ndarray = _count()  # plans for needs at the maatwerk stage (not Wlz)
+    conversations: np.ndarray = _count()  # of them, with the Breda conversation (network first)
+    network_plans: np.ndarray = _count()
+    basis_plans: np.ndarray = _count()
+    alt_maatwerk: np.ndarray = _count()  # would-be maatwerk cases granted maatwerk at once
+    alt_failed: np.ndarray = _count()  # ... routed otherwise, maatwerk after all
+    alt_solved: np.ndarray = _count()  # ... with no maatwerk alt_outcome_weeks later
+    maatwerk_grants: np.ndarray = _count()
+    step_ups: np.ndarray = _count()  # light, network or basis support stepped up to maatwerk
+    renewals: np.ndarray = _count()  # provisions renewed at review
+    to_basis: np.ndarray = _count()  # provisions moved to the algemene voorziening at review
+    wlz_entries: np.ndarray = _count()
+    closures: np.ndarray = _count()  # households whose case closed
+    one_off_costs: np.ndarray = _sum(N_DOMAINS)  # euro of one-off provisions delivered
+    wmo_endings: np.ndarray = _count(len(WMO_ENDINGS))  # Wmo clients ending, by reason
     # 7. workforce
-    sick_spells: int = 0
-    leavers: int = 0
-    hires: int = 0
-    worker_weeks: int = 0  # filled positions this week
-    workload: float = 1.0  # team-wide hours asked over hours available
+    sick_spells: np.ndarray = _count()
+    leavers: np.ndarray = _count()
+    hires: np.ndarray = _count()
+    worker_weeks: np.ndarray = _count()  # filled positions this week
+    hours_asked: np.ndarray = _sum()  # hours asked of the workers with hours this week
+    hours_available: np.ndarray = _sum()  # their client hours (workload: asked / available)
     # 8. costs
-    costs: dict[str, float] = field(default_factory=dict)  # euro per year, by budget and payer
-    maatwerk_by_domain: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS, np.int64))
-    clients: np.ndarray = field(default_factory=lambda: np.zeros(5, np.int64))  # see costs
-    wlz_clients: int = 0
+    costs: dict[str, np.ndarray] = field(default_factory=dict)  # euro per year, per wijk
+    clients: np.ndarray = _count(5)  # clients by law (see costs)
 
     def __post_init__(self) -> None:
-        if self.intake_hours is None:
-            self.intake_hours = np.zeros(self.n_wijken)
+        for f in fields(self):
+            per_wijk = f.metadata.get("per_wijk")
+            if per_wijk is not None and getattr(self, f.name) is None:
+                dtype, columns = per_wijk
+                setattr(self, f.name, np.zeros((self.n_wijken, *columns), dtype=dtype))
+
+    def total(self, name: str) -> np.ndarray:
+        """A tally for the whole municipality: the sum over wijken (a count, or per column)."""
+        return getattr(self, name).sum(axis=0)
+
+    @staticmethod
+    def tallies() -> tuple[str, ...]:
+        """Names of the fields kept per wijk."""
+        return tuple(f.name for f in fields(WeekRecord) if "per_wijk" in f.metadata)
+
+
+def per_wijk(wijk: np.ndarray, n_wijken: int, weights: np.ndarray | None = None
+             ) -> np.ndarray:
+    """Count (or sum ``weights`` of) entries by their wijk: an array with a row per wijk."""
+    if weights is None:
+        return np.bincount(wijk, minlength=n_wijken).astype(np.int64)
+    return np.bincount(wijk, weights=weights, minlength=n_wijken)
 
 
 @dataclass

@@ -200,7 +200,7 @@ def check_week(model: WijkModel, probe: HoursProbe, sig: SignalsProbe, n: int, s
     assert np.isclose(k["signals_per_1000"], signals * 52.0 * 1000.0 / model.inhabitants)
     # every signal moved one household: crises and help-seekers to the queue (or, already in
     # support, had their new need referred), the others signalled
-    asked_in_support = model.record.asked_in_support
+    asked_in_support = model.record.total("asked_in_support")
     assert k["signals_crisis"] + k["signals_help"] == sig.queued + asked_in_support
     signalled = k["signals_partner"] + k["signals_outreach"] + k["signals_kept_in_touch"]
     assert signalled == sig.signalled

@@ -30,9 +30,9 @@ from wijksim.submodels.casework import REVISE
 
 
 def week_costs(model):
-    """This week's costs by budget, as costs.step records them."""
+    """This week's costs by budget for the municipality (costs.step records them per wijk)."""
     costs.step(model)
-    return model.record.costs
+    return {name: float(value.sum()) for name, value in model.record.costs.items()}
 
 
 def _price(model, name):
@@ -75,10 +75,8 @@ def test_maatwerk_costs_add_up_by_law_and_clients_are_counted_by_law():
     assert c["cost_debt_relief"] == p("schuldhulp")
     by_law = ("cost_wmo", "cost_youth", "cost_reintegration", "cost_debt_relief")
     assert c["cost_maatwerk"] == pytest.approx(sum(c[k] for k in by_law))
-    np.testing.assert_array_equal(model.record.maatwerk_by_domain, [2, 2, 1, 1, 1])
     # clients (households) by law: Wmo, youth, re-integration, debt relief, Wlz
-    np.testing.assert_array_equal(model.record.clients, [2, 2, 1, 1, 1])
-    assert model.record.wlz_clients == 1
+    np.testing.assert_array_equal(model.record.total("clients"), [2, 2, 1, 1, 1])
     assert c["cost_wlz"] == model.cfg.costs.wlz_per_year
 
 
@@ -89,8 +87,8 @@ def test_costs_by_payer_add_up_and_crises_are_shared():
     hh.support[:3, CARE] = WLZ
     grant(model, [5], SOCIAL, DAGBESTEDING, MODERATE)
     t.filled[0] = False
-    model.record.crises_by_domain[DEBT] = 2
-    model.record.crises_by_domain[CARE] = 1
+    model.record.crises_by_domain[0, DEBT] = 2
+    model.record.crises_by_domain[0, CARE] = 1
     out = week_costs(model)
     assert out["cost_wlz"] == 3 * c.wlz_per_year
     assert out["cost_team"] == pytest.approx(t.fte[1:].sum() * c.fte, rel=1e-6)  # filled FTE
@@ -144,7 +142,7 @@ def test_one_off_provisions_cost_once_at_delivery():
     model.begin_week()
     settle(model, REVISE)  # the adaptations are delivered (and end)
     assert np.all(model.hh.support[:3, CARE] == NO_SUPPORT)
-    assert model.record.one_off_costs[CARE] == 3 * one_off
+    assert model.record.total("one_off_costs")[CARE] == 3 * one_off
     c = week_costs(model)
     assert c["cost_maatwerk"] == pytest.approx(3 * one_off * 52)  # a week's cost, per year
     model.begin_week()
@@ -163,7 +161,7 @@ def test_a_one_off_granted_by_a_step_up_costs_its_one_off_price_at_delivery():
     model.begin_week()
     settle(model, REVISE)
     one_off = model.cfg.policy.provisions["woningaanpassing"].one_off_cost
-    assert model.record.one_off_costs[CARE] == one_off
+    assert model.record.total("one_off_costs")[CARE] == one_off
 
 
 def test_cost_by_law_adds_up_to_maatwerk_with_one_off_costs():
@@ -188,8 +186,10 @@ def test_provisions_running_are_counted_by_provision():
     per_provision, _ = costs.count_provisions(
         model.hh.rows_with_support(), model.hh.support, model.hh.provision,
         model.hh.support_since, model.hh.wmo_last_week.copy(), model.hh.youth_last_week.copy(),
-        np.int64(model.week),
+        np.int64(model.week), model.hh.wijk, np.int64(model.n_wijken),
     )
+    assert per_provision.shape[0] == model.n_wijken  # a row per wijk
+    per_provision = per_provision.sum(axis=0)
     assert per_provision[HUISHOUDELIJKE_HULP] == 3
     assert per_provision[BEGELEIDING] == 1
     assert per_provision.sum() == 5

@@ -171,7 +171,7 @@ def _departure_counts(model, groups, weeks, setup, reasons=None):
         left += [gone[g].sum() for g in groups]
         if reasons is not None:
             r = model.record
-            reasons += [r.deaths, r.wlz_deaths, r.moves]
+            reasons += [r.deaths.sum(), r.wlz_deaths.sum(), r.moves.sum()]
     return left
 
 
@@ -294,7 +294,7 @@ def test_a_departed_wmo_clients_provision_ends_by_death_or_move(reason):
         hh.support_since[granted, SOCIAL] = 31  # granted, not started yet: not yet a client
         hh.wmo_last_week[clients] = 29
         left += _departure_counts(model, [clients, granted], 1, lambda: None)
-        endings += model.record.wmo_endings
+        endings += model.record.total("wmo_endings")
         last = model.record.left_wmo_last_week  # passed on for the counts over a year
         assert (last == 29).sum() == model.record.wmo_endings.sum()
     assert left.min() > 30

@@ -87,7 +87,7 @@ def client_exits(model, clients) -> np.ndarray:
     """Wmo client endings by reason this week, for ``clients`` who had Wmo last week."""
     model.hh.wmo_last_week[clients] = model.week - 1
     costs.step(model)
-    return model.record.wmo_endings
+    return model.record.total("wmo_endings")
 
 
 # --------------------------------------------------------------------------- delivery, reviews

@@ -26,9 +26,10 @@ import pandas as pd
 from wijksim.analysis.stats import DRIFT_TOLERANCE, drift, t_interval
 from wijksim.config import Config, dump_toml
 from wijksim.files import atomic_write
-from wijksim.kpis import EXTRA, KPIS
+from wijksim.kpis import COLUMNS, EXTRA, KPIS
 from wijksim.model import WijkModel
 from wijksim.streams import replicate_seeds
+from wijksim.submodels import observation
 
 #: Packages whose versions go into every meta.json.
 VERSIONED = ("wijksim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "networkx", "pydantic")
@@ -44,16 +45,44 @@ class RunResult:
     seeds: list[int]
     timeseries: pd.DataFrame
     summary: pd.DataFrame
+    by_wijk: pd.DataFrame | None = None  # a multi-wijk run: a row per week, replicate and wijk
 
 
 def run_model(cfg: Config, seed: int, advance: Progress | None = None) -> pd.DataFrame:
     """Run one replicate; return its reported weeks (week 1 .. weeks) as a DataFrame."""
+    return run_model_by_wijk(cfg, seed, advance)[0]
+
+
+def run_model_by_wijk(cfg: Config, seed: int, advance: Progress | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Run one replicate; its reported weeks, and per wijk when it has more than one."""
     model = WijkModel(cfg, rng=seed)
     while model.running:
         model.step()
         if advance is not None:
             advance(1)
-    return observed(model, seed)
+    return observed(model, seed), observed_by_wijk(model, seed)
+
+
+def observed_by_wijk(model: WijkModel, seed: int) -> pd.DataFrame | None:
+    """Each wijk's KPIs over the reported weeks (None for a single wijk).
+
+    A row per week and wijk: ``seed``, ``week``, ``wijk`` (its name) and every output column,
+    computed from the wijk's own counts as the municipality's are from the sums.
+    """
+    kept = [(week, parts) for week, parts in model.wijk_history if week >= 1]
+    if model.n_wijken < 2 or not kept:
+        return None
+    values = observation.wijk_kpis([parts for _, parts in kept])
+    weeks = np.array([week for week, _ in kept])
+    n = model.n_wijken
+    frame = pd.DataFrame({
+        "seed": seed,
+        "week": np.repeat(weeks, n).astype("int64"),
+        "wijk": np.tile(np.array(model.cfg.wijk_names(), dtype=object), len(weeks)),
+        **{name: np.asarray(values[name], np.float64).ravel() for name in COLUMNS},
+    })
+    return frame
 
 
 def observed(model: WijkModel, seed: int) -> pd.DataFrame:
@@ -72,14 +101,18 @@ def run_replicates(
     n = replicates if replicates is not None else cfg.run.replicates
     base = seed if seed is not None else cfg.run.seed
     seeds = replicate_seeds(base, n)
-    frames = []
+    frames, wijk_frames = [], []
     for i, s in enumerate(seeds):
-        frame = run_model(cfg, s, advance)
+        frame, by_wijk = run_model_by_wijk(cfg, s, advance)
         frame.insert(0, "replicate", i)
         frames.append(frame)
+        if by_wijk is not None:
+            by_wijk.insert(0, "replicate", i)
+            wijk_frames.append(by_wijk)
     ts = pd.concat(frames, ignore_index=True)
     ts["week"] = ts["week"].astype("int64")
-    return RunResult(cfg, seeds, ts, summarise(ts))
+    by_wijk = pd.concat(wijk_frames, ignore_index=True) if wijk_frames else None
+    return RunResult(cfg, seeds, ts, summarise(ts), by_wijk)
 
 
 def summarise(ts: pd.DataFrame) -> pd.DataFrame:
@@ -176,12 +209,14 @@ def write_meta(out: Path, result: RunResult, command: list[str], extra: dict | N
 
 def write_run(out: Path, result: RunResult, command: list[str] | None = None,
               csv: bool = False, plots: bool = True) -> list[Path]:
-    """Write a run's outputs: timeseries, summary, config.toml, meta.json and plots."""
+    """Write a run's outputs: timeseries, summary, by_wijk (several wijken), config, meta, plots."""
     from wijksim.analysis import plots as plots_mod
 
     out.mkdir(parents=True, exist_ok=True)
     written = write_table(result.timeseries, out / "timeseries.parquet", csv)
     written += write_table(result.summary, out / "summary.parquet", csv)
+    if result.by_wijk is not None:
+        written += write_table(result.by_wijk, out / "by_wijk.parquet", csv)
     atomic_write(out / "config.toml", lambda p: p.write_text(dump_toml(result.config)))
     write_meta(out, result, command or sys.argv)
     if plots:

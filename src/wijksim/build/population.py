@@ -2,7 +2,9 @@
 
 Households are drawn independently from the shares in ``[population]`` and sorted by wijk, so
 each wijk is a contiguous block of rows. Wijken differ in size (a few percent) and in network
-strength (``wijk_network_spread``). Elderly households (single elderly, couples 65+) get an age
+strength (``wijk_network_spread``); with ``[[wijken]]`` profiles each wijk has its own size,
+household types, children per family and share of elderly couples
+(:mod:`wijksim.build.profiles`). Elderly households (single elderly, couples 65+) get an age
 from the stationary age distribution of the population's own flows: newcomers arrive at 65 plus
 an exponential number of years, and leave by death (Gompertz, :func:`death_hazard`) or moving.
 The same module makes newcomers when a household leaves (:func:`newcomers`).
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from wijksim.build import profiles
 from wijksim.codes import (
     CARE,
     CLOSED,
@@ -112,13 +115,21 @@ def draw_households(cfg: Config, rng: np.random.Generator) -> tuple[Households, 
     """Create all households; returns them and the network-strength multiplier of each wijk."""
     pop = cfg.population
     n = pop.households
-    sizes = wijk_sizes(n, pop.wijken, rng, pop.wijk_size_spread)
-    wijk = np.repeat(np.arange(pop.wijken, dtype=np.int16), sizes)
-    htype = rng.choice(4, size=n, p=np.asarray(pop.type_shares)).astype(np.int8)
+    made = profiles.makeup(cfg)
+    if made is None:  # wijken alike but for their size
+        sizes = wijk_sizes(n, pop.wijken, rng, pop.wijk_size_spread)
+        wijk = np.repeat(np.arange(pop.wijken, dtype=np.int16), sizes)
+        htype = rng.choice(4, size=n, p=np.asarray(pop.type_shares)).astype(np.int8)
+    else:  # each wijk as its CBS profile describes it
+        wijk = np.repeat(np.arange(pop.wijken, dtype=np.int16), made.households)
+        htype = np.concatenate([rng.choice(4, size=k, p=shares) for k, shares in
+                                zip(made.households, made.type_shares, strict=True)]
+                               ).astype(np.int8)
 
     children = np.zeros(n, dtype=np.int8)
     fam = htype == FAMILY
-    children[fam] = 1 + rng.poisson(pop.children_mean - 1.0, size=int(fam.sum())).clip(0, 7)
+    lam = pop.children_mean - 1.0 if made is None else made.children_mean[wijk[fam]] - 1.0
+    children[fam] = 1 + rng.poisson(lam, size=int(fam.sum())).clip(0, 7)
     members = np.select(
         [htype == SINGLE_ELDERLY, htype == SINGLE_ADULT, htype == COUPLE],
         [1, 1, 2],
@@ -127,7 +138,9 @@ def draw_households(cfg: Config, rng: np.random.Generator) -> tuple[Households, 
     elderly = np.zeros(n, dtype=np.int8)
     elderly[htype == SINGLE_ELDERLY] = 1
     couple = htype == COUPLE
-    elderly[couple] = np.where(rng.random(int(couple.sum())) < pop.elderly_couple_share, 2, 0)
+    old_share = (pop.elderly_couple_share if made is None
+                 else made.elderly_couple_share[wijk[couple]])
+    elderly[couple] = np.where(rng.random(int(couple.sum())) < old_share, 2, 0)
 
     spread = pop.wijk_network_spread
     wijk_strength = (pop.network_strength * rng.uniform(1 - spread, 1 + spread, pop.wijken)).astype(

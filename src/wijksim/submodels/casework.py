@@ -67,6 +67,7 @@ from wijksim.codes import (
     WLZ,
 )
 from wijksim.compiled import F32, inline, kernel, status_rows
+from wijksim.state import per_wijk
 from wijksim.submodels import provisions
 from wijksim.submodels.informal_support import demand_inputs, household_demand
 
@@ -121,13 +122,14 @@ def plan(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> None:
     grant_maatwerk(model, rows[grant], doms[grant])
     note_help(model, rows, doms, np.where(grant, week + pol.decision_weeks, week))
 
-    record.eligible_decisions += int(eligible.sum())
-    record.conversations += int(conversation.sum())
-    record.network_plans += int(network.sum())
-    record.basis_plans += int(basis.sum())
-    record.alt_maatwerk += int((grant & ~failed).sum())
-    record.alt_failed += int(failed.sum())
-    record.wlz_entries += int(wlz.sum())
+    wijk, n = hh.wijk[rows], model.n_wijken
+    record.eligible_decisions += per_wijk(wijk[eligible], n)
+    record.conversations += per_wijk(wijk[conversation], n)
+    record.network_plans += per_wijk(wijk[network], n)
+    record.basis_plans += per_wijk(wijk[basis], n)
+    record.alt_maatwerk += per_wijk(wijk[grant & ~failed], n)
+    record.alt_failed += per_wijk(wijk[failed], n)
+    record.wlz_entries += per_wijk(wijk[wlz], n)
 
 
 def network_can_carry(model: WijkModel, rows: np.ndarray) -> np.ndarray:
@@ -187,15 +189,17 @@ def grant_maatwerk(model: WijkModel, rows: np.ndarray, doms: np.ndarray) -> None
     hh.provision[rows, doms] = codes
     hh.support_since[rows, doms] = start
     hh.provision_until[rows, doms] = start + weeks
-    model.record.maatwerk_grants += rows.size
+    model.record.maatwerk_grants += per_wijk(hh.wijk[rows], model.n_wijken)
 
 
 def note_help(model: WijkModel, rows: np.ndarray, doms: np.ndarray, start: np.ndarray) -> None:
     """Time to help: from a need's first week at stage 2 to the start of its first support."""
     hh = model.hh
     waiting = hh.stage2_week[rows, doms] >= 0
-    model.record.helped += int(waiting.sum())
-    model.record.help_weeks_sum += float((start - hh.stage2_week[rows, doms])[waiting].sum())
+    wijk, n = hh.wijk[rows[waiting]], model.n_wijken
+    model.record.helped += per_wijk(wijk, n)
+    weeks = (start - hh.stage2_week[rows, doms])[waiting].astype(float)
+    model.record.help_weeks_sum += per_wijk(wijk, n, weeks)
     hh.stage2_week[rows[waiting], doms[waiting]] = -2
 
 
@@ -228,7 +232,7 @@ def notice_new_needs(model: WijkModel) -> None:
     plan(model, rows[planned], d[planned])
     referred = seen & ~covered
     hh.handoff_ready[rows[referred], d[referred]] = model.week + cfg.handoff_weeks
-    model.record.referrals += int(referred.sum())
+    model.record.referrals += per_wijk(hh.wijk[rows[referred]], model.n_wijken)
 
 
 @kernel
@@ -509,18 +513,18 @@ def settle_cases(model: WijkModel, parts: int = EFFECT | RECOVER | REVISE | CLOS
     )
     record.one_off_costs += one_off_euros
     hh.end_episodes(solved, model.week)
-    record.maatwerk_grants += int(counts[COUNT_GRANTS])
-    record.step_ups += int(counts[COUNT_STEP_UPS])
-    record.alt_failed += int(counts[COUNT_ALT_FAILED])
-    record.wlz_entries += int(counts[COUNT_WLZ])
-    record.to_basis += int(counts[COUNT_TO_BASIS])
-    record.renewals += int(counts[COUNT_RENEWED])
+    record.maatwerk_grants += counts[:, COUNT_GRANTS]
+    record.step_ups += counts[:, COUNT_STEP_UPS]
+    record.alt_failed += counts[:, COUNT_ALT_FAILED]
+    record.wlz_entries += counts[:, COUNT_WLZ]
+    record.to_basis += counts[:, COUNT_TO_BASIS]
+    record.renewals += counts[:, COUNT_RENEWED]
     if parts & CLOSE:
         done = close_households(
             status_rows(hh.status, IN_SUPPORT), hh.case_worker, hh.handoff_ready,
             model.team.caseload,
         )
-        record.closures += done.size
+        record.closures += per_wijk(hh.wijk[done], model.n_wijken)
         hh.set_status(done, CLOSED, model.week)
 
 
@@ -552,7 +556,8 @@ def settle(rows, rng, parts, c, rules, basis_free):
       is solved; a provision ends when its need has been solved for ``stable_weeks``.
 
     Returns the rows that solved a need (by recovery or a delivered adaptation), the counts
-    named ``COUNT_*``, and the one-off costs of the provisions delivered (euro, by domain).
+    named ``COUNT_*`` and the one-off costs of the provisions delivered (euro, by domain), each
+    with a row per wijk.
     """
     # The structured arguments are unpacked once: reading a named tuple's array inside the loop
     # would take a reference to it at every access.
@@ -570,10 +575,13 @@ def settle(rows, rng, parts, c, rules, basis_free):
     stable_rule, activation_weeks = rules.stable_rule, rules.activation_weeks
     solved = np.empty(rows.size, np.int64)
     n_solved = 0
-    counts = np.zeros(6, np.int64)
-    euros = np.zeros(N_DOMAINS)  # one-off costs of deliveries, by domain
+    n_wijken = basis_free.size
+    all_counts = np.zeros((n_wijken, 6), np.int64)  # per wijk
+    all_euros = np.zeros((n_wijken, N_DOMAINS))  # one-off costs of deliveries, by domain
     domains = np.empty(N_DOMAINS, np.int64)  # the household's domains with support
+    wijk = c.wijk
     for r in rows:
+        counts, euros = all_counts[wijk[r]], all_euros[wijk[r]]  # this household's wijk
         n_dom = 0
         for d in range(N_DOMAINS):
             domains[n_dom] = d
@@ -662,7 +670,7 @@ def settle(rows, rng, parts, c, rules, basis_free):
                 ending = (stage == 0) & (calm_for >= stable_weeks) & (since >= 0)
             if ending:
                 end_support(r, d, c, rules.relapse_end)
-    return solved[:n_solved].copy(), counts, euros
+    return solved[:n_solved].copy(), all_counts, all_euros
 
 
 @kernel
@@ -789,17 +797,18 @@ def resolve_alternatives(model: WijkModel) -> None:
     A case routed otherwise with no maatwerk ``alt_outcome_weeks`` later is solved otherwise.
     """
     model.record.alt_solved += count_solved_otherwise(
-        model.hh.alt_since, np.int64(model.week - model.cfg.policy.alt_outcome_weeks)
+        model.hh.alt_since, np.int64(model.week - model.cfg.policy.alt_outcome_weeks),
+        model.hh.wijk, np.int64(model.n_wijken),
     )
 
 
 @kernel
-def count_solved_otherwise(alt_since, cutoff):
-    """Cells routed otherwise at or before ``cutoff``: counted and cleared."""
-    count = 0
-    flat = alt_since.ravel()
-    for i in range(flat.size):
-        if (flat[i] >= 0) & (flat[i] <= cutoff):
-            flat[i] = -1
-            count += 1
+def count_solved_otherwise(alt_since, cutoff, wijk, n_wijken):
+    """Cells routed otherwise at or before ``cutoff``: counted (per wijk) and cleared."""
+    count = np.zeros(n_wijken, np.int64)
+    for r in range(alt_since.shape[0]):
+        for d in range(alt_since.shape[1]):
+            if (alt_since[r, d] >= 0) & (alt_since[r, d] <= cutoff):
+                alt_since[r, d] = -1
+                count[wijk[r]] += 1
     return count

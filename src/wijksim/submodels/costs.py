@@ -15,7 +15,9 @@ Paid by the gemeente (``cost_gemeente``):
 Paid by others: ``cost_wlz`` (the Wlz fund: Wlz clients x ``costs.wlz_per_year``) and
 ``cost_other`` (the rest of crisis costs: police, hospitals). ``cost_crisis`` is all crisis
 costs; ``cost_total = cost_gemeente + cost_wlz + cost_other``. Every figure is the week's cost
-times 52, so a time series reads as euro per year.
+times 52, so a time series reads as euro per year. Each is kept per wijk (the team of the wijk,
+the provisions of its households, its share of the sociale-basis budget by inhabitants); the
+municipality's figure is the sum.
 
 The same pass counts the clients of the week (households with a provision running, by law) for
 observation, notes each household's last week with Wmo or youth care (for counts over a
@@ -45,6 +47,8 @@ from wijksim.codes import (
     YOUTH,
 )
 from wijksim.compiled import kernel
+from wijksim.state import per_wijk
+from wijksim.submodels import provisions
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -54,67 +58,72 @@ CLIENT_WMO, CLIENT_YOUTH, CLIENT_REINTEGRATION, CLIENT_DEBT_RELIEF, CLIENT_WLZ =
 
 
 def step(model: WijkModel) -> None:
-    """Cost this week by budget and payer (in ``model.record.costs``); clients of the week."""
-    hh, team, c, record = model.hh, model.team, model.cfg.costs, model.record
+    """Cost this week by budget and payer, per wijk (in ``model.record.costs``); clients."""
+    hh, c, record, n = model.hh, model.cfg.costs, model.record, model.n_wijken
     t = model.provision_table
     per_provision, clients = count_provisions(
         hh.rows_with_support(), hh.support, hh.provision, hh.support_since, hh.wmo_last_week,
-        hh.youth_last_week, np.int64(model.week),
+        hh.youth_last_week, np.int64(model.week), hh.wijk, np.int64(n),
     )
     record_wmo_exits(model)
-    running = per_provision * t.cost_per_year
-    by_law = np.bincount(np.maximum(t.domain, 0), weights=running, minlength=N_DOMAINS)
+    by_law = per_provision.astype(np.float64) @ law_matrix(t)  # euro per year, wijk x domain
     by_law = by_law + record.one_off_costs * 52.0  # delivered this week, as a yearly rate
     crisis = record.crises_by_domain * model.crisis_cost * 52.0
-    gemeente_share = np.asarray(c.crisis_gemeente_share.as_list())
+    crisis_gemeente = crisis @ np.asarray(c.crisis_gemeente_share.as_list())
+    staffed = model.team.filled & model.team.position
     out = {
-        "cost_team": float((team.fte * (team.filled & team.position)).sum() * c.fte),
-        "cost_maatwerk": float(by_law.sum()),
-        "cost_wlz": float(clients[CLIENT_WLZ] * c.wlz_per_year),
-        "cost_sociale_basis": float(
-            model.cfg.policy.sociale_basis_budget * model.inhabitants / 1000.0
-        ),
-        "cost_crisis": float(crisis.sum()),
+        "cost_team": per_wijk(model.team.wijk, n, model.team.fte * staffed) * c.fte,
+        "cost_maatwerk": by_law.sum(axis=1),
+        "cost_wlz": clients[:, CLIENT_WLZ] * c.wlz_per_year,
+        "cost_sociale_basis": model.cfg.policy.sociale_basis_budget
+        * model.inhabitants_per_wijk / 1000.0,
+        "cost_crisis": crisis.sum(axis=1),
     }
-    out["cost_total"] = float(sum(out.values()))
-    out["cost_wmo"] = float(by_law[CARE] + by_law[SOCIAL])
-    out["cost_youth"] = float(by_law[YOUTH])
-    out["cost_reintegration"] = float(by_law[INCOME])
-    out["cost_debt_relief"] = float(by_law[DEBT])
-    crisis_gemeente = float(crisis @ gemeente_share)
+    out["cost_total"] = sum(out.values())
+    out["cost_wmo"] = by_law[:, CARE] + by_law[:, SOCIAL]
+    out["cost_youth"] = by_law[:, YOUTH]
+    out["cost_reintegration"] = by_law[:, INCOME]
+    out["cost_debt_relief"] = by_law[:, DEBT]
     out["cost_gemeente"] = (out["cost_team"] + out["cost_maatwerk"] + out["cost_sociale_basis"]
                             + crisis_gemeente)
     out["cost_other"] = out["cost_crisis"] - crisis_gemeente
     record.costs = out
-    record.maatwerk_by_domain = np.bincount(np.maximum(t.domain, 0), weights=per_provision,
-                                            minlength=N_DOMAINS).astype(np.int64)
     record.clients = clients
-    record.wlz_clients = int(clients[CLIENT_WLZ])
+
+
+def law_matrix(table: provisions.ProvisionTable) -> np.ndarray:
+    """Cost per year of each provision code in its domain's column (provisions x domains)."""
+    out = np.zeros((table.cost_per_year.size, N_DOMAINS))
+    coded = table.domain >= 0
+    out[np.flatnonzero(coded), table.domain[coded]] = table.cost_per_year[coded]
+    return out
 
 
 @kernel
 def count_provisions(rows, support, provision, support_since, wmo_last_week, youth_last_week,
-                     week):
+                     week, wijk, n_wijken):
     """Provisions running this week (by provision code) and clients (households) by law.
 
-    A provision runs once it has started (the decision is taken). Clients: Wmo (a provision in
-    the care or social domain), youth care, re-integration, debt relief, Wlz. Notes the week in
-    ``wmo_last_week`` and ``youth_last_week`` of the households with Wmo or youth care.
+    Both per wijk (a row each). A provision runs once it has started (the decision is taken).
+    Clients: Wmo (a provision in the care or social domain), youth care, re-integration, debt
+    relief, Wlz. Notes the week in ``wmo_last_week`` and ``youth_last_week`` of the households
+    with Wmo or youth care.
     """
-    per_provision = np.zeros(len(PROVISIONS), np.int64)
-    clients = np.zeros(5, np.int64)
+    per_provision = np.zeros((n_wijken, len(PROVISIONS)), np.int64)
+    clients = np.zeros((n_wijken, 5), np.int64)
     has = np.zeros(N_DOMAINS, np.bool_)
     for r in rows:
+        w = wijk[r]
         for d in range(N_DOMAINS):
             running = (support[r, d] == MAATWERK) & (support_since[r, d] <= week)
-            per_provision[provision[r, d]] += running
+            per_provision[w, provision[r, d]] += running
             has[d] = running
         wmo = has[CARE] | has[SOCIAL]
-        clients[CLIENT_WMO] += wmo
-        clients[CLIENT_YOUTH] += has[YOUTH]
-        clients[CLIENT_REINTEGRATION] += has[INCOME]
-        clients[CLIENT_DEBT_RELIEF] += has[DEBT]
-        clients[CLIENT_WLZ] += support[r, CARE] == WLZ
+        clients[w, CLIENT_WMO] += wmo
+        clients[w, CLIENT_YOUTH] += has[YOUTH]
+        clients[w, CLIENT_REINTEGRATION] += has[INCOME]
+        clients[w, CLIENT_DEBT_RELIEF] += has[DEBT]
+        clients[w, CLIENT_WLZ] += support[r, CARE] == WLZ
         if wmo:
             wmo_last_week[r] = week
         if has[YOUTH]:
@@ -137,7 +146,7 @@ def record_wmo_exits(model: WijkModel) -> None:
         return
     wlz = hh.support[rows, CARE] == WLZ
     solved = ~wlz & (hh.need[rows][:, [CARE, SOCIAL]] == 0).all(axis=1)
-    endings = model.record.wmo_endings
-    endings[END_WLZ] += int(wlz.sum())
-    endings[END_SOLVED] += int(solved.sum())
-    endings[END_REVIEW] += int(rows.size - wlz.sum() - solved.sum())
+    endings, wijk, n = model.record.wmo_endings, hh.wijk[rows], model.n_wijken
+    endings[:, END_WLZ] += per_wijk(wijk[wlz], n)
+    endings[:, END_SOLVED] += per_wijk(wijk[solved], n)
+    endings[:, END_REVIEW] += per_wijk(wijk[~wlz & ~solved], n)

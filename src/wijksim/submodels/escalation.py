@@ -37,6 +37,7 @@ class NeedArrays(NamedTuple):
     met_share: np.ndarray  # float32 (n,)
     self_reliance: np.ndarray  # float32 (n,)
     elderly: np.ndarray  # int8 (n,): members aged 65+
+    wijk: np.ndarray  # int16 (n,): the household's wijk (counts are per wijk)
     relapse_until: np.ndarray  # int32 (n,)
     first_contact: np.ndarray  # int32 (n,)
     stage2_episode: np.ndarray  # int32 (n,)
@@ -66,7 +67,7 @@ def step(model: WijkModel) -> None:
         need=hh.need, need_since=hh.need_since, stage2_week=hh.stage2_week,
         escalated=hh.escalated, support=hh.support, effect=hh.effect,
         progress_week=hh.progress_week, met_share=hh.met_share, self_reliance=hh.self_reliance,
-        elderly=hh.elderly,
+        elderly=hh.elderly, wijk=hh.wijk,
         relapse_until=hh.relapse_until, first_contact=hh.first_contact,
         stage2_episode=hh.stage2_episode,
     )
@@ -84,11 +85,11 @@ def step(model: WijkModel) -> None:
     )
     counts, solved = move_stages(hh.rows_with_need(), model.streams.escalation, arrays, rules,
                                  record.crises_by_domain)
-    record.escalations += int(counts[0])
-    record.multi_problem_escalations += int(counts[1])
-    record.crises += int(counts[2])
-    record.helped += int(counts[3])  # reached stage 2 already supported: time to help 0
-    record.contacted += int(counts[4])  # reached stage 2 already in contact: time to contact 0
+    record.escalations += counts[0]
+    record.multi_problem_escalations += counts[1]
+    record.crises += counts[2]
+    record.helped += counts[3]  # reached stage 2 already supported: time to help 0
+    record.contacted += counts[4]  # reached stage 2 already in contact: time to contact 0
     hh.end_episodes(solved, model.week)
     count_severe_care_weeks(hh.need, hh.severe_care_weeks)
 
@@ -110,7 +111,7 @@ def move_stages(rows, rng, a, rules, crises_by_domain):
     need, need_since, stage2_week, escalated = a.need, a.need_since, a.stage2_week, a.escalated
     support, effect, progress_week = a.support, a.effect, a.progress_week
     met_share, self_reliance, relapse_until = a.met_share, a.self_reliance, a.relapse_until
-    elderly = a.elderly
+    elderly, wijk = a.elderly, a.wijk
     first_contact, stage2_episode = a.first_contact, a.stage2_episode
     week, escalation_per_week = rules.week, rules.escalation_per_week
     recovery_per_week, recovery_factor = rules.recovery_per_week, rules.recovery_factor
@@ -118,7 +119,7 @@ def move_stages(rows, rng, a, rules, crises_by_domain):
     recovery_boost, crisis_recovery = rules.recovery_boost, rules.crisis_recovery
     frailty_base, frailty_per_reliance = rules.frailty_base, rules.frailty_per_reliance
     own_recovery_base, relapse_multiplier = rules.own_recovery_base, rules.relapse_multiplier
-    counts = np.zeros(5, np.int64)
+    counts = np.zeros((5, crises_by_domain.shape[0]), np.int64)
     solved = np.empty(rows.size, np.int64)
     n_solved = 0
     domains = np.empty(N_DOMAINS, np.int64)
@@ -131,6 +132,7 @@ def move_stages(rows, rng, a, rules, crises_by_domain):
         own = own_recovery_base + reliance
         boost = F32(1.0) + recovery_boost * met
         old = 1 if elderly[r] > 0 else 0
+        w = wijk[r]
         any_solved = False
         n_dom = 0
         for d in range(N_DOMAINS):  # the household's domains with a need
@@ -152,18 +154,18 @@ def move_stages(rows, rng, a, rules, crises_by_domain):
             need[r, d] = new_stage
             if up & (new_stage >= SEVERE) & (not escalated[r, d]):
                 escalated[r, d] = True
-                counts[0] += 1
-                counts[1] += n_dom >= 2
+                counts[0, w] += 1
+                counts[1, w] += n_dom >= 2
             crisis = up & (new_stage == CRISIS)
-            counts[2] += crisis
-            crises_by_domain[d] += crisis
+            counts[2, w] += crisis
+            crises_by_domain[w, d] += crisis
             if up & (new_stage == MODERATE):
                 helped, contacted = reach_stage_two(
                     r=r, d=d, week=week, support=support, stage2_week=stage2_week,
                     first_contact=first_contact, stage2_episode=stage2_episode,
                 )
-                counts[3] += helped
-                counts[4] += contacted
+                counts[3, w] += helped
+                counts[4, w] += contacted
             if down:
                 progress_week[r, d] = week
             if down & (stage == 1):

@@ -47,7 +47,7 @@ def step(model: WijkModel) -> None:
         carer_indices=reach.by_carer.indices, reachable=reach.hours,
         capacity=hh.care_capacity, met_share=hh.met_share, strain=hh.strain,
         overload_weeks=F32(cfg.overload_weeks), overload_threshold=F32(cfg.overload_threshold),
-        stretch=F32(cfg.max_stretch),
+        stretch=F32(cfg.max_stretch), wijk=hh.wijk, n_wijken=np.int64(model.n_wijken),
     )
 
 
@@ -200,12 +200,12 @@ def household_demand(rows, h):
 @kernel
 def share_care(
     askers, ask, volunteer, indptr, indices, weights, carer_indptr, carer_indices, reachable,
-    capacity, met_share, strain, overload_weeks, overload_threshold, stretch,
+    capacity, met_share, strain, overload_weeks, overload_threshold, stretch, wijk, n_wijken,
 ):
     """Informal care over the ties (see the module docstring); sets met shares and strain.
 
     Returns each household's load as a carer, the number of carers with a load and how many
-    of them are overloaded.
+    of them are overloaded (per wijk).
     """
     n = capacity.size
     ratio = np.empty(askers.size, np.float32)
@@ -235,14 +235,14 @@ def share_care(
         given = ratio[i] * reached + volunteer[i]
         met_share[r] = min(F32(1.0), given / ask[i])
     load = np.empty(n, np.float32)
-    carers = 0
-    overloaded = 0
+    carers = np.zeros(n_wijken, np.int64)
+    overloaded = np.zeros(n_wijken, np.int64)
     for j in range(n):
         load[j] = capacity[j] * min(asked[j], stretch)
         now = load[j] / capacity[j] if capacity[j] > 0 else F32(0.0)
         strain[j] += (now - strain[j]) / overload_weeks
-        carers += load[j] > 0
-        overloaded += (load[j] > 0) & (strain[j] > overload_threshold)
+        carers[wijk[j]] += load[j] > 0
+        overloaded[wijk[j]] += (load[j] > 0) & (strain[j] > overload_threshold)
     return load, carers, overloaded
 
 

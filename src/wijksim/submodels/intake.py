@@ -48,6 +48,7 @@ from wijksim.codes import (
     WAITING,
 )
 from wijksim.compiled import status_rows
+from wijksim.state import per_wijk
 from wijksim.submodels import casework
 from wijksim.submodels.signals import unmet_stage
 
@@ -140,7 +141,7 @@ def cumsum_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
 def follow_up(model: WijkModel, rows: np.ndarray) -> None:
     """Try to contact signalled households; queue the moderate, and the mild that accept help."""
     hh, rng, week, record = model.hh, model.streams.intake, model.week, model.record
-    record.followups += rows.size
+    record.followups += per_wijk(hh.wijk[rows], model.n_wijken)
     if rows.size == 0:
         return
     base = model.cfg.signalling.contact_base
@@ -160,7 +161,7 @@ def follow_up(model: WijkModel, rows: np.ndarray) -> None:
     hh.need_since[mild[r], d] = -1
     hh.stage2_week[mild[r], d] = -1
     hh.escalated[mild[r], d] = False
-    record.brief_advice += mild.size
+    record.brief_advice += per_wijk(hh.wijk[mild], model.n_wijken)
     hh.end_episodes(mild, week)
     hh.set_status(mild, CLOSED, week)
 
@@ -169,9 +170,10 @@ def admit(model: WijkModel, rows: np.ndarray) -> None:
     """Intake of queued households: their needs get a plan (all at once in an integrated team)."""
     hh, week, record, rng = model.hh, model.week, model.record, model.streams.intake
     waited = week - hh.status_since[rows]
-    record.admissions += rows.size
-    record.wait_weeks_sum += float(waited.sum())
-    record.over_term += int((waited > model.cfg.policy.research_weeks).sum())
+    wijk, n = hh.wijk[rows], model.n_wijken
+    record.admissions += per_wijk(wijk, n)
+    record.wait_weeks_sum += per_wijk(wijk, n, waited.astype(float))
+    record.over_term += per_wijk(wijk[waited > model.cfg.policy.research_weeks], n)
     hh.set_status(rows, IN_SUPPORT, week)
     unmet = unmet_stage(model, rows)
     if not model.integrated:  # the specialist of the worst domain; other needs are noticed or not
@@ -181,7 +183,7 @@ def admit(model: WijkModel, rows: np.ndarray) -> None:
         noticed = (others > 0) & (rng.random(others.shape) < model.cfg.team.siloed_notice)
         r, d = np.nonzero(noticed)
         hh.handoff_ready[rows[r], d] = week + model.cfg.team.handoff_weeks
-        record.referrals += r.size
+        record.referrals += per_wijk(wijk[r], n)
         unmet = np.where(np.arange(N_DOMAINS) == primary[:, None], unmet, 0)
     r, d = np.nonzero(unmet > 0)
     casework.plan(model, rows[r], d)

@@ -3,7 +3,8 @@
 **New needs.** A household without a need in a domain gets one with a weekly hazard that depends
 on its type (``needs.onset_per_year``; the care needs of every household with a member aged 65+
 - single elderly and elderly couples - at the single elderly's rate, rising with age:
-``needs.care_onset_age_slope``), and rises with the stages of its needs in other domains
+``needs.care_onset_age_slope``) and its wijk (a wijk profile's low-income share,
+:mod:`wijksim.build.profiles`), and rises with the stages of its needs in other domains
 (``needs.coupling``: debt -> stress -> care, income <-> debt, youth <-> income, ...; damped by a
 joint plan while an integrated team supports the household) and with carer overload (care and
 social). Hazards are sampled by thinning: candidates are drawn per household type and domain at
@@ -44,6 +45,7 @@ from wijksim.codes import (
     WLZ_DEATH,
 )
 from wijksim.compiled import F32, kernel
+from wijksim.state import per_wijk
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -58,7 +60,8 @@ def hazard_tables(model: WijkModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
     The bound of a type and domain is the highest hazard such a household can have: its onset,
     times the age factor cap (care of elderly types), times the coupling lift with every other
-    need at stage 4, times the carer-overload boost (care and social).
+    need at stage 4, times the carer-overload boost (care and social), times the highest wijk
+    factor (``model.onset_factor``, from wijk profiles).
     """
     needs = model.cfg.needs
     onset = np.array(needs.onset_per_year.as_rows(), dtype=np.float64).T / 52.0
@@ -70,7 +73,8 @@ def hazard_tables(model: WijkModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     base[COUPLE, CARE] = max(onset[COUPLE, CARE], onset[SINGLE_ELDERLY, CARE])
     age = np.ones((len(HOUSEHOLD_TYPES), N_DOMAINS))
     age[[SINGLE_ELDERLY, COUPLE], CARE] = needs.care_onset_age_cap
-    bound = np.minimum(base * age * worst * overload, 1.0)
+    wijk = model.onset_factor.max(axis=0)  # the wijk with the highest onset (1 if alike)
+    bound = np.minimum(base * age * worst * overload * wijk, 1.0)
     return onset, coupling, bound
 
 
@@ -137,7 +141,8 @@ def new_needs(model: WijkModel) -> None:
         age_slope=np.float64(cfg.needs.care_onset_age_slope),
         age_cap=np.float64(cfg.needs.care_onset_age_cap),
         joint_damping=np.float64(damping), week=np.int64(model.week),
-        first_contact=hh.first_contact,
+        first_contact=hh.first_contact, wijk=hh.wijk, n_wijken=np.int64(model.n_wijken),
+        wijk_factor=model.onset_factor,
     )
     model.record.new_needs += new
     model.record.contacted += contacted  # sudden onsets in households already in contact
@@ -147,15 +152,17 @@ def new_needs(model: WijkModel) -> None:
 def accept_onsets(
     rows, dom, u, sudden, need, need_since, stage2_week, episode_start, stage2_episode, htype,
     elderly, birth_week, status, strain, onset, coupling, bound, overload_threshold,
-    overload_boost, age_slope, age_cap, joint_damping, week, first_contact,
+    overload_boost, age_slope, age_cap, joint_damping, week, first_contact, wijk, n_wijken,
+    wijk_factor,
 ):
     """Accept each candidate (row, domain) with probability hazard / bound.
 
-    The hazard is the onset rate of the household's type, for care needs of elderly households
-    times the age factor, lifted by its needs in other domains (coupling; damped by a joint plan
-    while an integrated team supports it) and, for care and social needs, by carer overload.
-    Returns the new needs, and the households already in contact that a sudden onset brought to
-    stage 2 (their time to contact is 0).
+    The hazard is the onset rate of the household's type (times its wijk's ``wijk_factor``, from
+    wijk profiles), for care needs of elderly households times the age factor, lifted by its
+    needs in other domains (coupling; damped by a joint plan while an integrated team supports
+    it) and, for care and social needs, by carer overload.
+    Returns, per wijk, the new needs and the households already in contact that a sudden onset
+    brought to stage 2 (their time to contact is 0).
     """
     hit = np.zeros(rows.size, np.bool_)
     for i in range(rows.size):  # first decide on every candidate, from last week's needs
@@ -174,9 +181,10 @@ def accept_onsets(
         if d == CARE and elderly[r] > 0:  # the elderly's rate, rising with age
             age = (week - birth_week[r]) / 52.0
             base = onset[SINGLE_ELDERLY, CARE] * min(np.exp(age_slope * (age - 75.0)), age_cap)
+        base = base * wijk_factor[wijk[r], d]
         hit[i] = u[i] * bound[htype[r], d] < base * (1.0 + lift) * boost
-    new = 0
-    contacted = 0
+    new = np.zeros(n_wijken, np.int64)
+    contacted = np.zeros(n_wijken, np.int64)
     for i in range(rows.size):  # then the new needs arise
         if hit[i]:
             r, d = rows[i], dom[i]
@@ -186,12 +194,12 @@ def accept_onsets(
                 stage2_week[r, d] = week
                 if (stage2_episode[r] == -1) & (first_contact[r] >= 0):
                     stage2_episode[r] = -2
-                    contacted += 1
+                    contacted[wijk[r]] += 1
                 elif stage2_episode[r] == -1:
                     stage2_episode[r] = week
             if episode_start[r] == NEVER:  # episodes may have begun before week 0
                 episode_start[r] = week
-            new += 1
+            new[wijk[r]] += 1
     return new, contacted
 
 
@@ -217,10 +225,10 @@ def departures(model: WijkModel) -> None:
     leave = reason >= 0
     gone, first = np.unique(rows[leave], return_index=True)
     why = reason[leave][first]
-    record = model.record
-    record.deaths += int((why == DEATH).sum())
-    record.wlz_deaths += int((why == WLZ_DEATH).sum())
-    record.moves += int((why == MOVE).sum())
+    record, n, wijk = model.record, model.n_wijken, hh.wijk[gone]
+    record.deaths += per_wijk(wijk[why == DEATH], n)
+    record.wlz_deaths += per_wijk(wijk[why == WLZ_DEATH], n)
+    record.moves += per_wijk(wijk[why == MOVE], n)
     if gone.size:
         record_leavers(model, gone, why)
         hh.release_cases(gone)
@@ -233,10 +241,12 @@ def record_leavers(model: WijkModel, rows: np.ndarray, why: np.ndarray) -> None:
     Their Wmo provisions end (by death or move), and their last weeks of Wmo and youth care
     stay counted in the counts over a year.
     """
-    hh, record = model.hh, model.record
+    hh, record, n = model.hh, model.record, model.n_wijken
     wmo = running_wmo(hh, rows, model.week)
-    record.wmo_endings[END_DEATH] += int((wmo & (why != MOVE)).sum())
-    record.wmo_endings[END_MOVED] += int((wmo & (why == MOVE)).sum())
+    wijk = hh.wijk[rows]
+    record.wmo_endings[:, END_DEATH] += per_wijk(wijk[wmo & (why != MOVE)], n)
+    record.wmo_endings[:, END_MOVED] += per_wijk(wijk[wmo & (why == MOVE)], n)
+    record.left_wijk = np.concatenate([record.left_wijk, wijk])
     record.left_wmo_last_week = np.concatenate([record.left_wmo_last_week,
                                                 hh.wmo_last_week[rows]])
     record.left_youth_last_week = np.concatenate([record.left_youth_last_week,

@@ -40,6 +40,7 @@ from wijksim.codes import (
     WAITING,
 )
 from wijksim.compiled import F32, kernel
+from wijksim.state import per_wijk
 
 if TYPE_CHECKING:
     from wijksim.config import SignallingSection
@@ -115,16 +116,16 @@ def step(model: WijkModel) -> None:
     to_queue, signalled, referred, counts = signal_households(
         rows, u, arrays, rules, model.partners.signals_sent
     )
-    record.signals_crisis += int(counts[0])
-    record.signals_help += int(counts[1])
-    record.signals_partner += int(counts[2])
-    record.signals_outreach += int(counts[3])
-    record.signals_kept_in_touch += int(counts[4])
-    record.asked_in_support += referred.size
+    record.signals_crisis += counts[0]
+    record.signals_help += counts[1]
+    record.signals_partner += counts[2]
+    record.signals_outreach += counts[3]
+    record.signals_kept_in_touch += counts[4]
+    record.asked_in_support += per_wijk(hh.wijk[referred], model.n_wijken)
     hh.record_first_contact(to_queue, week, record)
     hh.set_status(to_queue, WAITING, week)
     hh.set_status(signalled, SIGNALLED, week)
-    record.referrals += refer_unknown_needs(hh, referred, week)
+    record.referrals += refer_unknown_needs(hh, referred, week, model.n_wijken)
 
 
 def signal_rules(model: WijkModel, direct: np.ndarray) -> SignalRules:
@@ -145,18 +146,18 @@ def signal_rules(model: WijkModel, direct: np.ndarray) -> SignalRules:
     )
 
 
-def refer_unknown_needs(hh: Households, rows: np.ndarray, week: int) -> int:
+def refer_unknown_needs(hh: Households, rows: np.ndarray, week: int, n_wijken: int
+                        ) -> np.ndarray:
     """Refer the needs the team does not know of households in support that asked about them.
 
-    Each such need becomes a referral, taken up by intake (submodel 5). Returns how many.
+    Each such need becomes a referral, taken up by intake (submodel 5). Returns how many, per
+    wijk.
     """
-    if rows.size == 0:
-        return 0
     unknown = ((hh.need[rows] > 0) & (hh.support[rows] == NO_SUPPORT)
                & (hh.case_worker[rows] < 0) & (hh.handoff_ready[rows] < 0))
     r, d = np.nonzero(unknown)
     hh.handoff_ready[rows[r], d] = week
-    return r.size
+    return per_wijk(hh.wijk[rows[r]], n_wijken)
 
 
 def outreach_hours(model: WijkModel) -> np.ndarray:
@@ -212,7 +213,7 @@ def signal_households(rows, u, a, rules, signals_sent):
     serve may be signalled by an engaged partner, by outreach, or - an integrated team keeping
     in touch after closing its case - by the team itself. Returns the households that join the
     queue, those signalled, those in support that asked about a new need, and the number of
-    signals by route (crisis, help-seeking, partner, outreach, keeping in touch).
+    signals by route (crisis, help-seeking, partner, outreach, keeping in touch) and wijk.
     """
     # The structured arguments are unpacked once: reading a named tuple's array inside the loop
     # would take a reference to it at every access.
@@ -228,7 +229,7 @@ def signal_households(rows, u, a, rules, signals_sent):
     n_queue = 0
     n_signalled = 0
     n_referred = 0
-    counts = np.zeros(5, np.int64)
+    counts = np.zeros((5, found.shape[0]), np.int64)  # by route and wijk
     n_kinds = reach.shape[0]
     unmet = np.zeros(N_DOMAINS, np.int8)
     for i in range(rows.size):
@@ -241,7 +242,7 @@ def signal_households(rows, u, a, rules, signals_sent):
         crisis = worst == CRISIS
         help_p = 1.0 - np.exp(-help_seeking[r] * help_per_week[worst])
         if crisis or u[0, i] < help_p:
-            counts[0 if crisis else 1] += 1
+            counts[0 if crisis else 1, wijk[r]] += 1
             if status[r] == IN_SUPPORT:
                 referred[n_referred] = r
                 n_referred += 1
@@ -267,7 +268,7 @@ def signal_households(rows, u, a, rules, signals_sent):
             route = 4
         if route < 0:
             continue
-        counts[route] += 1
+        counts[route, wijk[r]] += 1
         signalled[n_signalled] = r
         n_signalled += 1
     return (to_queue[:n_queue].copy(), signalled[:n_signalled].copy(),

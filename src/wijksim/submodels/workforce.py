@@ -18,6 +18,7 @@ import numpy as np
 from wijksim.build import team as team_mod
 from wijksim.codes import SIGNALLED, STATUSES, WAITING
 from wijksim.compiled import kernel, status_by_wijk
+from wijksim.state import per_wijk
 
 if TYPE_CHECKING:
     from wijksim.model import WijkModel
@@ -58,9 +59,9 @@ def update_workload(model: WijkModel) -> None:
     """Workload this week and its moving average per worker."""
     team = model.team
     avail = team.hours_available.astype(np.float64)
-    per_wijk = np.bincount(team.wijk, weights=avail, minlength=model.n_wijken)
+    wijk_hours = per_wijk(team.wijk, model.n_wijken, avail)
     share = np.divide(
-        avail, per_wijk[team.wijk], out=np.zeros_like(avail), where=per_wijk[team.wijk] > 0
+        avail, wijk_hours[team.wijk], out=np.zeros_like(avail), where=wijk_hours[team.wijk] > 0
     )
     backlog = backlog_hours(model)[team.wijk] / model.cfg.workforce.backlog_weeks * share
     asked = (
@@ -70,8 +71,9 @@ def update_workload(model: WijkModel) -> None:
         + backlog
     )
     now = np.divide(asked, avail, out=np.zeros_like(avail), where=avail > 0)
-    model.record.workload = float(asked[avail > 0].sum() / max(avail.sum(), 1e-9))
     active = avail > 0
+    model.record.hours_asked += per_wijk(team.wijk[active], model.n_wijken, asked[active])
+    model.record.hours_available += wijk_hours
     memory = model.cfg.workforce.workload_memory_weeks
     team.workload[active] += ((now[active] - team.workload[active]) / memory).astype(np.float32)
 
@@ -90,7 +92,7 @@ def sick_leave(model: WijkModel) -> None:
     p = 1.0 - np.exp(-cfg.sick_per_year / 52.0 * stress(model))
     ill = at_work & (u < p)
     team.leave_until[ill] = model.week + length[ill]
-    model.record.sick_spells += int(ill.sum())
+    model.record.sick_spells += per_wijk(team.wijk[ill], model.n_wijken)
 
 
 def leaving(model: WijkModel) -> None:
@@ -100,8 +102,8 @@ def leaving(model: WijkModel) -> None:
     p = 1.0 - np.exp(-cfg.leave_per_year / 52.0 * stress(model))
     quit_ = team.filled & team.position & (u < p)
     slots = np.flatnonzero(quit_)
-    model.record.leavers += slots.size
-    model.record.worker_weeks += int((team.filled & team.position).sum())
+    model.record.leavers += per_wijk(team.wijk[slots], model.n_wijken)
+    model.record.worker_weeks += per_wijk(team.wijk[team.filled & team.position], model.n_wijken)
     vacate(model, slots)
 
 
@@ -142,4 +144,4 @@ def hiring(model: WijkModel) -> None:
     team.start_week[slots] = model.week + 1
     team.leave_until[slots] = -1
     team.workload[slots] = 1.0
-    model.record.hires += slots.size
+    model.record.hires += per_wijk(team.wijk[slots], model.n_wijken)
