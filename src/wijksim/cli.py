@@ -188,6 +188,51 @@ def compare(
                           "differences_*.parquet, plots/")
 
 
+@app.command()
+def brief(
+    configs: Annotated[list[Path], typer.Argument(metavar="A.toml B.toml", help="The two "
+                                                  "scenarios: A (the reference) and B.")],
+    out: Annotated[Path, typer.Option(help="HTML file to write (one self-contained page).")],
+    replicates: Annotated[int, typer.Option(help="Paired replicates (seeds derived from "
+                                            "--seed).", min=2)] = 10,
+    lang: Annotated[str, typer.Option(help="Language of the page: nl or en.")] = "nl",
+    window: Annotated[str, typer.Option(help="Weeks to average over: all, last-year or "
+                                        "from:N (from reported week N).")] = "all",
+    seed: SeedOption = None,
+    weeks: WeeksOption = None,
+    set_: SetOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Write a brief for a council memo: B against A, costs by payer, intervals, charts."""
+    from wijksim.analysis import brief as brief_mod
+    from wijksim.analysis import report
+    from wijksim.files import atomic_write
+
+    if len(configs) != 2:
+        raise ConfigError("brief", "A.toml B.toml", f"give two scenario files (got {len(configs)})")
+    if lang not in report.LANGS:
+        raise ConfigError("brief", "--lang", f"{lang!r}: choose nl or en")
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise ConfigError(str(out), "--out", "must be an .html file")
+    names = unique_names(configs)
+    cfgs = {n: resolve(p, seed, weeks, replicates, set_)
+            for n, p in zip(names, configs, strict=True)}
+    horizon = min(c.run.weeks for c in cfgs.values())
+    try:
+        report.window_weeks(horizon, window)
+    except ValueError as exc:
+        raise ConfigError("brief", "--window", str(exc)) from None
+    total = sum((c.run.warmup_weeks + c.run.weeks) * replicates for c in cfgs.values())
+    with progress_bar(total, quiet) as bar:
+        task = bar.add_task("simulating", total=total)
+        scenarios = brief_mod.run_scenarios(cfgs, replicates, seed,
+                                            advance=lambda k: bar.advance(task, k))
+    page = brief_mod.render(scenarios, lang, window, ["wijksim", *sys.argv[1:]])
+    atomic_write(out, lambda p: p.write_text(page, encoding="utf-8"))
+    if not quiet:
+        out_console.print(f"Brief in [bold]{out}[/] ({len(page) // 1024} kB, works offline)")
+
+
 def unique_names(paths: list[Path]) -> list[str]:
     """Scenario names from file stems, made unique."""
     names: list[str] = []

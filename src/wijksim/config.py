@@ -1879,6 +1879,21 @@ def plain_value(value: Any, *, nan_as_none: bool = False) -> Any:
     return value
 
 
+def flatten(cfg: Config) -> dict[str, Any]:
+    """Every field of a config by its dotted name (tables of tables too; lists as values)."""
+    out: dict[str, Any] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        for key, value in node.items():
+            if isinstance(value, dict):
+                walk(value, f"{prefix}{key}.")
+            else:
+                out[f"{prefix}{key}"] = value
+
+    walk(cfg.to_toml_dict(), "")
+    return out
+
+
 def get_dotted(cfg: Config | dict[str, Any], dotted: str) -> Any:
     """Read ``section.field`` (any depth) from a config or from raw config data (nested dicts).
 
