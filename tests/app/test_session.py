@@ -13,6 +13,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -106,9 +107,9 @@ def test_every_extreme_lever_combination_runs_and_switches_live():
         sim.reset(Settings(preset="teaching", seed=3, households=400, levers=lev))
         assert sim.week == 0 and sim.history, lev
         assert sim.step(4) == 4
-        sim.set_levers(opposite(lev))  # the page applies lever changes to the running model
-        assert sim.model.cfg.team.structure == opposite(lev).structure
+        sim.set_levers(opposite(lev))  # the page applies lever changes at the next week
         assert sim.step(3) == 3
+        assert sim.model.cfg.team.structure == opposite(lev).structure
         assert sim.week == 7
         row = sim.history[-1]
         assert row["week"] == 7
@@ -218,6 +219,8 @@ def test_lever_change_applies_from_the_next_week(sim: Simulation):
     sim.step(5)
     workers_before = sim.model.team.position.sum()
     sim.set_levers(replace(sim.settings.levers, fte_per_1000=2.0, structure="integrated"))
+    assert sim.model.cfg.team.structure == "siloed"  # not before the week boundary
+    sim.step(1)
     assert sim.model.team.position.sum() > workers_before
     assert sim.model.cfg.team.structure == "integrated"
     assert sim.lever_changes == [5]
@@ -227,7 +230,6 @@ def test_lever_change_applies_from_the_next_week(sim: Simulation):
 
 def test_lever_change_at_week_zero_is_taken_up_by_the_warmup_switch(sim: Simulation):
     sim.set_levers(replace(sim.settings.levers, outreach_share=0.3))
-    assert sim.model.cfg.team.outreach_share == 0.3
     sim.step(1)
     assert sim.model.cfg.team.outreach_share == 0.3
     assert sim.lever_changes == []  # the run's own levers: no change to mark
@@ -272,8 +274,11 @@ def test_csv_has_a_row_per_reported_week_and_scenario(sim: Simulation):
     assert len(df) == 10
     assert df.groupby("scenario")["week"].apply(list).to_dict() == {
         "baseline": [1, 2, 3, 4, 5], "policy": [1, 2, 3, 4, 5]}
-    for column in ("preset", "seed", "team_structure", "network_first", *KPIS):
+    for column in ("preset", "seed", "team_structure", "network_first"):
         assert column in df.columns
+    for kpi in KPIS:  # label and unit in the header
+        unit = "euro per week" if kpi.startswith("cost_") else kpi_entry(kpi).unit("en")
+        assert f"{kpi_entry(kpi).label('en')} ({unit})" in df.columns, kpi
     pol = df[df.scenario == "policy"].set_index("week")
     assert pol.loc[3, "network_first"] == 0.0 and pol.loc[4, "network_first"] == 0.5
     assert (df[df.scenario == "baseline"]["network_first"] == 0).all()
@@ -407,3 +412,68 @@ def test_app_command_refuses_to_start_without_assets(tmp_path: Path):
     assert result.returncode == 2
     assert result.stderr.strip().startswith("error: app: assets:")
     assert "make setup" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_slider_moved_through_values_between_weeks_applies_only_the_last(sim: Simulation):
+    """Keyboard steps 0.5 -> 0.55 -> ... -> 1.0 give what a jump to 1.0 gives."""
+    other = Simulation(folder=CONFIGS)
+    other.reset(sim.settings)
+    for s in (sim, other):
+        s.step(3)
+    for value in np.arange(0.55, 1.0001, 0.05):
+        sim.set_levers(replace(sim.settings.levers, fte_per_1000=round(float(value), 2)))
+    other.set_levers(replace(other.settings.levers, fte_per_1000=1.0))
+    for s in (sim, other):
+        s.step(6)
+    assert sim.lever_changes == other.lever_changes == [3]
+    pd.testing.assert_frame_equal(sim.frame(), other.frame())
+
+
+def test_moving_a_slider_back_before_the_week_ends_changes_nothing(sim: Simulation):
+    sim.step(2)
+    before = sim.settings.levers
+    sim.set_levers(replace(before, outreach_share=0.4))
+    sim.set_levers(before)
+    sim.step(1)
+    assert sim.lever_changes == []
+
+
+def test_dutch_csv_has_semicolons_decimal_commas_and_costs_per_week(sim: Simulation):
+    sim.step(4)
+    text = sim.csv("nl")
+    df = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
+    head = f"{kpi_entry('cost_gemeente').label('nl')} (euro per week)"
+    assert head in df.columns
+    per_year = sim.frame(reported_only=True)["cost_gemeente"]
+    assert df[head].sum() == pytest.approx(per_year.sum() / 52.0)  # a sum means euro spent
+    assert f"{kpi_entry('waiting_list').label('nl')} ({kpi_entry('waiting_list').unit('nl')})" \
+        in df.columns
+    assert "," in text.splitlines()[1]  # decimal commas
+
+
+def test_paired_comparison_against_a_saved_scenario_with_intervals(sim: Simulation):
+    sim.save_scenario("reactive")
+    sim.step(2)
+    sim.set_levers(replace(sim.settings.levers, partners=PARTNER_KINDS, outreach_share=0.2))
+    sim.step(1)
+    seen = []
+    sim.paired_compare("reactive", seeds=3, window="all",
+                       progress=lambda done, total: seen.append((done, total)))
+    table = sim.paired.table.set_index("kpi")
+    assert sim.paired.names == ("reactive", "policy")
+    assert table.loc["signals_per_1000", "n"] == 3
+    assert table.loc["signals_per_1000", "ci_low"] > 0  # partners signal, on every seed
+    assert sim.paired.results[1].timeseries.query("week == 2")["signals_partner"].sum() == 0
+    assert seen and seen[-1][1] == 2 * 3 * sim.horizon
+    html = sim.brief_html("en")
+    assert "Brief: policy compared with reactive" in html
+    assert "signalling.partners" in html
+    # the same comparison from the last lever change on
+    sim.paired_compare("reactive", seeds=3, window="since-change")
+    assert sim.paired.first == 3
+
+
+def test_paired_comparison_with_the_baseline_of_the_same_levers_is_zero(sim: Simulation):
+    sim.paired_compare(seeds=2)
+    table = sim.paired.table
+    assert (table["diff"].fillna(0) == 0).all()

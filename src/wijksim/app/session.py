@@ -9,7 +9,6 @@ extreme lever values through it.
 
 from __future__ import annotations
 
-import io
 import math
 import threading
 from collections.abc import Callable
@@ -20,12 +19,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wijksim.analysis import brief, report
+from wijksim.analysis.runner import RunResult, observed, observed_by_wijk, summarise
 from wijksim.codes import PARTNER_KINDS
 from wijksim.config import Config, baseline_levers, load_config, with_flat
 from wijksim.errors import ConfigError
 from wijksim.kpis import KPIS, REPORTED
 from wijksim.model import WijkModel
 from wijksim.presets import scenario_dir
+from wijksim.streams import replicate_seeds
 
 #: The preset the app opens with.
 DEFAULT_PRESET = "teaching"
@@ -110,6 +112,23 @@ class Settings:
     seed: int = 1
     households: int | None = None
     levers: Levers = field(default_factory=Levers)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A scenario saved to compare against: what a Reset built, and its levers week by week."""
+
+    name: str
+    settings: Settings
+    timeline: tuple[tuple[int, Levers], ...]  # (first reported week, levers in force)
+
+
+#: The reference a paired comparison uses unless a saved scenario is chosen.
+BASELINE = "baseline"
+#: Seeds of a paired comparison in the app (the CLI's default is 10).
+PAIRED_SEEDS = 5
+#: Windows a paired comparison averages over (the app's choice).
+APP_WINDOWS: tuple[str, ...] = ("all", "last-year", "since-change")
 
 
 class InputError(ValueError):
@@ -240,6 +259,10 @@ class Simulation:
         self.baseline_history: list[dict[str, float]] = []
         self.lever_timeline: list[tuple[int, Levers]] = []
         self.network_cache: dict[str, Any] = {}
+        self.in_force: Levers | None = None  # the levers the policy model runs with
+        self.saved: dict[str, Saved] = {}  # scenarios saved to compare against
+        self.paired: report.Comparison | None = None  # the last paired comparison
+        self.paired_scenarios: list[brief.Scenario] = []
 
     # -- state
 
@@ -284,6 +307,9 @@ class Simulation:
             self.baseline_history = []
             self.lever_timeline = [(1, settings.levers)]
             self.network_cache = {}
+            self.in_force = settings.levers
+            self.paired = None
+            self.paired_scenarios = []
 
     def _warm_up(self, model: WijkModel, progress: Progress | None, extra_weeks: int = 0,
                  offset: int = 0, total: int | None = None) -> list[dict[str, float]]:
@@ -313,6 +339,7 @@ class Simulation:
                 for _ in range(chunk):
                     if not self.model.running:
                         break
+                    self._apply_levers()
                     self.model.step()
                     self.history.append(kpi_row(self.model))
                     if self.baseline is not None and self.baseline.running:
@@ -327,25 +354,40 @@ class Simulation:
         return done
 
     def set_levers(self, levers: Levers) -> None:
-        """Switch the running policy model to ``levers`` from the next week on.
+        """Run the policy model with ``levers`` from the next week on.
 
-        Before the end of the warm-up the model switches itself (its scenario config changes);
-        after it, :meth:`WijkModel.apply_levers` switches at once. Raises ConfigError.
+        The levers take effect at the next week boundary with the values then in force: a
+        slider moved through several values between two weeks applies only its last one, so the
+        same final levers give the same results however the slider got there. Raises
+        ConfigError for levers that do not validate (checked now, applied later).
         """
         with self.lock:
             if self.model is None or self.settings is None:
                 return
             if levers == self.settings.levers:
                 return
-            cfg = with_flat(self.model.scenario_config, **levers.flat())
-            self.model.scenario_config = cfg
-            if self.model.week >= self.model.switch_week:
-                self.model.apply_levers(cfg)
+            with_flat(self.model.scenario_config, **levers.flat())  # validate now
             self.settings = replace(self.settings, levers=levers)
             start = max(self.week, 0) + 1
             if self.lever_timeline and self.lever_timeline[-1][0] == start:
                 self.lever_timeline.pop()
-            self.lever_timeline.append((start, levers))
+            if not self.lever_timeline or self.lever_timeline[-1][1] != levers:
+                self.lever_timeline.append((start, levers))
+
+    def _apply_levers(self) -> None:
+        """At a week boundary: switch the policy model to the levers set since the last week.
+
+        Before the end of the warm-up the model switches itself (its scenario config changes);
+        after it, :meth:`WijkModel.apply_levers` switches at once.
+        """
+        levers = self.settings.levers if self.settings is not None else None
+        if self.model is None or levers is None or levers == self.in_force:
+            return
+        cfg = with_flat(self.model.scenario_config, **levers.flat())
+        self.model.scenario_config = cfg
+        if self.model.week >= self.model.switch_week:
+            self.model.apply_levers(cfg)
+        self.in_force = levers
 
     @property
     def lever_changes(self) -> list[int]:
@@ -378,6 +420,80 @@ class Simulation:
                 rows.append(kpi_row(baseline))
             self.baseline = baseline
             self.baseline_history = rows
+
+    def save_scenario(self, name: str) -> Saved:
+        """Keep the current scenario (preset, seed, size and levers week by week) as ``name``."""
+        with self.lock:
+            if self.settings is None:
+                raise InputError("error.nothing_to_save")
+            saved = Saved(name.strip() or f"scenario {len(self.saved) + 1}", self.settings,
+                          tuple(self.lever_timeline))
+            self.saved[saved.name] = saved
+            return saved
+
+    def current(self) -> Saved:
+        """The scenario on the page now, as a :class:`Saved` would keep it."""
+        with self.lock:
+            return Saved("policy", self.settings, tuple(self.lever_timeline))
+
+    def reference(self, name: str) -> Saved:
+        """The scenario to compare with: a saved one, or the baseline.
+
+        The baseline is the preset with every lever at its baseline value, for the whole run.
+        """
+        with self.lock:
+            if name in self.saved:
+                return self.saved[name]
+            settings = self.settings
+        cfg = baseline_levers(scenario_config(settings, self.folder))
+        levers = Levers.from_config(cfg)
+        return Saved(BASELINE, replace(settings, levers=levers), ((1, levers),))
+
+    def paired_compare(self, reference: str = BASELINE, seeds: int = PAIRED_SEEDS,
+                       window: str = "all", progress: Progress | None = None) -> None:
+        """Run the current scenario and ``reference`` on ``seeds`` paired seeds, whole horizon.
+
+        The seeds are derived from the page's seed as the CLI derives them; each run replays
+        its scenario's lever changes at the same weeks. The result (differences with 95%
+        intervals over ``window``: ``all``, ``last-year`` or ``since-change``) is kept in
+        ``paired`` for the cards, the table and the brief.
+        """
+        ref, cur = self.reference(reference), self.current()
+        seed_list = replicate_seeds(cur.settings.seed, max(int(seeds), 2))
+        weeks = build_model(cur.settings, self.folder, spin_up=False).weeks
+        total = 2 * len(seed_list) * weeks
+        done = [0]
+
+        def advance(k: int) -> None:
+            done[0] += k
+            if progress is not None and done[0] % 10 == 0:
+                progress(done[0], total)
+
+        runs = [brief.Scenario(s.name, scenario_config(s.settings, self.folder),
+                               run_timeline(s, seed_list, self.folder, advance))
+                for s in (ref, cur)]
+        shown = self.window_code(window, cur)
+        comparison = report.compare_results(runs[0].result, runs[1].result,
+                                            (ref.name, cur.name), shown)
+        with self.lock:
+            self.paired = comparison
+            self.paired_scenarios = runs
+
+    def window_code(self, window: str, scenario: Saved) -> str:
+        """A window of the app (``since-change``: from the last lever change) as report takes it."""
+        if window != "since-change":
+            return window
+        return f"from:{scenario.timeline[-1][0]}" if len(scenario.timeline) > 1 else "all"
+
+    def brief_html(self, lang: str = "nl", window: str = "all") -> str:
+        """The brief of the last paired comparison (an empty string before one ran)."""
+        with self.lock:
+            scenarios = list(self.paired_scenarios)
+            current = self.current() if self.settings is not None else None
+        if len(scenarios) != 2 or current is None:
+            return ""
+        return brief.render(scenarios, lang, self.window_code(window, current),
+                            ["wijksim app", f"preset {current.settings.preset}"])
 
     def stop_comparing(self) -> None:
         """Drop the baseline."""
@@ -418,10 +534,12 @@ class Simulation:
         out.attrs["weeks"] = n
         return out
 
-    def csv(self) -> str:
+    def csv(self, lang: str = "en") -> str:
         """The reported weeks of policy (and baseline) as CSV text, one row per week.
 
-        Each row carries the scenario, preset, seed and the levers in force that week.
+        Each row carries the scenario, preset, seed and the levers in force that week. Headers
+        say label and unit in ``lang``; costs are euro per week; the Dutch file has semicolons
+        and decimal commas (:func:`wijksim.analysis.report.csv_text`).
         """
         with self.lock:
             settings = self.settings
@@ -437,9 +555,15 @@ class Simulation:
         data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         if not data.empty:
             data["week"] = data["week"].astype(int)
-        buf = io.StringIO()
-        data.to_csv(buf, index=False)
-        return buf.getvalue()
+        return report.csv_text(data, lang)
+
+    def wijk_frame(self) -> pd.DataFrame:
+        """The policy model's reported weeks per wijk (empty for a single wijk)."""
+        with self.lock:
+            if self.model is None:
+                return pd.DataFrame()
+            frame = observed_by_wijk(self.model, self.model.seed)
+        return frame if frame is not None else pd.DataFrame()
 
 
 def _with_levers(df: pd.DataFrame, scenario: str, settings: Settings,
@@ -470,3 +594,30 @@ def _mean_rows(rows: list[dict[str, float]]) -> dict[str, float]:
         finite = values[~np.isnan(values)]
         out[k] = float(finite.mean()) if finite.size else math.nan
     return out
+
+
+def run_timeline(scenario: Saved, seeds: list[int], folder: Path | None = None,
+                 advance: Callable[[int], None] | None = None) -> RunResult:
+    """Run a scenario on each seed, switching its levers at the weeks its timeline says."""
+    frames = []
+    for i, seed in enumerate(seeds):
+        settings = replace(scenario.settings, seed=seed, levers=scenario.timeline[0][1])
+        model = build_model(settings, folder)
+        changes = dict(scenario.timeline[1:])
+        while model.running:
+            levers = changes.get(model.reported_week + 1)
+            if levers is not None:  # at the week boundary, as the page applies them
+                cfg = with_flat(model.scenario_config, **levers.flat())
+                model.scenario_config = cfg
+                if model.week >= model.switch_week:
+                    model.apply_levers(cfg)
+            model.step()
+            if advance is not None:
+                advance(1)
+        frame = observed(model, seed)
+        frame.insert(0, "replicate", i)
+        frames.append(frame)
+    ts = pd.concat(frames, ignore_index=True)
+    ts["week"] = ts["week"].astype("int64")
+    cfg = scenario_config(replace(scenario.settings, levers=scenario.timeline[-1][1]), folder)
+    return RunResult(cfg, list(seeds), ts, summarise(ts))
