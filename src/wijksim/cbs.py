@@ -179,9 +179,10 @@ def config_text(town: Municipality, source: Path, table: str, year: int | None,
     """A scenario file for the gemeente: its wijken as ``[[wijken]]`` on top of ``extends``."""
     data: dict[str, Any] = {
         "extends": extends,
-        "description": f"{town.name}: {len(town.wijken)} wijken from CBS's Kerncijfers wijken "
-        f"en buurten{f' {year}' if year else ''}{f' ({table})' if table else ''}, on the "
-        "baseline's levers.",
+        "description": f"{town.name}: {len(town.wijken)} "
+        f"{'wijk' if len(town.wijken) == 1 else 'wijken'} from CBS's Kerncijfers wijken en "
+        f"buurten{f' {year}' if year else ''}{f' ({table})' if table else ''}, on the levers "
+        f"of {extends.removeprefix('preset:')}.",
         "population": {"households": sum(w["households"] for w in town.wijken)},
         "gemeente": {"name": town.name, "cbs_table": table,
                      **({"cbs_year": year} if year else {})},

@@ -174,6 +174,8 @@ def compare(
     plots.plot_lines({n: r.timeseries for n, r in results.items()}, out / "plots" / "kpis.png",
                      " vs ".join(names))
     for name in names[1:]:
+        if not quiet:
+            print_costs(ref, name, results[ref], results[name])
         diff = runner.paired_differences(results[ref].summary, results[name].summary,
                                          REPORTED)
         diff.insert(0, "scenario", name)
@@ -242,6 +244,31 @@ def unique_names(paths: list[Path]) -> list[str]:
             name, k = f"{p.stem}_{k}", k + 1
         names.append(name)
     return names
+
+
+#: Headings of the groups of the costs table.
+COST_GROUPS = {"gemeente": "Gemeente budget", "others": "Paid by others", "total": "All payers"}
+
+
+def print_costs(ref: str, name: str, a: runner.RunResult, b: runner.RunResult) -> None:
+    """Costs by payer as a gemeente reads them: its budget first, per year and over the run."""
+    from wijksim.analysis import report
+
+    comparison = report.compare_results(a, b, (ref, name))
+    table = Table(title=f"Costs by payer, {name} vs {ref} (x EUR 1,000; paired, 95% interval)")
+    for col in ("", "per year: A", "B", "B - A", "95% interval",
+                f"over {comparison.years:.1f} years: A", "B", "B - A", "95% interval"):
+        table.add_column(col, justify="left" if not col else "right")
+    group = ""
+    for row in report.cost_rows(comparison):
+        if row["group"] != group:
+            group = row["group"]
+            table.add_section()
+            table.add_row(f"[bold]{COST_GROUPS[group]}[/]")
+        mark = " *" if row["significant"] else ""
+        table.add_row(row["label"], row["a"], row["b"], row["diff"] + mark, row["ci"],
+                      row["sum_a"], row["sum_b"], row["sum_diff"], row["sum_ci"])
+    out_console.print(table)
 
 
 def print_differences(ref: str, name: str, diff) -> None:

@@ -242,3 +242,19 @@ def test_two_sessions_keep_their_own_state_and_bad_input_is_refused(server, brow
         ctx_b.close()
     for traffic in (traffic_a, traffic_b):
         assert not traffic.outside() and not traffic.problems, traffic.problems
+
+
+def test_paired_comparison_and_brief_in_the_browser(server, browser):
+    """Compare two scenarios with intervals, then the brief is offered for download."""
+    context, page, traffic, _ = open_app(browser, server)
+    page.locator(".paired-button").click()
+    page.locator(".paired-result").wait_for(timeout=4 * WAIT)
+    table = page.locator(".paired-result").inner_text()
+    assert "95%-interval" in table and "baseline" in table
+    with page.expect_download(timeout=2 * WAIT) as info:
+        page.locator(".brief-download button, .brief-download .v-btn").first.click()
+    path = info.value.path()
+    text = Path(path).read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "Notitie:" in text
+    context.close()
+    assert not traffic.outside(), traffic.outside()

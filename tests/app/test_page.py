@@ -216,13 +216,21 @@ def test_levers_apply_to_the_run_and_show_in_the_csv(page):
     checkbox.v_model = True
     click(page, "step-button")
     wait_until(lambda: week_text(page) == "Week 1 van 260", "week 1")
-    download = page.find(FileDownloadWidget).widget
+    download = csv_download(page)
     download.request_download = True
     wait_until(lambda: download.bytes, "CSV bytes")
-    df = pd.read_csv(io.BytesIO(download.bytes))
+    df = pd.read_csv(io.BytesIO(download.bytes), sep=";", decimal=",")  # Dutch, as the page
     assert list(df["week"]) == [1]
     assert df.loc[0, "fte_per_1000"] == 1.0 and df.loc[0, "partners"] == "school"
-    assert download.filename == "wijksim_teaching_seed1.csv"
+    assert "Wachtlijst (huishoudens)" in df.columns  # label and unit in the page's language
+    assert download.filename == "wijksim_teaching_seed1_nl.csv"
+
+
+def csv_download(rc):
+    """The CSV download (the page also offers chart PNGs and, after a comparison, the brief)."""
+    widgets = [w for w in rc.find(FileDownloadWidget).widgets if w.filename.endswith(".csv")]
+    assert len(widgets) == 1
+    return widgets[0]
 
 
 def test_structure_toggle_and_preset_choice(page):
@@ -254,7 +262,12 @@ def test_comparison_shows_policy_baseline_and_difference(page):
     assert "+" in row  # creditors add signals
     wait_until(lambda: "basislijn" in kpi_html(page, "waiting_list"), "baseline on cards")
     click(page, "step-button")  # both models step on
-    wait_until(lambda: "week 1-53" in texts(page), "comparison over 53 weeks")
+    wait_until(lambda: "laatste 13 weken" in texts(page), "the cards' window")
+    # the table shows what the cards show: the same window, the same numbers
+    table = html_of(page, "compare-result")
+    card = kpi_number(page, "waiting_list")
+    row = re.search(r"data-kpi='waiting_list'>(.*?)</tr>", table).group(1)
+    assert card in row
 
 
 def test_a_preset_without_teacher_notes_shows_its_description(tmp_path, monkeypatch):
@@ -284,3 +297,65 @@ def test_two_sessions_keep_their_own_state():
     finally:
         one.close()
         two.close()
+
+
+def test_paired_comparison_with_a_saved_scenario_and_the_brief(page):
+    wait_idle(page)
+    name = page.find(v.TextField, class_="save-name").widget
+    name.v_model = "reactief"
+    click(page, "save-button")
+    wait_until(lambda: "reactief" in page.find(v.Select, class_="reference-select").widget.items,
+               "the saved scenario to choose")
+    click(page, "step-button")
+    wait_until(lambda: week_text(page) == "Week 1 van 260", "week 1")
+    checkbox = [w for w in page.find(v.Checkbox).widgets if w.label == "schuldeisers (Wgs)"][0]
+    checkbox.v_model = True
+    page.find(v.Select, class_="reference-select").widget.v_model = "reactief"
+    page.find(v.Select, class_="seeds-select").widget.v_model = 2
+    wait_idle(page)
+    click(page, "paired-button")
+    wait_until(lambda: html_blocks(page, "paired-result"), "the paired comparison", 240)
+    table = html_of(page, "paired-result")
+    assert "reactief" in table and "policy" in table and "95%-interval" in table
+    assert "data-kpi='cost_gemeente'" in table
+    assert "2 gepaarde seeds" in texts(page)
+    def brief_downloads() -> list:
+        return [w for w in page.find(FileDownloadWidget).widgets if w.filename.endswith(".html")]
+
+    wait_until(lambda: len(brief_downloads()) == 1, "the brief's download")
+    brief = brief_downloads()
+    brief[0].request_download = True
+    wait_until(lambda: brief[0].bytes, "the brief", 120)
+    html = brief[0].bytes.decode("utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Notitie: policy vergeleken met reactief" in html
+    charts = [w for w in page.find(FileDownloadWidget).widgets if w.filename.endswith(".png")]
+    assert charts  # the chart as PNG
+    charts[0].request_download = True
+    wait_until(lambda: charts[0].bytes, "the PNG")
+    assert bytes(charts[0].bytes[:4]) == b"\x89PNG"
+
+
+def test_a_multi_wijk_preset_has_a_wijk_picker_and_small_multiples(tmp_path, monkeypatch):
+    (tmp_path / "twee.toml").write_text(
+        'description = "two wijken"\n[run]\nweeks = 20\nwarmup_weeks = 2\nspinup_years = 1\n'
+        '[population]\nhouseholds = 600\n\n[[wijken]]\nname = "Noord"\nhouseholds = 200\n\n'
+        '[[wijken]]\nname = "Zuid"\nhouseholds = 400\nlow_income_share = 0.2\n')
+    (tmp_path / "teaching.toml").write_text(
+        'description = "one"\n[run]\nweeks = 20\nwarmup_weeks = 2\nspinup_years = 1\n'
+        '[population]\nhouseholds = 300\n')
+    monkeypatch.setenv("WIJKSIM_CONFIGS", str(tmp_path))
+    _, rc = solara.render(Page(), handle_error=False)
+    try:
+        wait_idle(rc)
+        rc.find(v.Select, class_="preset-select").widget.v_model = "twee"
+        wait_until(lambda: week_text(rc) == "Week 0 van 20", "two wijken built")
+        wait_idle(rc)
+        click(rc, "step-button")
+        wait_until(lambda: week_text(rc) == "Week 1 van 20", "week 1")
+        picker = rc.find(v.Select, class_="wijk-select").widget
+        assert picker.items == ["hele gemeente", "Noord", "Zuid"]
+        picker.v_model = "Zuid"
+        wait_until(lambda: rc.find(v.Select, class_="wijk-select").widget.v_model == "Zuid",
+                   "Zuid chosen")
+    finally:
+        rc.close()

@@ -136,3 +136,25 @@ def difference_colour(kpi: str, difference: float) -> str:
     if direction == 0 or not np.isfinite(difference) or abs(difference) < 1e-9:
         return "inherit"
     return "#2e7d32" if difference * direction > 0 else "#c62828"
+
+
+#: Small multiples of a multi-wijk run: rates that compare wijken of different sizes.
+WIJK_PANELS: tuple[str, ...] = ("waiting_list_per_1000", "wmo_per_1000", "workload",
+                                "escalations_per_1000")
+
+
+def wijk_figure(frame: pd.DataFrame, lang: str) -> Figure:
+    """One panel per rate in :data:`WIJK_PANELS`, a line per wijk (a multi-wijk run)."""
+    fig = Figure(figsize=(11.0, 4.2), dpi=96)
+    fig.subplots_adjust(left=0.05, right=0.82, top=0.9, bottom=0.12, wspace=0.28)
+    axes = fig.subplots(1, len(WIJK_PANELS), sharex=True)
+    for ax, kpi in zip(axes, WIJK_PANELS, strict=True):
+        for name, part in frame.groupby("wijk", sort=False):
+            ax.plot(part["week"], smooth(part[kpi]), lw=1.2, label=str(name))
+        ax.set_title(tr(lang, f"kpi.{kpi}"), fontsize=9, loc="left")
+        ax.set_ylabel(tr(lang, f"kpi.{kpi}.unit"), fontsize=7)
+        ax.set_xlabel("week", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    axes[-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    return fig

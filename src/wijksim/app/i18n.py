@@ -130,7 +130,26 @@ _NL: dict[str, str] = {
     "compare.policy": "dit beleid",
     "compare.baseline": "basislijn",
     "compare.difference": "verschil",
-    "compare.over": "gemiddelden over week 1-{weeks}, zelfde seed; groen = beter, rood = slechter",
+    "compare.over": "gemiddelden over de laatste {weeks} weken (zoals de kerncijfers), zelfde "
+    "seed; groen = beter, rood = slechter",
+    "paired.title": "Twee scenario's vergelijken, met onzekerheid",
+    "paired.help": "Draait het huidige scenario en het gekozen scenario met meerdere gepaarde "
+    "seeds over de hele looptijd (ook de knopwijzigingen op dezelfde weken) en geeft het verschil "
+    "met een 95%-interval.",
+    "paired.reference": "vergelijk met",
+    "paired.seeds": "seeds",
+    "paired.window": "periode",
+    "paired.window.all": "hele looptijd",
+    "paired.window.last-year": "laatste jaar",
+    "paired.window.since-change": "sinds de laatste knopwijziging",
+    "paired.button": "Vergelijk",
+    "paired.save": "Bewaar dit scenario als",
+    "paired.save_button": "Bewaar",
+    "paired.saved": "Bewaard: {name}",
+    "paired.over": "{b} min {a}, gemiddeld over week {first}-{last}, {n} gepaarde seeds; "
+    "* het 95%-interval sluit 0 uit",
+    "paired.interval": "95%-interval",
+    "busy.paired": "scenario's vergelijken",
     # teacher panel
     "teach.title": "Voor de docent",
     "teach.about": "Over dit scenario",
@@ -140,7 +159,20 @@ _NL: dict[str, str] = {
     # download
     "download.title": "Resultaten",
     "download.button": "Download CSV",
-    "download.help": "Een rij per week (na de inloop) per scenario, met alle kerncijfers.",
+    "download.help": "Een rij per week (na de inloop) per scenario, met alle kerncijfers; "
+    "puntkomma's en decimale komma's, kosten in euro per week.",
+    "download.brief": "Download notitie (HTML)",
+    "download.brief_help": "Een pagina voor een raadsmemo met de laatste vergelijking van "
+    "twee scenario's; werkt offline en is als PDF te printen.",
+    "download.png": "Download grafiek (PNG)",
+    "costs.gemeente": "Budget gemeente",
+    "costs.others": "Betaald door anderen",
+    "costs.per_year": "per jaar",
+    "costs.so_far": "t/m week {week}",
+    "costs.unit": "x € 1.000",
+    "wijk.all": "hele gemeente",
+    "wijk.pick": "wijk",
+    "wijk.multiples": "Per wijk",
     # errors
     "error.whole_number": "{field}: vul een heel getal in van {lo} tot en met {hi} "
     "(niet '{value}').",
@@ -251,7 +283,26 @@ _EN: dict[str, str] = {
     "compare.policy": "this policy",
     "compare.baseline": "baseline",
     "compare.difference": "difference",
-    "compare.over": "means over weeks 1-{weeks}, same seed; green = better, red = worse",
+    "compare.over": "means over the last {weeks} weeks (as the key figures), same seed; "
+    "green = better, red = worse",
+    "paired.title": "Compare two scenarios, with uncertainty",
+    "paired.help": "Runs the current scenario and the chosen one on several paired seeds over "
+    "the whole run (lever changes at the same weeks) and gives the difference with a 95% "
+    "interval.",
+    "paired.reference": "compare with",
+    "paired.seeds": "seeds",
+    "paired.window": "window",
+    "paired.window.all": "whole run",
+    "paired.window.last-year": "last year",
+    "paired.window.since-change": "since the last lever change",
+    "paired.button": "Compare",
+    "paired.save": "Save this scenario as",
+    "paired.save_button": "Save",
+    "paired.saved": "Saved: {name}",
+    "paired.over": "{b} minus {a}, mean over weeks {first}-{last}, {n} paired seeds; "
+    "* the 95% interval excludes 0",
+    "paired.interval": "95% interval",
+    "busy.paired": "comparing scenarios",
     "teach.title": "For the teacher",
     "teach.about": "About this scenario",
     "teach.notice": "What to notice",
@@ -259,7 +310,20 @@ _EN: dict[str, str] = {
     "teach.none": "No teaching notes have been written for this scenario yet.",
     "download.title": "Results",
     "download.button": "Download CSV",
-    "download.help": "A row per week (after the warm-up) per scenario, with every KPI.",
+    "download.help": "A row per week (after the warm-up) per scenario, with every KPI; costs "
+    "in euro per week.",
+    "download.brief": "Download brief (HTML)",
+    "download.brief_help": "A page for a council memo with the last comparison of two "
+    "scenarios; works offline and prints to PDF.",
+    "download.png": "Download chart (PNG)",
+    "costs.gemeente": "Gemeente budget",
+    "costs.others": "Paid by others",
+    "costs.per_year": "per year",
+    "costs.so_far": "to week {week}",
+    "costs.unit": "x EUR 1,000",
+    "wijk.all": "whole gemeente",
+    "wijk.pick": "wijk",
+    "wijk.multiples": "By wijk",
     "error.whole_number": "{field}: enter a whole number from {lo} to {hi} (not '{value}').",
     "error.config": "The scenario cannot be loaded: {message}",
     "error.no_presets": "No scenarios found in {folder}.",
@@ -311,13 +375,13 @@ def fmt_number(value: float | None, lang: str, decimals: int = 1) -> str:
 
 
 def fmt_euro(value: float | None, lang: str) -> str:
-    """A yearly amount in euro, in thousands (``€ 234k``) or millions (``€ 1,23 mln``).
+    """A yearly amount in thousands of euro, no decimals: the one style of every cost shown.
 
-    The spaces are non-breaking, so an amount never wraps.
+    Tables and cards say the unit ("x € 1.000") once in their header, so amounts of any size
+    read alike (no "k" next to "mln").
     """
+    from wijksim.analysis.report import euro_thousands
+
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    if abs(value) >= 1e6:
-        unit = "\u00a0mln" if lang == "nl" else "M"
-        return f"€\u00a0{fmt_number(value / 1e6, lang, 2)}{unit}"
-    return f"€\u00a0{fmt_number(value / 1e3, lang, 0)}k"
+    return euro_thousands(value, lang)

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 import queue
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from types import SimpleNamespace
 from typing import Any
 
 import reacton.ipyvuetify as rv
@@ -28,13 +30,17 @@ import reacton.ipywidgets as rw
 import solara
 from matplotlib.figure import Figure
 
+from wijksim.analysis import report
 from wijksim.app import charts, network_view
 from wijksim.app.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_euro, fmt_number, tr
 from wijksim.app.session import (
+    APP_WINDOWS,
+    BASELINE,
     CARD_WINDOW,
     DEFAULT_PRESET,
     HOUSEHOLDS_RANGE,
     LEVER_SPECS,
+    PAIRED_SEEDS,
     SEED_RANGE,
     STRUCTURES,
     InputError,
@@ -81,6 +87,7 @@ CSS = """
 .kpi-costs table { font-size: 0.8rem; border-collapse: collapse; width: 100%; }
 .kpi-costs td { padding: 0 4px; }
 .kpi-costs td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.kpi-costs tr.cost-group td { font-weight: 600; color: #1f4e79; padding-top: 4px; }
 .chart img { max-width: 100%; height: auto; }
 .compare-table { border-collapse: collapse; font-size: 0.85rem; width: 100%; }
 .compare-table th, .compare-table td { padding: 2px 6px; border-bottom: 1px solid #eee; }
@@ -174,6 +181,11 @@ def Page():
                 sim.compare(progress=report)
             elif kind == "stop_compare":
                 sim.stop_comparing()
+            elif kind == "paired":
+                reference, seeds, window = arg
+                sim.paired_compare(reference, seeds, window, progress=report)
+            elif kind == "save":
+                sim.save_scenario(arg)
             if kind in ("reset", "compare"):
                 error.set(None)
         except WijksimError as exc:
@@ -314,6 +326,9 @@ def Page():
                         ComparePanel(L, sim, version.value, busy_now,
                                      on_compare=lambda: submit("compare", None, "busy.compare"),
                                      on_stop=lambda: submit("stop_compare"))
+                        PairedPanel(L, sim, version.value, busy_now,
+                                    on_paired=lambda arg: submit("paired", arg, "busy.paired"),
+                                    on_save=lambda name: submit("save", name))
                         DownloadPanel(L, sim, version.value)
                 TeacherPanel(L, sim.settings.preset if sim.settings else settings.value.preset)
 
@@ -484,6 +499,10 @@ CARDS: tuple[tuple[str, int, bool], ...] = (
 )
 
 
+#: How the cards write each KPI: decimals, and whether in percent.
+CARD_FORMAT: dict[str, tuple[int, bool]] = {kpi: (d, p) for kpi, d, p in CARDS}
+
+
 def _show(value: float | None, L: str, decimals: int, percent: bool) -> str:
     if value is None:
         return "–"
@@ -513,24 +532,43 @@ def KpiCards(L: str, sim: Simulation, version: int):
                              f"{html.escape(_show(b, L, decimals, percent))}</div>")
             solara.HTML(tag="div", classes=["kpi-card", f"kpi-{kpi}"],
                         unsafe_innerHTML="".join(parts))
-        rows = []
-        for part in (*charts.COST_PARTS, "cost_total", "cost_gemeente"):
-            cell = f"<td class='num'>{html.escape(fmt_euro(now.get(part), L))}</td>"
-            if base:
-                cell += (f"<td class='num kpi-base'>"
-                         f"{html.escape(fmt_euro(base.get(part), L))}</td>")
-            style = " style='font-weight:600'" if part == "cost_total" else ""
-            rows.append(f"<tr{style}><td>{html.escape(tr(L, f'kpi.{part}'))}</td>{cell}</tr>")
-        head = ""
+        CostsCard(L, sim, now, base)
+
+
+#: The costs card: the gemeente's budget item by item, then what others pay.
+COST_ROWS: tuple[tuple[str, str], ...] = (
+    ("costs.gemeente", "cost_gemeente"), ("", "cost_team"), ("", "cost_sociale_basis"),
+    ("", "cost_wmo"), ("", "cost_youth"), ("", "cost_debt_relief"), ("", "cost_reintegration"),
+    ("costs.others", "cost_wlz"), ("", "cost_other"), ("", "cost_total"),
+)
+
+
+@solara.component
+def CostsCard(L: str, sim: Simulation, now: dict[str, float], base: dict[str, float]):
+    """Costs as a gemeente reads them: its own budget first, per year and so far; others apart."""
+    weeks = max(sim.week, 0)
+    so_far = sim.frame(reported_only=True)
+    head = [tr(L, "costs.per_year"), tr(L, "costs.so_far", week=weeks)]
+    if base:
+        head.append(f"{tr(L, 'charts.baseline')} ({tr(L, 'costs.per_year')})")
+    rows = ["<tr><td></td>" + "".join(f"<td class='num kpi-base'>{html.escape(h)}</td>"
+                                       for h in head) + "</tr>"]
+    for group, part in COST_ROWS:
+        if group:
+            rows.append(f"<tr class='cost-group'><td colspan='{len(head) + 1}'>"
+                        f"{html.escape(tr(L, group))}</td></tr>")
+        total = so_far[part].sum() / 52.0 if part in so_far and len(so_far) else None
+        cells = [fmt_euro(now.get(part), L), fmt_euro(total, L)]
         if base:
-            head = (f"<tr><td></td><td class='num kpi-base'>{html.escape(tr(L, 'charts.policy'))}"
-                    f"</td><td class='num kpi-base'>{html.escape(tr(L, 'charts.baseline'))}"
-                    f"</td></tr>")
-        solara.HTML(tag="div", classes=["kpi-card", "kpi-costs"], style="flex: 2 1 260px",
-                    unsafe_innerHTML=(
-                        f"<div class='kpi-name'>{html.escape(tr(L, 'kpi.costs'))} "
-                        f"<span class='kpi-unit'>({html.escape(tr(L, 'kpi.costs.unit'))})"
-                        f"</span></div><table>{head}{''.join(rows)}</table>"))
+            cells.append(fmt_euro(base.get(part), L))
+        style = " style='font-weight:600'" if part in ("cost_gemeente", "cost_total") else ""
+        rows.append(f"<tr{style} data-cost='{part}'><td>{html.escape(tr(L, f'kpi.{part}'))}</td>"
+                    + "".join(f"<td class='num'>{html.escape(c)}</td>" for c in cells) + "</tr>")
+    solara.HTML(tag="div", classes=["kpi-card", "kpi-costs"], style="flex: 2 1 300px",
+                unsafe_innerHTML=(
+                    f"<div class='kpi-name'>{html.escape(tr(L, 'kpi.costs'))} "
+                    f"<span class='kpi-unit'>({html.escape(tr(L, 'costs.unit'))})</span></div>"
+                    f"<table>{''.join(rows)}</table>"))
 
 
 def use_png(make: Callable[[], Figure | None], dependencies: list) -> bytes | None:
@@ -575,6 +613,44 @@ def ChartsPanel(L: str, sim: Simulation, chart_version: int):
                 solara.ProgressLinear(True)
         if sim.week < 1:
             solara.Text(tr(L, "charts.empty"), classes=["hint"])
+        if png is not None:
+            with solara.Div(classes=["chart-download"]):
+                solara.FileDownload(png, filename="wijksim_chart.png",
+                                    label=tr(L, "download.png"), mime_type="image/png")
+    if sim.model is not None and sim.model.n_wijken > 1:
+        WijkPanel(L, sim, chart_version)
+
+
+@solara.component
+def WijkPanel(L: str, sim: Simulation, chart_version: int):
+    """A multi-wijk run: the chosen wijk's time series, and small multiples (a line per wijk)."""
+    names = sim.model.cfg.wijk_names() if sim.model is not None else []
+    everyone = tr(L, "wijk.all")
+    chosen = solara.use_reactive(everyone)
+
+    def make() -> Figure | None:
+        frame = sim.wijk_frame()
+        if frame.empty:
+            return None
+        if chosen.value in names:
+            one = frame[frame["wijk"] == chosen.value].reset_index(drop=True)
+            return charts.timeseries_figure(one, None, list(sim.lever_changes), L)
+        return charts.wijk_figure(frame, L)
+
+    png = use_png(make, [chart_version, L, chosen.value])
+    with solara.Card(margin=0, classes=["wijk-panel"]):
+        solara.Text(tr(L, "wijk.multiples"), classes=["panel-title"])
+        solara.Select(tr(L, "wijk.pick"), values=[everyone, *names],
+                      value=chosen.value if chosen.value in names else everyone,
+                      on_value=chosen.set, classes=["wijk-select"])
+        with solara.Column(classes=["chart", "wijk-chart"]):
+            if png is not None:
+                rw.Image(value=png, format="png")
+                with solara.Div(classes=["chart-download"]):
+                    solara.FileDownload(png, filename="wijksim_wijken.png",
+                                        label=tr(L, "download.png"), mime_type="image/png")
+            elif sim.week >= 1:
+                solara.ProgressLinear(True)
 
 
 @solara.component
@@ -610,21 +686,22 @@ def ComparePanel(L: str, sim: Simulation, version: int, busy: bool, on_compare, 
                           classes=["compare-button"], disabled=busy or sim.model is None,
                           on_click=on_compare)
             return
-        table = sim.comparison()
-        weeks = table.attrs.get("weeks", 0)
         solara.Button(tr(L, "compare.stop"), icon_name="mdi-close", classes=["stop-compare"],
                       outlined=True, disabled=busy, on_click=on_stop)
-        if weeks < 1:
+        if sim.week < 1:
             solara.Text(tr(L, "compare.need_weeks"), classes=["hint"])
             return
+        now, base = sim.card_values(), sim.card_values(baseline=True)  # as the cards show
         rows = []
-        for row in table.itertuples():
-            if row.kpi not in charts.COMPARE_KPIS:
-                continue
+        for kpi in charts.COMPARE_KPIS:
+            row = SimpleNamespace(kpi=kpi, policy=now.get(kpi, math.nan),
+                                  baseline=base.get(kpi, math.nan))
             is_cost = row.kpi.startswith("cost_")
             name = tr(L, f"kpi.{row.kpi}")
-            shown = (lambda v: fmt_euro(v, L)) if is_cost else (lambda v: fmt_number(v, L, 2))
-            diff = row.difference
+            decimals, percent = CARD_FORMAT.get(kpi, (2, False))  # as the cards write it
+            shown = ((lambda v: fmt_euro(v, L)) if is_cost
+                     else (lambda v, d=decimals, p=percent: _show(v, L, d, p)))
+            diff = row.policy - row.baseline
             sign = "+" if diff > 0 else ""
             colour = charts.difference_colour(row.kpi, diff)
             rows.append(
@@ -637,20 +714,87 @@ def ComparePanel(L: str, sim: Simulation, version: int, busy: bool, on_compare, 
                        ("compare.kpi", "compare.policy", "compare.baseline", "compare.difference"))
         solara.HTML(tag="div", classes=["compare-result"], unsafe_innerHTML=(
             f"<table class='compare-table'><tr>{head}</tr>{''.join(rows)}</table>"))
-        solara.Text(tr(L, "compare.over", weeks=weeks), classes=["hint"])
+        solara.Text(tr(L, "compare.over", weeks=min(CARD_WINDOW, sim.week)), classes=["hint"])
+
+
+@solara.component
+def PairedPanel(L: str, sim: Simulation, version: int, busy: bool, on_paired, on_save):
+    """Two scenarios on several paired seeds, with 95% intervals (the numbers the brief shows).
+
+    The current scenario against the baseline or a saved one, over a chosen window.
+    """
+    reference = solara.use_reactive(BASELINE)
+    seeds = solara.use_reactive(PAIRED_SEEDS)
+    window = solara.use_reactive("all")
+    name = solara.use_reactive("")
+    with solara.Card(margin=0, classes=["paired-panel"]):
+        solara.Text(tr(L, "paired.title"), classes=["panel-title"])
+        solara.Text(tr(L, "paired.help"), classes=["hint"])
+        with solara.Row(gap="6px", style={"flex-wrap": "wrap", "align-items": "center"}):
+            solara.InputText(tr(L, "paired.save"), value=name, classes=["save-name"],
+                             continuous_update=True)
+            solara.Button(tr(L, "paired.save_button"), icon_name="mdi-content-save",
+                          classes=["save-button"], outlined=True,
+                          disabled=busy or sim.model is None,
+                          on_click=lambda: on_save(name.value))
+        names = [BASELINE, *sim.saved]
+        with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+            solara.Select(tr(L, "paired.reference"), values=names, value=reference,
+                          classes=["reference-select"])
+            solara.Select(tr(L, "paired.seeds"), values=[2, 3, 5, 10], value=seeds,
+                          classes=["seeds-select"])
+            rv.Select(label=tr(L, "paired.window"), v_model=window.value,
+                      on_v_model=window.set, class_="window-select",
+                      items=[{"text": tr(L, f"paired.window.{w}"), "value": w}
+                             for w in APP_WINDOWS])
+        solara.Button(tr(L, "paired.button"), icon_name="mdi-scale-balance", color="primary",
+                      classes=["paired-button"], disabled=busy or sim.model is None,
+                      on_click=lambda: on_paired((reference.value, seeds.value, window.value)))
+        comparison = sim.paired
+        if comparison is None:
+            return
+        a, b = comparison.names
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in (
+            tr(L, "compare.kpi"), a, b, tr(L, "compare.difference"), tr(L, "paired.interval")))
+        body = []
+        for row in report.kpi_rows(comparison, PAIRED_KPIS, L):
+            mark = " *" if row["significant"] else ""
+            body.append(f"<tr data-kpi='{row['kpi']}'><td>{html.escape(row['label'])} "
+                        f"<span class='kpi-unit'>({html.escape(row['unit'])})</span></td>"
+                        + "".join(f"<td class='num'>{html.escape(row[k])}</td>"
+                                  for k in ("a", "b"))
+                        + f"<td class='num diff'>{html.escape(row['diff'] + mark)}</td>"
+                        f"<td class='num'>{html.escape(row['ci'])}</td></tr>")
+        solara.HTML(tag="div", classes=["paired-result"], unsafe_innerHTML=(
+            f"<table class='compare-table'><tr>{head}</tr>{''.join(body)}</table>"))
+        n = int(comparison.table["n"].max())
+        solara.Text(tr(L, "paired.over", a=a, b=b, first=comparison.first, last=comparison.last,
+                       n=n), classes=["hint"])
+
+
+#: The rows of the paired comparison in the app (the brief shows every measure).
+PAIRED_KPIS: tuple[str, ...] = ("cost_gemeente", "cost_wlz", "waiting_list", "workload",
+                                "escalations_per_1000", "time_to_help_weeks", "unmet_need",
+                                "wmo_clients_year_per_1000")
 
 
 @solara.component
 def DownloadPanel(L: str, sim: Simulation, version: int):
     """The results as CSV (made when the button is clicked)."""
-    get_csv = solara.use_memo(lambda: sim.csv, [])
+    get_csv = solara.use_memo(lambda: (lambda: sim.csv(L)), [L])
+    get_brief = solara.use_memo(lambda: (lambda: sim.brief_html(L)), [L])
     preset = sim.settings.preset if sim.settings else "run"
     seed = sim.settings.seed if sim.settings else 0
     with solara.Card(margin=0, classes=["download-panel"]):
         solara.Text(tr(L, "download.title"), classes=["panel-title"])
         solara.Text(tr(L, "download.help"), classes=["hint"])
-        solara.FileDownload(get_csv, filename=f"wijksim_{preset}_seed{seed}.csv",
+        solara.FileDownload(get_csv, filename=f"wijksim_{preset}_seed{seed}_{L}.csv",
                             label=tr(L, "download.button"), mime_type="text/csv")
+        if sim.paired is not None:
+            solara.Text(tr(L, "download.brief_help"), classes=["hint"])
+            with solara.Div(classes=["brief-download"]):
+                solara.FileDownload(get_brief, filename=f"wijksim_brief_{preset}_{L}.html",
+                                    label=tr(L, "download.brief"), mime_type="text/html")
 
 
 @solara.component
