@@ -126,6 +126,10 @@ class WijkModel(mesa.Model):
             self.hh.wijk, weights=self.hh.members, minlength=self.n_wijken
         )
         self.inhabitants = float(self.inhabitants_per_wijk.sum())
+        # rows are sorted by wijk: wijk w holds rows wijk_start[w] .. wijk_start[w + 1] - 1
+        self.households_per_wijk = np.bincount(self.hh.wijk, minlength=self.n_wijken)
+        self.wijk_start = np.concatenate([[0], np.cumsum(self.households_per_wijk)]).astype(
+            np.int64)
         self.under_23_per_wijk = np.bincount(
             self.hh.wijk, weights=self.hh.children, minlength=self.n_wijken
         )

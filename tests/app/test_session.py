@@ -477,3 +477,22 @@ def test_paired_comparison_with_the_baseline_of_the_same_levers_is_zero(sim: Sim
     sim.paired_compare(seeds=2)
     table = sim.paired.table
     assert (table["diff"].fillna(0) == 0).all()
+
+
+def test_a_multi_wijk_run_shows_each_wijk_and_its_network(tmp_path: Path):
+    (tmp_path / "twee.toml").write_text(
+        'description = "two wijken"\n[run]\nweeks = 10\nwarmup_weeks = 2\nspinup_years = 1\n'
+        '[population]\nhouseholds = 600\n\n[[wijken]]\nname = "Noord"\nhouseholds = 200\n\n'
+        '[[wijken]]\nname = "Zuid"\nhouseholds = 400\n')
+    sim = Simulation(folder=tmp_path)
+    sim.reset(Settings(preset="twee", seed=2))
+    sim.step(3)
+    frame = sim.wijk_frame()
+    assert list(frame["wijk"].unique()) == ["Noord", "Zuid"] and len(frame) == 6
+    both = frame.groupby("week")["waiting_list"].sum().to_numpy()
+    np.testing.assert_array_equal(both, sim.frame(reported_only=True)["waiting_list"].to_numpy())
+    from wijksim.app import network_view
+
+    south = network_view.cached_sample(sim, 1)
+    assert south.wijk == 1 and (sim.model.hh.wijk[south.rows] == 1).all()
+    assert network_view.cached_sample(sim, 0).wijk == 0

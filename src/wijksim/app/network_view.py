@@ -97,15 +97,17 @@ def build_sample(model, wijk: int = 0, size: int = SAMPLE_SIZE, seed: int = 0) -
     return NetworkSample(wijk=wijk, rows=rows, edges=edges, weights=weights, pos=pos)
 
 
-def cached_sample(sim) -> NetworkSample | None:
-    """The session's sample for its current model, built on first use."""
+def cached_sample(sim, wijk: int = 0) -> NetworkSample | None:
+    """The session's sample of ``wijk`` for its current model, built on first use."""
     model = sim.model
     if model is None:
         return None
-    key = id(model)
+    wijk = wijk if 0 <= wijk < model.n_wijken else 0
+    key = (id(model), wijk)
     sample = sim.network_cache.get(key)
     if sample is None:
-        sample = build_sample(model, wijk=0, seed=int(sim.settings.seed) if sim.settings else 0)
+        sample = build_sample(model, wijk=wijk,
+                              seed=int(sim.settings.seed) if sim.settings else 0)
         sim.network_cache.clear()
         sim.network_cache[key] = sample
     return sample

@@ -159,6 +159,7 @@ def Page():
     progress = solara.use_reactive(0.0)
     error = solara.use_reactive(start.error)
     refused = solara.use_reactive(False)
+    wijk_choice = solara.use_reactive("")  # the wijk the charts and the network show
     jobs: queue.Queue = solara.use_memo(queue.Queue, [])
 
     def refresh(charts_too: bool = True) -> None:
@@ -319,9 +320,9 @@ def Page():
                          on_year=lambda: submit("step", YEAR, "busy.year"),
                          on_reset=on_reset)
                 KpiCards(L, sim, version.value)
-                ChartsPanel(L, sim, chart_version.value)
+                ChartsPanel(L, sim, chart_version.value, wijk_choice)
                 with solara.Columns([2, 3], gutters_dense=True):
-                    NetworkPanel(L, sim, chart_version.value)
+                    NetworkPanel(L, sim, chart_version.value, wijk_index(sim, wijk_choice.value))
                     with solara.Column(gap="10px"):
                         ComparePanel(L, sim, version.value, busy_now,
                                      on_compare=lambda: submit("compare", None, "busy.compare"),
@@ -593,7 +594,7 @@ def use_png(make: Callable[[], Figure | None], dependencies: list) -> bytes | No
 
 
 @solara.component
-def ChartsPanel(L: str, sim: Simulation, chart_version: int):
+def ChartsPanel(L: str, sim: Simulation, chart_version: int, wijk_choice: solara.Reactive[str]):
     """The time series (redrawn when ``chart_version`` or the language changes)."""
 
     def make() -> Figure:
@@ -618,15 +619,20 @@ def ChartsPanel(L: str, sim: Simulation, chart_version: int):
                 solara.FileDownload(png, filename="wijksim_chart.png",
                                     label=tr(L, "download.png"), mime_type="image/png")
     if sim.model is not None and sim.model.n_wijken > 1:
-        WijkPanel(L, sim, chart_version)
+        WijkPanel(L, sim, chart_version, wijk_choice)
+
+
+def wijk_index(sim: Simulation, name: str) -> int:
+    """The row of the wijk called ``name`` (the first wijk when none is chosen)."""
+    names = sim.model.cfg.wijk_names() if sim.model is not None else []
+    return names.index(name) if name in names else 0
 
 
 @solara.component
-def WijkPanel(L: str, sim: Simulation, chart_version: int):
-    """A multi-wijk run: the chosen wijk's time series, and small multiples (a line per wijk)."""
+def WijkPanel(L: str, sim: Simulation, chart_version: int, chosen: solara.Reactive[str]):
+    """A multi-wijk run: the chosen wijk's time series (and network), or small multiples."""
     names = sim.model.cfg.wijk_names() if sim.model is not None else []
     everyone = tr(L, "wijk.all")
-    chosen = solara.use_reactive(everyone)
 
     def make() -> Figure | None:
         frame = sim.wijk_frame()
@@ -654,18 +660,18 @@ def WijkPanel(L: str, sim: Simulation, chart_version: int):
 
 
 @solara.component
-def NetworkPanel(L: str, sim: Simulation, chart_version: int):
+def NetworkPanel(L: str, sim: Simulation, chart_version: int, wijk: int = 0):
     """The network of a sample of households (layout cached per model)."""
 
     def make() -> Figure | None:
         with sim.lock:
-            sample = network_view.cached_sample(sim)
+            sample = network_view.cached_sample(sim, wijk)
             if sample is None:
                 return None
             state = network_view.snapshot(sim.model, sample)
         return network_view.network_figure(state, sample, L)
 
-    png = use_png(make, [chart_version, L])
+    png = use_png(make, [chart_version, L, wijk])
     with solara.Card(margin=0, classes=["network"]):
         with solara.Column(classes=["chart", "network-chart"]):
             if png is not None:

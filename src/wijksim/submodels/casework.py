@@ -580,8 +580,12 @@ def settle(rows, rng, parts, c, rules, basis_free):
     all_euros = np.zeros((n_wijken, N_DOMAINS))  # one-off costs of deliveries, by domain
     domains = np.empty(N_DOMAINS, np.int64)  # the household's domains with support
     wijk = c.wijk
+    current = wijk[rows[0]] if rows.size else 0
+    counts, euros = all_counts[current], all_euros[current]
     for r in rows:
-        counts, euros = all_counts[wijk[r]], all_euros[wijk[r]]  # this household's wijk
+        if wijk[r] != current:  # rows are sorted by wijk: the tallies of the next wijk
+            current = wijk[r]
+            counts, euros = all_counts[current], all_euros[current]
         n_dom = 0
         for d in range(N_DOMAINS):
             domains[n_dom] = d

@@ -47,7 +47,7 @@ def step(model: WijkModel) -> None:
         carer_indices=reach.by_carer.indices, reachable=reach.hours,
         capacity=hh.care_capacity, met_share=hh.met_share, strain=hh.strain,
         overload_weeks=F32(cfg.overload_weeks), overload_threshold=F32(cfg.overload_threshold),
-        stretch=F32(cfg.max_stretch), wijk=hh.wijk, n_wijken=np.int64(model.n_wijken),
+        stretch=F32(cfg.max_stretch), wijk_start=model.wijk_start,
     )
 
 
@@ -200,14 +200,16 @@ def household_demand(rows, h):
 @kernel
 def share_care(
     askers, ask, volunteer, indptr, indices, weights, carer_indptr, carer_indices, reachable,
-    capacity, met_share, strain, overload_weeks, overload_threshold, stretch, wijk, n_wijken,
+    capacity, met_share, strain, overload_weeks, overload_threshold, stretch, wijk_start,
 ):
     """Informal care over the ties (see the module docstring); sets met shares and strain.
 
     Returns each household's load as a carer, the number of carers with a load and how many
-    of them are overloaded (per wijk).
+    of them are overloaded (per wijk; ``wijk_start`` holds the first row of each wijk and, last,
+    the number of rows).
     """
     n = capacity.size
+    n_wijken = wijk_start.size - 1
     ratio = np.empty(askers.size, np.float32)
     asked = np.zeros(n, np.float32)  # per carer, in units of its capacity
     for i in range(askers.size):
@@ -237,12 +239,17 @@ def share_care(
     load = np.empty(n, np.float32)
     carers = np.zeros(n_wijken, np.int64)
     overloaded = np.zeros(n_wijken, np.int64)
-    for j in range(n):
-        load[j] = capacity[j] * min(asked[j], stretch)
-        now = load[j] / capacity[j] if capacity[j] > 0 else F32(0.0)
-        strain[j] += (now - strain[j]) / overload_weeks
-        carers[wijk[j]] += load[j] > 0
-        overloaded[wijk[j]] += (load[j] > 0) & (strain[j] > overload_threshold)
+    for w in range(n_wijken):  # rows are sorted by wijk: a block each (the loop vectorises)
+        giving = 0
+        over = 0
+        for j in range(wijk_start[w], wijk_start[w + 1]):
+            load[j] = capacity[j] * min(asked[j], stretch)
+            now = load[j] / capacity[j] if capacity[j] > 0 else F32(0.0)
+            strain[j] += (now - strain[j]) / overload_weeks
+            giving += load[j] > 0
+            over += (load[j] > 0) & (strain[j] > overload_threshold)
+        carers[w] = giving
+        overloaded[w] = over
     return load, carers, overloaded
 
 

@@ -173,10 +173,12 @@ def wijk_parts(model: WijkModel) -> dict[str, np.ndarray]:
     staffed = team.filled & team.position
     cutoff = week - YEAR + 1
     left_wmo, left_youth = ledger.left_in_year(week)
+    wmo_year, youth_year = clients_in_year(hh.wmo_last_week, hh.youth_last_week,
+                                           model.wijk_start, np.int64(cutoff))
     partners = model.partners
     engaged = partners.engaged.reshape(n, -1)
     parts = {
-        "households": per_wijk(hh.wijk, n),
+        "households": model.households_per_wijk,
         "inhabitants": model.inhabitants_per_wijk.astype(np.float64),
         "under_23": model.under_23_per_wijk.astype(np.float64),
         "waiting": by_status[:, WAITING],
@@ -186,8 +188,8 @@ def wijk_parts(model: WijkModel) -> dict[str, np.ndarray]:
         "unsupported": unsupported,
         "debts": debts,
         "clients": t.clients,
-        "wmo_year": per_wijk(hh.wijk[hh.wmo_last_week >= cutoff], n) + left_wmo,
-        "youth_year": per_wijk(hh.wijk[hh.youth_last_week >= cutoff], n) + left_youth,
+        "wmo_year": wmo_year + left_wmo,
+        "youth_year": youth_year + left_youth,
         "basis": basis_in_use(hh.rows_with_support(), hh.support, hh.wijk, np.int64(n)),
         "leavers_year": ledger.total("leavers"),
         "worker_weeks_year": ledger.total("worker_weeks"),
@@ -303,6 +305,23 @@ def supported_every_need(needy, need, support, first_contact, fully_supported, w
             done[wijk[r]] += 1
             weeks[wijk[r]] += week - first_contact[r]
     return done, weeks
+
+
+@kernel
+def clients_in_year(wmo_last_week, youth_last_week, wijk_start, cutoff):
+    """Households per wijk with Wmo and with youth care in a week from ``cutoff`` on."""
+    n_wijken = wijk_start.size - 1
+    wmo = np.zeros(n_wijken, np.int64)
+    youth = np.zeros(n_wijken, np.int64)
+    for w in range(n_wijken):  # rows are sorted by wijk: a block each
+        a = 0
+        b = 0
+        for r in range(wijk_start[w], wijk_start[w + 1]):
+            a += wmo_last_week[r] >= cutoff
+            b += youth_last_week[r] >= cutoff
+        wmo[w] = a
+        youth[w] = b
+    return wmo, youth
 
 
 @kernel
