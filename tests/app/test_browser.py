@@ -247,6 +247,8 @@ def test_two_sessions_keep_their_own_state_and_bad_input_is_refused(server, brow
 def test_paired_comparison_and_brief_in_the_browser(server, browser):
     """Compare two scenarios with intervals, then the brief is offered for download."""
     context, page, traffic, _ = open_app(browser, server)
+    page.locator(".seeds-select").click()  # two seeds: enough to show the interval
+    page.locator(".v-menu__content .v-list-item").filter(has_text=re.compile(r"^\s*2\s*$")).click()
     page.locator(".paired-button").click()
     page.locator(".paired-result").wait_for(timeout=4 * WAIT)
     table = page.locator(".paired-result").inner_text()
