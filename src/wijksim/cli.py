@@ -21,12 +21,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from wijksim.analysis import runner
-from wijksim.analysis.runner import fmt
+from wijksim.analysis import report, runner
 from wijksim.config import Config, load_config, parse_set
 from wijksim.errors import ConfigError, WijksimError
 from wijksim.kpis import MEASURES, REPORTED
-from wijksim.kpis import get as kpi_entry
 from wijksim.presets import list_scenarios, scenario_dir
 
 #: The first measure in the tables (a line separates the measures from the KPIs).
@@ -137,8 +135,8 @@ def print_summary(name: str, result: runner.RunResult) -> None:
     for kpi in REPORTED:
         if kpi == MEASURES_START:
             table.add_section()
-        table.add_row(kpi, kpi_entry(kpi).unit_en, fmt(s[kpi].mean()), fmt(s[kpi].min()),
-                      fmt(s[kpi].max()))
+        table.add_row(kpi, report.unit(kpi), report.show(kpi, s[kpi].mean()),
+                      report.show(kpi, s[kpi].min()), report.show(kpi, s[kpi].max()))
     out_console.print(table)
 
 
@@ -252,8 +250,6 @@ COST_GROUPS = {"gemeente": "Gemeente budget", "others": "Paid by others", "total
 
 def print_costs(ref: str, name: str, a: runner.RunResult, b: runner.RunResult) -> None:
     """Costs by payer as a gemeente reads them: its budget first, per year and over the run."""
-    from wijksim.analysis import report
-
     comparison = report.compare_results(a, b, (ref, name))
     table = Table(title=f"Costs by payer, {name} vs {ref} (x EUR 1,000; paired, 95% interval)")
     for col in ("", "per year: A", "B", "B - A", "95% interval",
@@ -283,8 +279,9 @@ def print_differences(ref: str, name: str, diff) -> None:
             table.add_section()
         significant = not (row.ci_low <= 0 <= row.ci_high) if not math.isnan(row.ci_low) else False
         table.add_row(
-            row.kpi, kpi_entry(row.kpi).unit_en, fmt(row.mean_a), fmt(row.mean_b),
-            fmt(row.diff), f"[{fmt(row.ci_low)}, {fmt(row.ci_high)}]",
+            row.kpi, report.unit(row.kpi), report.show(row.kpi, row.mean_a),
+            report.show(row.kpi, row.mean_b), report.show(row.kpi, row.diff, signed=True),
+            f"[{report.show(row.kpi, row.ci_low)}, {report.show(row.kpi, row.ci_high)}]",
             "*" if significant else "",
         )
     out_console.print(table)
