@@ -60,7 +60,7 @@ def test_brief_leads_with_the_gemeente_budget_and_says_per_year(pages):
     costs = nl[nl.index('id="costs"'):nl.index('id="headline"')]
     assert costs.index("Budget gemeente") < costs.index("Betaald door anderen")
     assert costs.index("Kosten gemeente") < costs.index("Kosten Wlz")
-    assert "per jaar" in costs and "over 0.2 jaar" in costs  # 8 weeks
+    assert "per jaar" in costs and "over 0,2 jaar" in costs  # 8 weeks, a decimal comma
     assert "x € 1.000" in nl and "x EUR 1,000" in en
     assert "Teststad" in nl
 

@@ -109,3 +109,19 @@ def test_shipped_presets_with_profiles_load(tmp_path: Path):
         if cfg.wijken:
             assert cfg.gemeente.cbs_table and cfg.gemeente.cbs_year
             assert cfg.population.wijken == len(cfg.wijken)
+
+
+def test_counts_with_comma_thousands_are_read_and_decimal_counts_refused(tmp_path: Path):
+    head = '"Gemeentenaam_1","SoortRegio_2","WijkenEnBuurten","HuishoudensTotaal_28"\n'
+    good = tmp_path / "good.csv"
+    good.write_text(head + '"Teststad","Wijk","Wijk 01","23,270"\n')
+    out = tmp_path / "good.toml"
+    result = wijksim("municipality", "import", str(good), "--gemeente", "Teststad", "--out",
+                     str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert load_config(out).wijken[0].households == 23_270
+    bad = tmp_path / "bad.csv"
+    bad.write_text(head.replace(",", ";") + '"Teststad";"Wijk";"Wijk 01";"2,5"\n')
+    result = wijksim("municipality", "import", str(bad), "--gemeente", "Teststad", "--out",
+                     str(tmp_path / "bad.toml"), cwd=tmp_path)
+    assert result.returncode == 2 and "a count with decimals" in result.stderr

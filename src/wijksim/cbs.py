@@ -116,13 +116,16 @@ def number(text: str, decimals: bool, where: str) -> float | None:
     value = text.strip().strip('"').strip()
     if value in MISSING:
         return None
-    if not decimals and re.fullmatch(r"\d{1,3}(\.\d{3})+", value):
-        value = value.replace(".", "")  # 23.270 as StatLine shows counts
+    if not decimals and re.fullmatch(r"\d{1,3}([.,]\d{3})+", value):
+        value = value.replace(".", "").replace(",", "")  # 23.270 or 23,270: thousands
     value = value.replace(",", ".")
     try:
-        return float(value)
+        parsed = float(value)
     except ValueError:
         raise CbsError(where[0], where[1], f"not a number: {text!r}") from None
+    if not decimals and parsed != round(parsed):
+        raise CbsError(where[0], where[1], f"a count with decimals: {text!r}")
+    return parsed
 
 
 def read_municipality(path: Path, gemeente: str) -> Municipality:

@@ -44,3 +44,14 @@ def test_paired_differences_use_the_interval():
     row = paired_differences(a, b, ("k",)).iloc[0]
     assert tuple(row[["diff", "ci_low", "ci_high"]]) == tuple(t_interval([0.0, 1.5, 0.0, 0.5]))
     assert row["n"] == 4
+
+
+def test_report_number_style():
+    from wijksim.analysis import report
+
+    assert report.show("waiting_list", 999.7) == "1,000"  # not 1e+03
+    assert report.show("cost_gemeente", -400.0, signed=True) == "0"  # no "-0" or "+0"
+    assert report.show("cost_gemeente", 1_234_567.0, "nl") == "1.235"
+    assert report.show("unmet_need", 0.012, "en", signed=True) == "+1.2 pp"
+    assert report.interval("unmet_need", 0.012, 0.034, "nl") == "[1,2%; 3,4%]"
+    assert report.years_text(5.0, "nl") == "5,0"

@@ -464,10 +464,12 @@ def test_paired_comparison_against_a_saved_scenario_with_intervals(sim: Simulati
     assert table.loc["signals_per_1000", "n"] == 3
     assert table.loc["signals_per_1000", "ci_low"] > 0  # partners signal, on every seed
     assert sim.paired.results[1].timeseries.query("week == 2")["signals_partner"].sum() == 0
-    assert seen and seen[-1][1] == 2 * 3 * sim.horizon
+    assert seen and seen[-1][1] == 2 * 3 * (sim.horizon + sim.model.warmup_weeks)
+    assert seen[-1][0] <= seen[-1][1]  # never past 100%
     html = sim.brief_html("en")
     assert "Brief: policy compared with reactive" in html
     assert "signalling.partners" in html
+    assert "Lever changes during the run of policy" in html and "week 3: " in html
     # the same comparison from the last lever change on
     sim.paired_compare("reactive", seeds=3, window="since-change")
     assert sim.paired.first == 3
@@ -496,3 +498,14 @@ def test_a_multi_wijk_run_shows_each_wijk_and_its_network(tmp_path: Path):
     south = network_view.cached_sample(sim, 1)
     assert south.wijk == 1 and (sim.model.hh.wijk[south.rows] == 1).all()
     assert network_view.cached_sample(sim, 0).wijk == 0
+
+
+def test_the_paired_baseline_resets_every_lever_not_only_the_pages():
+    """breda_pilot raises the sociale-basis budget: the baseline reference must not keep it."""
+    sim = Simulation(folder=CONFIGS)
+    sim.reset(Settings(preset="breda_pilot", seed=3, households=400))
+    ref = sim.reference("baseline")
+    assert ref.config(CONFIGS).policy.sociale_basis_budget == load_config(
+        None).policy.sociale_basis_budget
+    assert sim.current().config(CONFIGS).policy.sociale_basis_budget > ref.config(
+        CONFIGS).policy.sociale_basis_budget

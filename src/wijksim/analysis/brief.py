@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
@@ -40,10 +40,10 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "title": "Brief: {b} compared with {a}", "made": "Made with wijksim {version} on {date}.",
         "question": "What {b} changes against {a}, on the same households (paired seeds), "
-        "averaged over weeks {first}-{last} ({years:.1f} years) of each run.",
+        "averaged over weeks {first}-{last} ({years} years) of each run.",
         "scenarios": "Scenarios", "levers": "What differs between the scenarios",
         "field": "Setting", "costs": "Costs by payer", "per_year": "per year",
-        "over": "over {years:.1f} years", "interval": "95% interval",
+        "over": "over {years} years", "interval": "95% interval",
         "gemeente": "Gemeente budget", "others": "Paid by others", "total": "All payers",
         "kpis": "Residents, waiting list and workload", "all_kpis": "All measures",
         "kpi": "Measure", "unit": "Unit", "difference": "difference",
@@ -57,15 +57,16 @@ TEXT: dict[str, dict[str, str]] = {
         "config_of": "Config of {name}", "euro_note": "Amounts in thousands of euro.",
         "note_wlz": "The Wlz is paid from the Wlz fund (Rijk), not by the gemeente.",
         "window": "Window",
+        "changes": "Lever changes during the run of {name}",
     },
     "nl": {
         "title": "Notitie: {b} vergeleken met {a}",
         "made": "Gemaakt met wijksim {version} op {date}.",
         "question": "Wat {b} verandert ten opzichte van {a}, bij dezelfde huishoudens "
-        "(gepaarde seeds), gemiddeld over week {first}-{last} ({years:.1f} jaar) van elke run.",
+        "(gepaarde seeds), gemiddeld over week {first}-{last} ({years} jaar) van elke run.",
         "scenarios": "Scenario's", "levers": "Waarin de scenario's verschillen",
         "field": "Instelling", "costs": "Kosten per betaler", "per_year": "per jaar",
-        "over": "over {years:.1f} jaar", "interval": "95%-interval",
+        "over": "over {years} jaar", "interval": "95%-interval",
         "gemeente": "Budget gemeente", "others": "Betaald door anderen",
         "total": "Alle betalers", "kpis": "Inwoners, wachtlijst en werkdruk",
         "all_kpis": "Alle maten", "kpi": "Maat", "unit": "Eenheid", "difference": "verschil",
@@ -79,6 +80,7 @@ TEXT: dict[str, dict[str, str]] = {
         "config_of": "Configuratie van {name}", "euro_note": "Bedragen x € 1.000.",
         "note_wlz": "De Wlz wordt betaald uit het Wlz-fonds (Rijk), niet door de gemeente.",
         "window": "Periode",
+        "changes": "Knopwijzigingen tijdens de run van {name}",
     },
 }
 
@@ -90,6 +92,7 @@ class Scenario:
     name: str
     config: Config
     result: RunResult
+    changes: list[str] = field(default_factory=list)  # lever changes during the run (app)
 
 
 def run_scenarios(configs: dict[str, Config], replicates: int, seed: int | None = None,
@@ -165,8 +168,9 @@ def render(scenarios: list[Scenario], lang: str = "nl", window: str = "all",
         "lang": lang, "t": t, "a": a, "b": b, "comparison": comparison,
         "title": t["title"].format(a=a.name, b=b.name),
         "question": t["question"].format(a=a.name, b=b.name, first=comparison.first,
-                                         last=comparison.last, years=comparison.years),
-        "over": t["over"].format(years=comparison.years),
+                                         last=comparison.last,
+                                         years=report.years_text(comparison.years, lang)),
+        "over": t["over"].format(years=report.years_text(comparison.years, lang)),
         "made": t["made"].format(version=version,
                                  date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
         "gemeente": a.config.gemeente.name or b.config.gemeente.name,

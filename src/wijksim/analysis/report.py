@@ -73,14 +73,21 @@ def euro_thousands(value: float, lang: str = "en") -> str:
     """Euro in thousands, no decimals (a table's header says "x EUR 1,000")."""
     if value is None or math.isnan(value):
         return "-"
-    return _group(f"{value / 1000.0:,.0f}", lang)
+    thousands = round(value / 1000.0)
+    return _group(f"{thousands + 0:,.0f}", lang)  # + 0: no "-0"
+
+
+def years_text(years: float, lang: str = "en") -> str:
+    """A number of years with one decimal (a decimal comma in Dutch)."""
+    return _group(f"{years:.1f}", lang)
 
 
 def percent(value: float, lang: str = "en", signed: bool = False) -> str:
-    """A share as a percentage with one decimal."""
+    """A share as a percentage with one decimal; a difference (``signed``) in percentage points."""
     if value is None or math.isnan(value):
         return "-"
-    return _group(f"{value * 100:{'+' if signed else ''},.1f}", lang) + "%"
+    text = _group(f"{value * 100:{'+' if signed else ''},.1f}", lang)
+    return text + ((" %-punt" if lang == "nl" else " pp") if signed else "%")
 
 
 def number(value: float, lang: str = "en", signed: bool = False) -> str:
@@ -88,7 +95,8 @@ def number(value: float, lang: str = "en", signed: bool = False) -> str:
     if value is None or math.isnan(value):
         return "-"
     sign = "+" if signed else ""
-    text = f"{value:{sign},.0f}" if abs(value) >= 1000 else f"{value:{sign}.3g}"
+    rounded = float(f"{value:.3g}")  # 999.7 rounds to 1000: thousands style, not 1e+03
+    text = f"{value:{sign},.0f}" if abs(rounded) >= 1000 else f"{value:{sign}.3g}"
     return _group(text, lang)
 
 
@@ -106,10 +114,16 @@ def show(kpi: str, value: float, lang: str = "en", signed: bool = False) -> str:
     """A value of a column in the one style: euro x 1,000, shares in %, else 3 digits."""
     if is_euro(kpi):
         text = euro_thousands(value, lang)
-        return ("+" + text) if signed and value is not None and value > 0 else text
+        return ("+" + text) if signed and text not in ("0", "-") and value > 0 else text
     if is_share(kpi):
         return percent(value, lang, signed)
     return number(value, lang, signed)
+
+
+def interval(kpi: str, low: float, high: float, lang: str = "en") -> str:
+    """A 95% interval in the one style (Dutch separates the bounds with a semicolon)."""
+    sep = "; " if lang == "nl" else ", "
+    return f"[{show(kpi, low, lang)}{sep}{show(kpi, high, lang)}]"
 
 
 def unit(kpi: str, lang: str = "en") -> str:
@@ -211,12 +225,11 @@ def cost_rows(comparison: Comparison, lang: str = "en") -> list[dict[str, str]]:
                 "group": group, "kpi": kpi, "label": label(kpi, lang),
                 "a": euro_thousands(r["mean_a"], lang), "b": euro_thousands(r["mean_b"], lang),
                 "diff": show(kpi, r["diff"], lang, signed=True),
-                "ci": f"[{show(kpi, r['ci_low'], lang)}, {show(kpi, r['ci_high'], lang)}]",
+                "ci": interval(kpi, r["ci_low"], r["ci_high"], lang),
                 "sum_a": euro_thousands(r["mean_a"] * years, lang),
                 "sum_b": euro_thousands(r["mean_b"] * years, lang),
                 "sum_diff": show(kpi, r["diff"] * years, lang, signed=True),
-                "sum_ci": f"[{show(kpi, r['ci_low'] * years, lang)}, "
-                          f"{show(kpi, r['ci_high'] * years, lang)}]",
+                "sum_ci": interval(kpi, r["ci_low"] * years, r["ci_high"] * years, lang),
                 "significant": bool(not (r["ci_low"] <= 0 <= r["ci_high"]))
                 if not math.isnan(r["ci_low"]) else False,
                 "total": kpi in ("cost_gemeente", "cost_total"),
@@ -234,7 +247,7 @@ def kpi_rows(comparison: Comparison, kpis: tuple[str, ...] = REPORTED, lang: str
             "kpi": kpi, "label": label(kpi, lang), "unit": unit(kpi, lang),
             "a": show(kpi, r["mean_a"], lang), "b": show(kpi, r["mean_b"], lang),
             "diff": show(kpi, r["diff"], lang, signed=True),
-            "ci": f"[{show(kpi, r['ci_low'], lang)}, {show(kpi, r['ci_high'], lang)}]",
+            "ci": interval(kpi, r["ci_low"], r["ci_high"], lang),
             "significant": bool(not (r["ci_low"] <= 0 <= r["ci_high"]))
             if not math.isnan(r["ci_low"]) else False,
         })
@@ -286,6 +299,7 @@ def csv_text(frame: pd.DataFrame, lang: str = "en") -> str:
     table = export_frame(frame, lang)
     buf = io.StringIO()
     if lang == "nl":
+        buf.write("\ufeff")  # a byte-order mark: Excel then reads the file as UTF-8
         table.to_csv(buf, index=False, sep=";", decimal=",")
     else:
         table.to_csv(buf, index=False)

@@ -720,7 +720,7 @@ def ComparePanel(L: str, sim: Simulation, version: int, busy: bool, on_compare, 
                        ("compare.kpi", "compare.policy", "compare.baseline", "compare.difference"))
         solara.HTML(tag="div", classes=["compare-result"], unsafe_innerHTML=(
             f"<table class='compare-table'><tr>{head}</tr>{''.join(rows)}</table>"))
-        solara.Text(tr(L, "compare.over", weeks=min(CARD_WINDOW, sim.week)), classes=["hint"])
+        solara.Text(tr(L, "compare.over", weeks=CARD_WINDOW), classes=["hint"])
 
 
 @solara.component

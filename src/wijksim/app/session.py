@@ -121,10 +121,23 @@ class Saved:
     name: str
     settings: Settings
     timeline: tuple[tuple[int, Levers], ...]  # (first reported week, levers in force)
+    baseline: bool = False  # every lever of the config at its baseline value (not only the page's)
+
+    def config(self, folder: Path | None = None, levers: Levers | None = None) -> Config:
+        """The scenario's config with ``levers`` (default: its last ones)."""
+        levers = levers if levers is not None else self.timeline[-1][1]
+        cfg = scenario_config(replace(self.settings, levers=levers), folder)
+        return baseline_levers(cfg) if self.baseline else cfg
+
+    def changes(self) -> list[tuple[int, Levers]]:
+        """The lever changes during the run: (first reported week, levers from then on)."""
+        return list(self.timeline[1:])
 
 
 #: The reference a paired comparison uses unless a saved scenario is chosen.
 BASELINE = "baseline"
+#: The name of the scenario on the page in a paired comparison.
+CURRENT = "policy"
 #: Seeds of a paired comparison in the app (the CLI's default is 10).
 PAIRED_SEEDS = 5
 #: Windows a paired comparison averages over (the app's choice).
@@ -263,6 +276,7 @@ class Simulation:
         self.saved: dict[str, Saved] = {}  # scenarios saved to compare against
         self.paired: report.Comparison | None = None  # the last paired comparison
         self.paired_scenarios: list[brief.Scenario] = []
+        self.paired_window = "all"  # the window it averages over
 
     # -- state
 
@@ -422,19 +436,24 @@ class Simulation:
             self.baseline_history = rows
 
     def save_scenario(self, name: str) -> Saved:
-        """Keep the current scenario (preset, seed, size and levers week by week) as ``name``."""
+        """Keep the current scenario (preset, seed, size and levers week by week) as ``name``.
+
+        A name taken by the baseline or the current scenario gets " (saved)" added.
+        """
         with self.lock:
             if self.settings is None:
                 raise InputError("error.nothing_to_save")
-            saved = Saved(name.strip() or f"scenario {len(self.saved) + 1}", self.settings,
-                          tuple(self.lever_timeline))
+            name = name.strip() or f"scenario {len(self.saved) + 1}"
+            if name in (BASELINE, CURRENT):
+                name = f"{name} (saved)"
+            saved = Saved(name, self.settings, tuple(self.lever_timeline))
             self.saved[saved.name] = saved
             return saved
 
     def current(self) -> Saved:
         """The scenario on the page now, as a :class:`Saved` would keep it."""
         with self.lock:
-            return Saved("policy", self.settings, tuple(self.lever_timeline))
+            return Saved(CURRENT, self.settings, tuple(self.lever_timeline))
 
     def reference(self, name: str) -> Saved:
         """The scenario to compare with: a saved one, or the baseline.
@@ -447,7 +466,7 @@ class Simulation:
             settings = self.settings
         cfg = baseline_levers(scenario_config(settings, self.folder))
         levers = Levers.from_config(cfg)
-        return Saved(BASELINE, replace(settings, levers=levers), ((1, levers),))
+        return Saved(BASELINE, replace(settings, levers=levers), ((1, levers),), baseline=True)
 
     def paired_compare(self, reference: str = BASELINE, seeds: int = PAIRED_SEEDS,
                        window: str = "all", progress: Progress | None = None) -> None:
@@ -460,8 +479,8 @@ class Simulation:
         """
         ref, cur = self.reference(reference), self.current()
         seed_list = replicate_seeds(cur.settings.seed, max(int(seeds), 2))
-        weeks = build_model(cur.settings, self.folder, spin_up=False).weeks
-        total = 2 * len(seed_list) * weeks
+        total = sum(len(seed_list) * (s.config(self.folder).run.warmup_weeks
+                                      + s.config(self.folder).run.weeks) for s in (ref, cur))
         done = [0]
 
         def advance(k: int) -> None:
@@ -469,31 +488,41 @@ class Simulation:
             if progress is not None and done[0] % 10 == 0:
                 progress(done[0], total)
 
-        runs = [brief.Scenario(s.name, scenario_config(s.settings, self.folder),
-                               run_timeline(s, seed_list, self.folder, advance))
+        runs = [brief.Scenario(s.name, s.config(self.folder),
+                               run_timeline(s, seed_list, self.folder, advance),
+                               changes=lever_change_text(s))
                 for s in (ref, cur)]
-        shown = self.window_code(window, cur)
+        weeks = int(min(r.result.timeseries["week"].max() for r in runs))
+        shown = self.window_code(window, cur, weeks)
         comparison = report.compare_results(runs[0].result, runs[1].result,
                                             (ref.name, cur.name), shown)
         with self.lock:
             self.paired = comparison
             self.paired_scenarios = runs
+            self.paired_window = shown
 
-    def window_code(self, window: str, scenario: Saved) -> str:
-        """A window of the app (``since-change``: from the last lever change) as report takes it."""
+    def window_code(self, window: str, scenario: Saved, weeks: int) -> str:
+        """A window of the app as report takes it.
+
+        ``since-change`` is from the last lever change of ``scenario``; the whole run when there
+        was none or when it lies beyond the ``weeks`` both runs reported.
+        """
         if window != "since-change":
             return window
-        return f"from:{scenario.timeline[-1][0]}" if len(scenario.timeline) > 1 else "all"
+        changes = scenario.changes()
+        if not changes or changes[-1][0] > weeks:
+            return "all"
+        return f"from:{changes[-1][0]}"
 
-    def brief_html(self, lang: str = "nl", window: str = "all") -> str:
-        """The brief of the last paired comparison (an empty string before one ran)."""
+    def brief_html(self, lang: str = "nl") -> str:
+        """The brief of the last paired comparison, over its window (empty before one ran)."""
         with self.lock:
             scenarios = list(self.paired_scenarios)
-            current = self.current() if self.settings is not None else None
-        if len(scenarios) != 2 or current is None:
+            window = self.paired_window
+            preset = self.settings.preset if self.settings is not None else ""
+        if len(scenarios) != 2:
             return ""
-        return brief.render(scenarios, lang, self.window_code(window, current),
-                            ["wijksim app", f"preset {current.settings.preset}"])
+        return brief.render(scenarios, lang, window, ["wijksim app", f"preset {preset}"])
 
     def stop_comparing(self) -> None:
         """Drop the baseline."""
@@ -601,9 +630,8 @@ def run_timeline(scenario: Saved, seeds: list[int], folder: Path | None = None,
     """Run a scenario on each seed, switching its levers at the weeks its timeline says."""
     frames = []
     for i, seed in enumerate(seeds):
-        settings = replace(scenario.settings, seed=seed, levers=scenario.timeline[0][1])
-        model = build_model(settings, folder)
-        changes = dict(scenario.timeline[1:])
+        model = WijkModel(scenario.config(folder, scenario.timeline[0][1]), rng=seed)
+        changes = dict(scenario.changes())
         while model.running:
             levers = changes.get(model.reported_week + 1)
             if levers is not None:  # at the week boundary, as the page applies them
@@ -619,5 +647,15 @@ def run_timeline(scenario: Saved, seeds: list[int], folder: Path | None = None,
         frames.append(frame)
     ts = pd.concat(frames, ignore_index=True)
     ts["week"] = ts["week"].astype("int64")
-    cfg = scenario_config(replace(scenario.settings, levers=scenario.timeline[-1][1]), folder)
-    return RunResult(cfg, list(seeds), ts, summarise(ts))
+    return RunResult(scenario.config(folder), list(seeds), ts, summarise(ts))
+
+
+def lever_change_text(scenario: Saved) -> list[str]:
+    """The scenario's lever changes during the run, as lines for the brief."""
+    lines = []
+    before = scenario.timeline[0][1]
+    for week, levers in scenario.changes():
+        moved = [f"{k} = {v}" for k, v in levers.flat().items() if before.flat().get(k) != v]
+        lines.append(f"week {week}: " + ", ".join(moved))
+        before = levers
+    return lines
