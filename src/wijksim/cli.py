@@ -194,7 +194,7 @@ def brief(
                                                   "scenarios: A (the reference) and B.")],
     out: Annotated[Path, typer.Option(help="HTML file to write (one self-contained page).")],
     replicates: Annotated[int, typer.Option(help="Paired replicates (seeds derived from "
-                                            "--seed).", min=2)] = 10,
+                                            "--seed); intervals need 2 or more.", min=1)] = 10,
     lang: Annotated[str, typer.Option(help="Language of the page: nl or en.")] = "nl",
     window: Annotated[str, typer.Option(help="Weeks to average over: all, last-year or "
                                         "from:N (from reported week N).")] = "all",

@@ -33,6 +33,7 @@ from wijksim.app.session import (  # noqa: E402
     build_model,
     list_presets,
     parse_whole,
+    run_timeline,
     settings_for_preset,
 )
 from wijksim.app.teaching import all_notes, notes_for  # noqa: E402
@@ -509,3 +510,17 @@ def test_the_paired_baseline_resets_every_lever_not_only_the_pages():
         None).policy.sociale_basis_budget
     assert sim.current().config(CONFIGS).policy.sociale_basis_budget > ref.config(
         CONFIGS).policy.sociale_basis_budget
+
+
+def test_a_paired_run_replays_the_interactive_run_exactly(sim: Simulation):
+    """Seed by seed, the replay of the page's scenario is the page's own run (a change at week 0
+    and one later), so a comparison's numbers belong to what the user ran."""
+    sim.set_levers(replace(sim.settings.levers, outreach_share=0.15))  # at week 0
+    sim.step(3)
+    sim.set_levers(replace(sim.settings.levers, fte_per_1000=1.0, structure="integrated"))
+    sim.step(4)
+    replay = run_timeline(sim.current(), [sim.settings.seed], CONFIGS)
+    mine = sim.frame(reported_only=True)
+    theirs = replay.timeseries.query("week <= 7").reset_index(drop=True)
+    for kpi in ("waiting_list", "cost_total", "escalations_per_1000", "workload"):
+        np.testing.assert_array_equal(theirs[kpi].to_numpy(), mine[kpi].to_numpy(), kpi)

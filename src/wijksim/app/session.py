@@ -122,6 +122,7 @@ class Saved:
     settings: Settings
     timeline: tuple[tuple[int, Levers], ...]  # (first reported week, levers in force)
     baseline: bool = False  # every lever of the config at its baseline value (not only the page's)
+    built: Levers | None = None  # the levers the run was built with (Reset), if not the first
 
     def config(self, folder: Path | None = None, levers: Levers | None = None) -> Config:
         """The scenario's config with ``levers`` (default: its last ones)."""
@@ -273,6 +274,7 @@ class Simulation:
         self.lever_timeline: list[tuple[int, Levers]] = []
         self.network_cache: dict[str, Any] = {}
         self.in_force: Levers | None = None  # the levers the policy model runs with
+        self.built: Levers | None = None  # the levers the policy model was built with
         self.saved: dict[str, Saved] = {}  # scenarios saved to compare against
         self.paired: report.Comparison | None = None  # the last paired comparison
         self.paired_scenarios: list[brief.Scenario] = []
@@ -322,6 +324,7 @@ class Simulation:
             self.lever_timeline = [(1, settings.levers)]
             self.network_cache = {}
             self.in_force = settings.levers
+            self.built = settings.levers
             self.paired = None
             self.paired_scenarios = []
 
@@ -446,14 +449,14 @@ class Simulation:
             name = name.strip() or f"scenario {len(self.saved) + 1}"
             if name in (BASELINE, CURRENT):
                 name = f"{name} (saved)"
-            saved = Saved(name, self.settings, tuple(self.lever_timeline))
+            saved = Saved(name, self.settings, tuple(self.lever_timeline), built=self.built)
             self.saved[saved.name] = saved
             return saved
 
     def current(self) -> Saved:
         """The scenario on the page now, as a :class:`Saved` would keep it."""
         with self.lock:
-            return Saved(CURRENT, self.settings, tuple(self.lever_timeline))
+            return Saved(CURRENT, self.settings, tuple(self.lever_timeline), built=self.built)
 
     def reference(self, name: str) -> Saved:
         """The scenario to compare with: a saved one, or the baseline.
@@ -627,18 +630,26 @@ def _mean_rows(rows: list[dict[str, float]]) -> dict[str, float]:
 
 def run_timeline(scenario: Saved, seeds: list[int], folder: Path | None = None,
                  advance: Callable[[int], None] | None = None) -> RunResult:
-    """Run a scenario on each seed, switching its levers at the weeks its timeline says."""
+    """Run a scenario on each seed, switching its levers at the weeks its timeline says.
+
+    Each run is built with the levers its scenario was built with (a change made at week 0, after
+    the warm-up, applies at week 1) and switches at the week boundaries as the page does.
+    """
     frames = []
+    built = scenario.built or scenario.timeline[0][1]
     for i, seed in enumerate(seeds):
-        model = WijkModel(scenario.config(folder, scenario.timeline[0][1]), rng=seed)
-        changes = dict(scenario.changes())
+        model = WijkModel(scenario.config(folder, built), rng=seed)
+        changes, in_force = dict(scenario.timeline), built
         while model.running:
             levers = changes.get(model.reported_week + 1)
-            if levers is not None:  # at the week boundary, as the page applies them
+            if levers is not None and levers != in_force:  # at the week boundary, as the page
                 cfg = with_flat(model.scenario_config, **levers.flat())
+                if scenario.baseline:
+                    cfg = baseline_levers(cfg)
                 model.scenario_config = cfg
                 if model.week >= model.switch_week:
                     model.apply_levers(cfg)
+                in_force = levers
             model.step()
             if advance is not None:
                 advance(1)
