@@ -1247,6 +1247,68 @@ class PolicySection(Section):
         source=LEVER + '; Breda "Beweging naar de voorkant": about EUR 150k for about 400 '
         "cases over two years",
     )
+    cycle_weeks: int = param(
+        52,
+        ge=1,
+        le=520,
+        unit="weeks",
+        description="the gemeente reviews what the wijkteams report every this many weeks (the "
+        "policy cycle, submodels/policy_cycle.py)",
+        source=LEVER + "; the annual budget round (Almere, Almelo's wijkplannen: DESIGN.md)",
+    )
+    practice_link: Literal["separate", "merged"] = param(
+        "separate",
+        unit="-",
+        description="how what happens in the wijk reaches policy: separate teams (a long "
+        "reporting lag, noisy figures) or merged policy and practice teams (Almere: wijkwerkers "
+        "in policy meetings; a short lag, less noise)",
+        source=LEVER + "; Almere merged its policy and practice teams (DESIGN.md)",
+    )
+    reallocate: bool = param(
+        False,
+        unit="-",
+        description="at each review move wijkteam FTE between wijken towards the reported "
+        "workload, within a fixed municipal total",
+        source=LEVER,
+    )
+    report_lag_separate_weeks: int = param(
+        26,
+        ge=0,
+        le=104,
+        unit="weeks",
+        description="how old the figures are that reach the policy table at a review, with "
+        "separate policy and practice teams",
+        source="assumption (what happens in the field often does not reach the council table "
+        "in time, DESIGN.md: about half a year)",
+    )
+    report_lag_merged_weeks: int = param(
+        4,
+        ge=0,
+        le=104,
+        unit="weeks",
+        description="the same with merged teams (wijkwerkers in the policy meetings)",
+        source="assumption (Almere's merged teams: about a month)",
+    )
+    report_noise_separate: NonNeg = param(
+        0.3,
+        unit="sd of the log",
+        description="how far a wijk's reported workload is off with separate teams: x exp(N(0, "
+        "sd)) per wijk and review",
+        source="assumption",
+    )
+    report_noise_merged: NonNeg = param(
+        0.1,
+        unit="sd of the log",
+        description="the same with merged teams",
+        source="assumption",
+    )
+    reallocation_step: Share = param(
+        0.25,
+        unit="share 0-1 of the gap",
+        description="share of the gap between a wijk's FTE and its target FTE (the municipal "
+        "total shared out by reported demand) closed at a review",
+        source="assumption (budgets move in steps; nobody is fired overnight)",
+    )
     activation_weeks: int = param(
         6,
         ge=1,
@@ -1683,6 +1745,9 @@ LEVERS: tuple[str, ...] = (
     "policy.maatwerk_stage",
     "policy.closure_rule",
     "policy.sociale_basis_budget",
+    "policy.reallocate",
+    "policy.practice_link",
+    "policy.cycle_weeks",
 )
 
 #: Flat keyword names accepted by ``WijkModel(**kwargs)`` (and so by ``mesa.batch_run``).

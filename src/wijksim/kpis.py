@@ -222,6 +222,12 @@ TABLE: tuple[Kpi, ...] = (
     _measure("fte_per_1000_realised", ("FTE per 1,000 inhabitants", "fte per 1.000 inwoners"),
              ("Staffing realised", "Gerealiseerde formatie"),
              "FTE of the filled positions (sick workers included) × 1000 / I"),
+    _measure("capacity_mismatch", ("coefficient of variation", "variatiecoëfficiënt"),
+             ("Capacity mismatch", "Scheefheid capaciteit"),
+             "how unevenly workload is spread over the wijken: the standard deviation of the "
+             "wijken's workload (hours asked / hours available), weighted by their hours "
+             "available, over the municipality's workload; 0 when every wijk is equally loaded "
+             "(and for a single wijk, or per wijk)"),
     _measure("cost_gemeente", _EURO_YEAR, ("Cost to the gemeente", "Kosten gemeente"),
              "what the gemeente pays: team, maatwerk, sociale basis and its share of crises "
              "(see 7.9)"),
@@ -343,6 +349,9 @@ TABLE: tuple[Kpi, ...] = (
     _count("hires", ("workers per week", "medewerkers per week"),
            ("Hires", "Nieuwe medewerkers"),
            "this week's count of vacancies filled"),
+    _count("reallocations", ("wijken per week", "wijken per week"),
+           ("Reallocations", "Herverdelingen"),
+           "wijken whose FTE the policy cycle moved this week (a review; 0 in other weeks)"),
     # --- diagnostic, after the counts ----------------------------------------------------
     _diagnostic("inhabitants", ("persons", "personen"), ("Inhabitants", "Inwoners"),
                 "I, the number of inhabitants (constant in a run)"),

@@ -35,6 +35,7 @@ from wijksim.submodels import (
     intake,
     life_events,
     observation,
+    policy_cycle,
     provisions,
     signals,
     workforce,
@@ -136,6 +137,11 @@ class WijkModel(mesa.Model):
         self.under_23 = float(self.under_23_per_wijk.sum())
         self.net = build_network(self.hh, wijk_strength, cfg, self.streams.network)
         self.team = team_mod.build_team(cfg.team, self.inhabitants_per_wijk)
+        self.fte_per_wijk = cfg.team.fte_per_1000 * self.inhabitants_per_wijk / 1000.0
+        pol = cfg.policy
+        self.reports = policy_cycle.Reports(max(pol.report_lag_separate_weeks,
+                                                pol.report_lag_merged_weeks))
+        self.wijkplannen: list[dict] = []  # the policy cycle's plans, a row per review
         self.next_worker_uid = self.team.n
         self.partners = partners_mod.build_partners(cfg, self.n_wijken)
         self._derive_tables()
@@ -184,6 +190,7 @@ class WijkModel(mesa.Model):
         workforce.step(self)  # 7. workload, sick leave, leaving, hiring
         costs.step(self)  # 8a. what the week costs, by budget
         self.kpis = observation.kpis(self)  # 8b. the week's KPIs
+        policy_cycle.step(self)  # 9. the gemeente reviews the wijken and moves staff
         self.end_week()
 
     def begin_week(self) -> None:
@@ -226,8 +233,13 @@ class WijkModel(mesa.Model):
             self._reassign_all_cases()
 
     def _resize_team(self) -> None:
-        """Open or close positions, and size them, to reach the new staffing in every wijk."""
-        target, fte = team_mod.positions_per_wijk(self.cfg.team, self.inhabitants_per_wijk)
+        """Staff every wijk at the lever's FTE per 1,000 inhabitants."""
+        self.resize_team(self.cfg.team.fte_per_1000 * self.inhabitants_per_wijk / 1000.0)
+
+    def resize_team(self, fte_per_wijk: np.ndarray) -> None:
+        """Open or close positions, and size them, to reach ``fte_per_wijk`` in every wijk."""
+        self.fte_per_wijk = np.asarray(fte_per_wijk, dtype=np.float64)
+        target, fte = team_mod.positions_for(self.fte_per_wijk, self.cfg.team.position_fte)
         current = np.bincount(self.team.wijk[self.team.position], minlength=self.n_wijken)
         extra = np.repeat(np.arange(self.n_wijken), np.maximum(target - current, 0))
         if extra.size:

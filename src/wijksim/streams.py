@@ -22,6 +22,7 @@ STREAMS: tuple[str, ...] = (
     "casework",
     "workforce",
     "mobility",
+    "policy",  # last: earlier streams keep their seeds (SeedSequence children by position)
 )
 
 

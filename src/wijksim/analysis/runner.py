@@ -82,6 +82,9 @@ def observed_by_wijk(model: WijkModel, seed: int) -> pd.DataFrame | None:
         "wijk": np.tile(np.array(model.cfg.wijk_names(), dtype=object), len(weeks)),
         **{name: np.asarray(values[name], np.float64).ravel() for name in COLUMNS},
     })
+    # each wijk's staffing (the policy cycle moves it) and sociale-basis budget per 1,000
+    frame["fte_per_1000"] = frame["fte_per_1000_realised"]
+    frame["sociale_basis_budget"] = float(model.cfg.policy.sociale_basis_budget)
     return frame
 
 

@@ -23,13 +23,17 @@ from wijksim.state import Team
 def positions_per_wijk(
     cfg: TeamSection, inhabitants: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Positions per wijk and the FTE of each.
+    """Positions per wijk and the FTE of each, at the lever's FTE per 1,000 inhabitants."""
+    return positions_for(cfg.fte_per_1000 * inhabitants / 1000.0, cfg.position_fte)
+
+
+def positions_for(fte: np.ndarray, position_fte: float) -> tuple[np.ndarray, np.ndarray]:
+    """Positions per wijk and the FTE of each, for ``fte`` per wijk.
 
     The wijk's FTE is split into positions of about ``position_fte`` (at least one), all of the
-    same size, so any FTE per 1,000 is realised exactly (in hours).
+    same size, so any FTE is realised exactly (in hours).
     """
-    fte = cfg.fte_per_1000 * inhabitants / 1000.0
-    count = np.maximum(1, np.round(fte / cfg.position_fte)).astype(np.int64)
+    count = np.maximum(1, np.round(fte / position_fte)).astype(np.int64)
     return count, fte / count
 
 

@@ -148,7 +148,24 @@ def kpis(model: WijkModel) -> dict[str, float]:
     parts = wijk_parts(model)
     model.wijk_parts = parts
     summed = measures({name: value.sum(axis=0) for name, value in parts.items()})
+    summed["capacity_mismatch"] = capacity_mismatch(parts["hours_asked"],
+                                                    parts["hours_available"])
     return {name: float(value) for name, value in summed.items()}
+
+
+def capacity_mismatch(asked: np.ndarray, available: np.ndarray) -> float:
+    """How unevenly workload is spread over the wijken (0: all equal; see the KPI table).
+
+    The standard deviation of the wijken's workload weighted by their hours available, over
+    the municipality's workload.
+    """
+    has = available > 0
+    if has.sum() < 2:
+        return 0.0
+    load = asked[has] / available[has]
+    mean = asked[has].sum() / available[has].sum()
+    spread = np.sqrt(np.average((load - mean) ** 2, weights=available[has]))
+    return float(spread / mean) if mean > 0 else 0.0
 
 
 def wijk_kpis(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -256,6 +273,7 @@ def measures(p: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "over_term_share": _ratio(p["over_term"], p["admissions"]),
         "basis_per_1000": p["basis"] * per_1000,
         "fte_per_1000_realised": p["fte"] * per_1000,
+        "capacity_mismatch": np.zeros_like(np.asarray(p["fte"], np.float64)),  # see kpis
         "crises_per_1000": p["crises"] * year,
         "in_support": p["in_support"],
         "signalled": p["signalled"],
