@@ -27,7 +27,8 @@ MEASURES = (
     "youth_care_year_share", "wmo_ending_rate", "wmo_death_share", "wmo_to_wlz_rate",
     "debt_relief_per_1000",
     "reintegration_per_1000", "waiting_list_per_1000", "multi_problem_escalations_per_1000",
-    "over_term_share", "basis_per_1000", "fte_per_1000_realised", "cost_gemeente", "cost_other",
+    "over_term_share", "basis_per_1000", "fte_per_1000_realised", "capacity_mismatch",
+    "cost_gemeente", "cost_other",
     "cost_wmo", "cost_youth", "cost_reintegration", "cost_debt_relief",
 )
 #: The diagnostic columns and counts, in output order.
@@ -41,7 +42,7 @@ COUNTED = (
     "to_basis", "wlz_entries", "signals_partner", "signals_help", "signals_outreach",
     "signals_crisis", "signals_kept_in_touch", "referrals", "first_contacts", "escalations",
     "new_needs", "deaths", "wlz_deaths", "moves", "followups", "brief_advice", "closures",
-    "sick_spells", "hires",
+    "sick_spells", "hires", "reallocations",
 )
 
 

@@ -349,7 +349,7 @@ TABLE: tuple[Kpi, ...] = (
     _count("hires", ("workers per week", "medewerkers per week"),
            ("Hires", "Nieuwe medewerkers"),
            "this week's count of vacancies filled"),
-    _count("reallocations", ("wijken per week", "wijken per week"),
+    _count("reallocations", ("wijken per week", "aantal wijken per week"),
            ("Reallocations", "Herverdelingen"),
            "wijken whose FTE the policy cycle moved this week (a review; 0 in other weeks)"),
     # --- diagnostic, after the counts ----------------------------------------------------

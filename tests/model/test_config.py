@@ -359,7 +359,8 @@ def test_with_flat_validates():
 def test_baseline_levers_resets_levers_only():
     cfg = load_config(
         None,
-        [("costs.fte", 90000.0), ("needs.relapse_weeks", 10)],
+        [("costs.fte", 90000.0), ("needs.relapse_weeks", 10), ("policy.reallocate", True),
+         ("policy.practice_link", "merged"), ("policy.cycle_weeks", 13)],
         households=321,
         seed=9,
         weeks=17,
