@@ -230,10 +230,17 @@ def test_two_sessions_keep_their_own_state_and_bad_input_is_refused(server, brow
         assert week(b).startswith("Week 0 of")
 
         seed = b.locator(".seed-input input")
-        seed.fill("12abc")
-        seed.press("Enter")
-        b.locator(".reset-button").click()
-        b.locator(".input-error").filter(has_text="12abc").wait_for(timeout=WAIT)
+        refused = b.locator(".input-error").filter(has_text="12abc")
+        for _ in range(3):  # a re-render under load may still undo typing (issue 14 mends it)
+            seed.fill("12abc")
+            seed.press("Enter")
+            b.locator(".reset-button").click()
+            try:
+                refused.wait_for(timeout=WAIT // 3)
+                break
+            except Exception:  # noqa: BLE001 - typed again below
+                continue
+        refused.wait_for(timeout=WAIT)
         assert "whole number" in b.locator(".input-error").inner_text()
         assert a.locator(".input-error").count() == 0
         assert week(b).startswith("Week 0 of")
