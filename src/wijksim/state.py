@@ -303,10 +303,10 @@ class WeekRecord:
         """A tally for the whole municipality: the sum over wijken (a count, or per column)."""
         return getattr(self, name).sum(axis=0)
 
-    @staticmethod
-    def tallies() -> tuple[str, ...]:
-        """Names of the fields kept per wijk."""
-        return tuple(f.name for f in fields(WeekRecord) if "per_wijk" in f.metadata)
+
+
+#: Names of the week record's fields kept per wijk (its tallies).
+TALLIES: tuple[str, ...] = tuple(f.name for f in fields(WeekRecord) if "per_wijk" in f.metadata)
 
 
 def per_wijk(wijk: np.ndarray, n_wijken: int, weights: np.ndarray | None = None

@@ -19,7 +19,6 @@ from importlib import metadata
 from typing import Any
 
 import jinja2
-import pandas as pd
 from matplotlib.figure import Figure
 
 from wijksim.analysis import report
@@ -194,9 +193,3 @@ def _text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value) or "-"
     return "-" if value is None else str(value)
-
-
-def frame_of(scenarios: list[Scenario]) -> pd.DataFrame:
-    """The scenarios' time series in one table (for tests and exports)."""
-    return pd.concat([s.result.timeseries.assign(scenario=s.name) for s in scenarios],
-                     ignore_index=True)

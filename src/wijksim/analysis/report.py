@@ -62,11 +62,14 @@ LANGS = ("en", "nl")
 # --------------------------------------------------------------------------- numbers
 
 
-def _group(text: str, lang: str) -> str:
-    """Swap separators for Dutch: 1,234.5 -> 1.234,5."""
-    if lang != "nl":
-        return text
+def dutch_separators(text: str) -> str:
+    """English separators to Dutch ones: 1,234.5 -> 1.234,5."""
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _group(text: str, lang: str) -> str:
+    """The separators of ``lang`` in a number written the English way."""
+    return dutch_separators(text) if lang == "nl" else text
 
 
 def euro_thousands(value: float, lang: str = "en") -> str:

@@ -112,10 +112,16 @@ def run_replicates(
         if by_wijk is not None:
             by_wijk.insert(0, "replicate", i)
             wijk_frames.append(by_wijk)
+    by_wijk = pd.concat(wijk_frames, ignore_index=True) if wijk_frames else None
+    return combine(cfg, seeds, frames, by_wijk)
+
+
+def combine(cfg: Config, seeds: list[int], frames: list[pd.DataFrame],
+            by_wijk: pd.DataFrame | None = None) -> RunResult:
+    """The replicates' frames (each with its ``replicate`` column) as one :class:`RunResult`."""
     ts = pd.concat(frames, ignore_index=True)
     ts["week"] = ts["week"].astype("int64")
-    by_wijk = pd.concat(wijk_frames, ignore_index=True) if wijk_frames else None
-    return RunResult(cfg, seeds, ts, summarise(ts), by_wijk)
+    return RunResult(cfg, list(seeds), ts, summarise(ts), by_wijk)
 
 
 def summarise(ts: pd.DataFrame) -> pd.DataFrame:

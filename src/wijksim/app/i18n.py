@@ -368,10 +368,10 @@ def fmt_number(value: float | None, lang: str, decimals: int = 1) -> str:
     """A number with thousands separators and ``decimals`` decimals, Dutch or English style."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    from wijksim.analysis.report import dutch_separators
+
     text = f"{value:,.{decimals}f}"
-    if lang == "nl":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    return dutch_separators(text) if lang == "nl" else text
 
 
 def fmt_euro(value: float | None, lang: str) -> str:

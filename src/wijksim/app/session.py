@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from wijksim.analysis import brief, report
-from wijksim.analysis.runner import RunResult, observed, observed_by_wijk, summarise
+from wijksim.analysis.runner import RunResult, combine, observed, observed_by_wijk
 from wijksim.codes import PARTNER_KINDS
 from wijksim.config import Config, baseline_levers, load_config, with_flat
 from wijksim.errors import ConfigError
@@ -656,9 +656,7 @@ def run_timeline(scenario: Saved, seeds: list[int], folder: Path | None = None,
         frame = observed(model, seed)
         frame.insert(0, "replicate", i)
         frames.append(frame)
-    ts = pd.concat(frames, ignore_index=True)
-    ts["week"] = ts["week"].astype("int64")
-    return RunResult(scenario.config(folder), list(seeds), ts, summarise(ts))
+    return combine(scenario.config(folder), seeds, frames)
 
 
 def lever_change_text(scenario: Saved) -> list[str]:

@@ -37,7 +37,7 @@ from wijksim.compiled import kernel, status_by_wijk
 from wijksim.kpis import COUNTS
 from wijksim.kpis import EXTRA as EXTRA  # re-exported: older scripts import them from here
 from wijksim.kpis import KPIS as KPIS
-from wijksim.state import WeekRecord, per_wijk
+from wijksim.state import TALLIES, WeekRecord, per_wijk
 from wijksim.submodels.casework import basis_in_use
 from wijksim.submodels.costs import (
     CLIENT_DEBT_RELIEF,
@@ -221,7 +221,7 @@ def wijk_parts(model: WijkModel) -> dict[str, np.ndarray]:
         "engaged": engaged.sum(axis=1),
         **t.costs,
     }
-    for name in WeekRecord.tallies():
+    for name in TALLIES:
         if name not in parts:
             parts[name] = getattr(t, name)
     return parts
