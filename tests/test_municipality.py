@@ -54,6 +54,30 @@ def test_import_writes_a_config_that_runs_with_one_row_per_wijk(tmp_path: Path):
     pd.testing.assert_frame_equal(sums.sort_index(), merged.sort_index(), rtol=1e-9)
 
 
+def test_a_run_with_the_policy_cycle_writes_its_wijkplannen(tmp_path: Path):
+    """almere_merged through the installed command: wijkplannen.parquet and moving budgets."""
+    run = wijksim("run", "configs/almere_merged.toml", "--out", str(tmp_path / "res"),
+                  "--weeks", "26", "-q", "--set", "population.households=3000",
+                  "--set", "run.warmup_weeks=2", "--set", "run.spinup_years=1",
+                  "--replicates", "1", cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    plans = pd.read_parquet(tmp_path / "res" / "wijkplannen.parquet")
+    assert sorted(plans["week"].unique()) == [13, 26] and len(plans) == 2 * 7
+    for column in ("replicate", "seed", "wijk", "fte", "fte_per_1000", "sociale_basis_budget",
+                   "reported_first_contacts_per_1000", "basis_priority_care",
+                   "outreach_priority_school"):
+        assert column in plans.columns, column
+    by_wijk = pd.read_parquet(tmp_path / "res" / "by_wijk.parquet")
+    ts = pd.read_parquet(tmp_path / "res" / "timeseries.parquet")
+    assert ts.loc[ts["week"] == 13, "reallocations"].item() > 0
+    last = by_wijk[by_wijk["week"] == 26]
+    assert last["sociale_basis_budget"].std() > 0  # the budgets moved apart
+    # the municipal budget is what the gemeente set, every week
+    spent = by_wijk.groupby("week")["cost_sociale_basis"].sum()
+    assert spent.to_numpy() == pytest.approx(20000.0 * ts["inhabitants"].iloc[0] / 1000.0,
+                                             rel=1e-9)
+
+
 def test_comma_separated_decimal_point_file_is_read_the_same(tmp_path: Path):
     lines = []
     for line in SAMPLE.read_text().splitlines():

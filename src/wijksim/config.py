@@ -585,6 +585,30 @@ class NeedsSection(Section):
         description="recovery on one's own x (own_recovery_base + self-reliance)",
         source=ASSUMPTION,
     )
+    rise_wijk: int = param(
+        0,
+        ge=0,
+        unit="wijk number (1 = the first; 0 = none)",
+        description="a wijk whose needs rise from ``rise_from_week`` (a new estate, a closing "
+        "facility): its onsets in every domain are multiplied by ``rise_factor``",
+        source="scenario setting (the P9 experiment, experiments/p9_policy_feedback.py)",
+    )
+    rise_from_week: int = param(
+        52,
+        ge=1,
+        unit="reported week",
+        description="the reported week (as the outputs number it: 1 is the first) from which "
+        "the needs of ``rise_wijk`` rise",
+        source="scenario setting",
+    )
+    rise_factor: float = param(
+        1.0,
+        gt=0.0,
+        le=10.0,
+        unit="multiplier",
+        description="onsets of needs in ``rise_wijk`` from ``rise_from_week``, relative to before",
+        source="scenario setting",
+    )
 
     @model_validator(mode="after")
     def _frailty_not_negative(self) -> NeedsSection:
@@ -1196,7 +1220,13 @@ class PolicySection(Section):
     The kind of support: network first, the maatwerk threshold, closure, the sociale basis
     budget, maatwerk and Wlz (``submodels/casework.py``, ``submodels/informal_support.py``).
     ``network_first``, ``maatwerk_stage``, ``closure_rule`` and ``sociale_basis_budget`` are
-    levers.
+    levers. The policy cycle (``submodels/policy_cycle.py``): ``cycle_weeks``,
+    ``practice_link`` and ``reallocate`` are levers; which reported figures steer is an
+    assumption: FTE follows the first contacts (aanmeldingen) each wijkteam reports over the
+    cycle, the sociale-basis budget follows the needs the basis serves (stage 1 ..
+    ``basis_max_stage``, no support or in the basis), outreach follows the growth of each
+    partner's signals; the lags and noise are assumptions about how long and how distorted the
+    way from the wijk to the council table is, not measurements.
     """
 
     network_first: Share = param(
@@ -1267,8 +1297,9 @@ class PolicySection(Section):
     reallocate: bool = param(
         False,
         unit="-",
-        description="at each review move wijkteam FTE between wijken towards the reported "
-        "workload, within a fixed municipal total",
+        description="at each review write the wijkplannen: move wijkteam FTE and sociale-basis "
+        "budget between wijken towards the reported workload and demand, and each wijk's "
+        "outreach towards the partners whose signals grow, within fixed municipal totals",
         source=LEVER,
     )
     report_lag_separate_weeks: int = param(
@@ -1305,8 +1336,9 @@ class PolicySection(Section):
     reallocation_step: Share = param(
         0.25,
         unit="share 0-1 of the gap",
-        description="share of the gap between a wijk's FTE and its target FTE (the municipal "
-        "total shared out by reported demand) closed at a review",
+        description="share of the gap between a wijk's FTE (sociale-basis budget, outreach "
+        "priorities) and its target (the municipal total shared out by reported demand) closed "
+        "at a review",
         source="assumption (budgets move in steps; nobody is fired overnight)",
     )
     activation_weeks: int = param(
@@ -1698,6 +1730,13 @@ class Config(Section):
         return data
 
     @model_validator(mode="after")
+    def _rise_wijk_exists(self) -> Config:
+        if self.needs.rise_wijk > self.population.wijken:
+            raise ValueError(f"needs.rise_wijk: {self.needs.rise_wijk} is not a wijk (the "
+                             f"municipality has {self.population.wijken})")
+        return self
+
+    @model_validator(mode="after")
     def _profile_names_unique(self) -> Config:
         names = [w.name for w in self.wijken]
         if len(set(names)) != len(names):
@@ -1771,6 +1810,9 @@ FLAT_FIELDS: dict[str, str] = {
     "maatwerk_stage": "policy.maatwerk_stage",
     "closure_rule": "policy.closure_rule",
     "sociale_basis_budget": "policy.sociale_basis_budget",
+    "reallocate": "policy.reallocate",
+    "practice_link": "policy.practice_link",
+    "cycle_weeks": "policy.cycle_weeks",
 }
 
 

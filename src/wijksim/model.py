@@ -91,17 +91,17 @@ class WijkModel(mesa.Model):
         self.ledger = observation.Ledger(cfg.population.wijken)  # counts over the last 52 weeks
         self._residents: dict[int, Resident] = {}
         self._resident_set: AgentSet | None = None
+        self.start_week = 52 * cfg.run.spinup_years  # the spin-up's end (see below)
         self._set_up()
         self.record = WeekRecord(self.n_wijken)  # what happens this week (see begin_week)
         self.datacollector = mesa.DataCollector(
             model_reporters={
-                "week": lambda m: m.reported_week + 1,
+                "week": lambda m: m.output_week,
                 **{k: (lambda m, k=k: m.kpis[k]) for k in COLUMNS},
             }
         )
         # The steady state: spin up (or load the checkpoint of) spinup_years at the warm-up's
         # levers; the model's clock then stands at start_week.
-        self.start_week = 52 * cfg.run.spinup_years
         self.spun_up_from_checkpoint = False
         if spin_up:
             self.spin_up()
@@ -139,11 +139,14 @@ class WijkModel(mesa.Model):
         self.team = team_mod.build_team(cfg.team, self.inhabitants_per_wijk)
         self.fte_per_wijk = cfg.team.fte_per_1000 * self.inhabitants_per_wijk / 1000.0
         pol = cfg.policy
-        self.reports = policy_cycle.Reports(max(pol.report_lag_separate_weeks,
-                                                pol.report_lag_merged_weeks))
+        self.reports = policy_cycle.Reports()  # what the wijkteams report, week by week
         self.wijkplannen: list[dict] = []  # the policy cycle's plans, a row per review
+        # the sociale-basis budget of each wijk (euro per 1,000 inhabitants per year) and each
+        # partner's priority in its wijk's outreach (mean 1): the policy cycle moves them
+        self.basis_budget = np.full(self.n_wijken, pol.sociale_basis_budget, dtype=np.float64)
         self.next_worker_uid = self.team.n
         self.partners = partners_mod.build_partners(cfg, self.n_wijken)
+        self.outreach_priority = np.ones(self.partners.n, dtype=np.float64)
         self._derive_tables()
         self.team.hours_available[:] = workforce.available_hours(self) if self.team.n else 0
         self.workers = [Worker(self, s) for s in range(self.team.n)]
@@ -154,6 +157,8 @@ class WijkModel(mesa.Model):
         cfg = self.cfg
         per_week = lambda values: np.asarray(values, dtype=np.float64) / 52.0  # noqa: E731
         self.onset_factor = profiles.onset_factors(cfg)  # per wijk and domain (profiles)
+        if cfg.needs.rise_wijk and self.output_week >= cfg.needs.rise_from_week:
+            self.onset_factor[cfg.needs.rise_wijk - 1] *= cfg.needs.rise_factor
         self.onset_tables = life_events.hazard_tables(self)
         self.escalation_per_week = per_week(cfg.needs.escalation_per_year)
         self.recovery_per_week = per_week(cfg.needs.recovery_per_year)
@@ -197,6 +202,8 @@ class WijkModel(mesa.Model):
         """Switch to the scenario's levers when the warm-up ends; start a fresh week record."""
         if self.week == self.switch_week and self.cfg is not self.scenario_config:
             self.apply_levers(self.scenario_config)
+        if self.cfg.needs.rise_wijk and self.output_week == self.cfg.needs.rise_from_week:
+            self._derive_tables()  # the needs of one wijk rise from now on
         self.record = WeekRecord(self.n_wijken)
 
     def end_week(self) -> None:
@@ -204,7 +211,7 @@ class WijkModel(mesa.Model):
         if self.week >= self.start_week:  # the spin-up is not collected
             self.datacollector.collect(self)
             if self.n_wijken > 1:  # the parts of each wijk's KPIs, for by_wijk tables
-                self.wijk_history.append((self.reported_week + 1, self.wijk_parts))
+                self.wijk_history.append((self.output_week, self.wijk_parts))
         self.week += 1
         if self.week >= self.switch_week + self.weeks:
             self.running = False
@@ -226,11 +233,21 @@ class WijkModel(mesa.Model):
         self.cfg = cfg
         self._derive_tables()
         partners_mod.set_engaged(self.partners, cfg.signalling.partners)
+        if cfg.policy.sociale_basis_budget != old.policy.sociale_basis_budget:
+            self._rescale_basis_budget(old.policy.sociale_basis_budget)
         if cfg.team.fte_per_1000 != old.team.fte_per_1000:
             self._resize_team()
         if cfg.team.structure != old.team.structure or cfg.team.broad_skill != old.team.broad_skill:
             team_mod.set_structure(self.team, cfg.team)
             self._reassign_all_cases()
+
+    def _rescale_basis_budget(self, old: float) -> None:
+        """Follow a new sociale-basis budget lever, keeping the wijkplannen's spread."""
+        new = self.cfg.policy.sociale_basis_budget
+        if old > 0 and not np.all(self.basis_budget == old):
+            self.basis_budget = self.basis_budget * (new / old)
+        else:
+            self.basis_budget = np.full(self.n_wijken, new, dtype=np.float64)
 
     def _resize_team(self) -> None:
         """Staff every wijk at the lever's FTE per 1,000 inhabitants."""
@@ -299,4 +316,9 @@ class WijkModel(mesa.Model):
     def reported_week(self) -> int:
         """Weeks since the end of the warm-up (negative during spin-up and warm-up)."""
         return self.week - self.switch_week
+
+    @property
+    def output_week(self) -> int:
+        """The week that runs, as the outputs number it: 1 is the first reported week."""
+        return self.reported_week + 1
 

@@ -15,7 +15,7 @@ from wijksim.analysis import sweeps
 SWEEPS = sorted((ROOT / "experiments").glob("*.toml"))
 SCRIPTS = ["p1_signalling_staffing", "p2_costs_over_time", "p3_outreach_curve",
            "p4_integrated_vs_siloed", "p5_network_first_pilot", "p6_staffing_tipping_point",
-           "p8_network_strength", "paired_vs_independent"]
+           "p8_network_strength", "p9_policy_feedback", "paired_vs_independent"]
 
 
 def test_every_study_has_a_script_and_a_sweep_file():
@@ -56,6 +56,11 @@ OUTPUTS: dict[str, tuple[dict[str, set[str]], list[str]]] = {
         "staff_last_year_ratio", "turnover_rate", "waiting_list"}}, ["p6_workload_over_time"]),
     "p8_network_strength": ({"p8_network_strength": EFFECTS | {"population.network_strength"}},
                             []),
+    "p9_policy_feedback": ({
+        "p9_policy_feedback": EFFECTS | {"group"},
+        "p9_weeks_to_follow": {"scenario", "runs", "followed", "weeks_to_follow",
+                               "weeks_to_follow_ci"},
+    }, []),
     "paired_vs_independent": ({"paired_vs_independent": {
         "runs_per_arm", "kpi", "effect", "paired_width", "independent_width", "ratio"}}, []),
 }

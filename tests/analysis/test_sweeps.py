@@ -264,6 +264,27 @@ def test_timeseries_are_kept_when_asked(tmp_path: Path):
     np.testing.assert_allclose(means, summary.sort_values(["point", "replicate"])["cost_total"])
 
 
+def test_per_wijk_tables_and_wijkplannen_are_kept_when_asked(tmp_path: Path):
+    path = tmp_path / "wijken.toml"
+    path.write_text(sweep_text('by_wijk = true\nreplicates = 2\n[scenarios.fixed]\n'
+                               '"policy.reallocate" = false\n[scenarios.plans]\n'
+                               '"policy.reallocate" = true\n"policy.cycle_weeks" = 4\n',
+                               overrides={"population.wijken": 3}))
+    out = tmp_path / "out"
+    sweeps.run_sweep(path, out, workers=1)
+    by_wijk = sweeps.load(out, table="by_wijk")
+    assert len(by_wijk) == 2 * 2 * 10 * 3
+    assert {"scenario", "replicate", "week", "wijk", "fte_per_1000",
+            "sociale_basis_budget"} <= set(by_wijk.columns)
+    plans = sweeps.load(out, table="wijkplannen")
+    assert set(plans["scenario"]) == {"plans"}  # the fixed arm writes none
+    assert sorted(plans["week"].unique()) == [4, 8] and len(plans) == 2 * 2 * 3
+    assert not sweeps.load(out, table="by_wijk")[lambda f: f["scenario"] == "fixed"][
+        "sociale_basis_budget"].sub(20000.0).abs().gt(1e-6).any()
+    with pytest.raises(ValueError, match="table must be one of"):
+        sweeps.load(out, table="nonsense")
+
+
 # --------------------------------------------------------------------------- failures
 
 

@@ -24,7 +24,9 @@ from helpers import ROOT  # noqa: E402
 from wijksim.app import launch  # noqa: E402
 from wijksim.app.i18n import TEXTS, fmt_euro, fmt_number, tr  # noqa: E402
 from wijksim.app.session import (  # noqa: E402
+    CYCLES,
     LEVER_SPECS,
+    PRACTICE_LINKS,
     STRUCTURES,
     InputError,
     Levers,
@@ -48,19 +50,23 @@ WIJKSIM = str(Path(sys.executable).parent / "wijksim")
 
 
 def extreme_levers() -> list[Levers]:
-    """Every combination of the extreme values of every lever the page offers (64)."""
+    """Every combination of the extreme values of every lever the page offers (64).
+
+    The policy cycle's levers take their values in turn (each value with many others).
+    """
     spec = LEVER_SPECS
     return [
         Levers(structure=s, fte_per_1000=f, outreach_share=o, partners=p, network_first=n,
-               maatwerk_stage=int(m))
-        for s, f, o, p, n, m in itertools.product(
+               maatwerk_stage=int(m), reallocate=bool(i % 2),
+               practice_link=PRACTICE_LINKS[i // 2 % 2], cycle_weeks=CYCLES[-(i // 4 % 2)])
+        for i, (s, f, o, p, n, m) in enumerate(itertools.product(
             STRUCTURES,
             (spec["fte_per_1000"].lo, spec["fte_per_1000"].hi),
             (spec["outreach_share"].lo, spec["outreach_share"].hi),
             ((), PARTNER_KINDS),
             (spec["network_first"].lo, spec["network_first"].hi),
             (spec["maatwerk_stage"].lo, spec["maatwerk_stage"].hi),
-        )
+        ))
     ]
 
 
@@ -78,6 +84,9 @@ def opposite(lev: Levers) -> Levers:
         partners=() if lev.partners else PARTNER_KINDS,
         network_first=other("network_first", lev.network_first),
         maatwerk_stage=int(other("maatwerk_stage", lev.maatwerk_stage)),
+        reallocate=not lev.reallocate,
+        practice_link="merged" if lev.practice_link == "separate" else "separate",
+        cycle_weeks=CYCLES[0] if lev.cycle_weeks == CYCLES[-1] else CYCLES[-1],
     )
 
 
@@ -329,7 +338,7 @@ def test_every_lever_kpi_and_partner_has_a_label():
 
 #: Presets with teacher notes (the scenario presets; base files such as a calibration need none).
 TAUGHT = ("teaching", "baseline", "early_signalling", "outreach", "integrated", "network_first",
-          "understaffed", "almelo", "breda_pilot", "almere", "city_200k")
+          "understaffed", "almelo", "breda_pilot", "almere", "almere_merged", "city_200k")
 
 
 def test_scenario_presets_have_teacher_notes_in_both_languages():

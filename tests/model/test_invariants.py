@@ -176,9 +176,10 @@ def check_week(model: WijkModel, probe: HoursProbe, sig: SignalsProbe, n: int, s
                            minlength=model.n_wijken)
     places = casework.basis_places(model)
     if model.warmup_weeks > 0 and model.scenario_config.run.warmup_levers == "baseline":
-        model.cfg, cfg = Config(), model.cfg  # places taken in the warm-up are kept
+        budget = model.basis_budget  # places taken in the warm-up (baseline budget) are kept
+        model.basis_budget = np.full(model.n_wijken, Config().policy.sociale_basis_budget)
         places = np.maximum(places, casework.basis_places(model))
-        model.cfg = cfg
+        model.basis_budget = budget
     assert np.all(in_basis <= places)
 
     # ------------------------------------------------------------ costs

@@ -92,7 +92,7 @@ def test_relations_grow_with_outreach_and_fade_without():
     partners_mod.set_engaged(p, ["gp"])
     start = p.relation.copy()
     for _ in range(20):
-        partners_mod.update_relations(p, np.array([5.0]), 0.02, 0.01)
+        partners_mod.update_relations(p, np.array([5.0]), 0.02, 0.01, np.ones(p.n))
     gp = PARTNER_KINDS.index("gp")
     assert p.relation[gp] > start[gp]
     others = np.arange(p.n) != gp

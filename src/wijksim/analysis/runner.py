@@ -29,7 +29,7 @@ from wijksim.files import atomic_write
 from wijksim.kpis import COLUMNS, EXTRA, KPIS
 from wijksim.model import WijkModel
 from wijksim.streams import replicate_seeds
-from wijksim.submodels import observation
+from wijksim.submodels import observation, policy_cycle
 
 #: Packages whose versions go into every meta.json.
 VERSIONED = ("wijksim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "networkx", "pydantic")
@@ -46,6 +46,7 @@ class RunResult:
     timeseries: pd.DataFrame
     summary: pd.DataFrame
     by_wijk: pd.DataFrame | None = None  # a multi-wijk run: a row per week, replicate and wijk
+    wijkplannen: pd.DataFrame | None = None  # the policy cycle's plans: a row per review and wijk
 
 
 def run_model(cfg: Config, seed: int, advance: Progress | None = None) -> pd.DataFrame:
@@ -56,12 +57,20 @@ def run_model(cfg: Config, seed: int, advance: Progress | None = None) -> pd.Dat
 def run_model_by_wijk(cfg: Config, seed: int, advance: Progress | None = None
                       ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Run one replicate; its reported weeks, and per wijk when it has more than one."""
+    frame, by_wijk, _ = run_model_full(cfg, seed, advance)
+    return frame, by_wijk
+
+
+def run_model_full(cfg: Config, seed: int, advance: Progress | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+    """Run one replicate: its reported weeks, per wijk (several wijken) and its wijkplannen."""
     model = WijkModel(cfg, rng=seed)
     while model.running:
         model.step()
         if advance is not None:
             advance(1)
-    return observed(model, seed), observed_by_wijk(model, seed)
+    return (observed(model, seed), observed_by_wijk(model, seed),
+            policy_cycle.plans_frame(model, seed))
 
 
 def observed_by_wijk(model: WijkModel, seed: int) -> pd.DataFrame | None:
@@ -82,9 +91,9 @@ def observed_by_wijk(model: WijkModel, seed: int) -> pd.DataFrame | None:
         "wijk": np.tile(np.array(model.cfg.wijk_names(), dtype=object), len(weeks)),
         **{name: np.asarray(values[name], np.float64).ravel() for name in COLUMNS},
     })
-    # each wijk's staffing (the policy cycle moves it) and sociale-basis budget per 1,000
+    # each wijk's staffing and sociale-basis budget per 1,000 (the policy cycle moves them)
     frame["fte_per_1000"] = frame["fte_per_1000_realised"]
-    frame["sociale_basis_budget"] = float(model.cfg.policy.sociale_basis_budget)
+    frame["sociale_basis_budget"] = frame["cost_sociale_basis"] / frame["inhabitants"] * 1000.0
     return frame
 
 
@@ -104,16 +113,23 @@ def run_replicates(
     n = replicates if replicates is not None else cfg.run.replicates
     base = seed if seed is not None else cfg.run.seed
     seeds = replicate_seeds(base, n)
-    frames, wijk_frames = [], []
+    frames, wijk_frames, plan_frames = [], [], []
     for i, s in enumerate(seeds):
-        frame, by_wijk = run_model_by_wijk(cfg, s, advance)
+        frame, by_wijk, plans = run_model_full(cfg, s, advance)
         frame.insert(0, "replicate", i)
         frames.append(frame)
-        if by_wijk is not None:
-            by_wijk.insert(0, "replicate", i)
-            wijk_frames.append(by_wijk)
-    by_wijk = pd.concat(wijk_frames, ignore_index=True) if wijk_frames else None
-    return combine(cfg, seeds, frames, by_wijk)
+        for part, kept in ((by_wijk, wijk_frames), (plans, plan_frames)):
+            if part is not None:
+                part.insert(0, "replicate", i)
+                kept.append(part)
+    result = combine(cfg, seeds, frames, concat(wijk_frames))
+    result.wijkplannen = concat(plan_frames)
+    return result
+
+
+def concat(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """The frames one under the other (None when there are none)."""
+    return pd.concat(frames, ignore_index=True) if frames else None
 
 
 def combine(cfg: Config, seeds: list[int], frames: list[pd.DataFrame],
@@ -226,6 +242,8 @@ def write_run(out: Path, result: RunResult, command: list[str] | None = None,
     written += write_table(result.summary, out / "summary.parquet", csv)
     if result.by_wijk is not None:
         written += write_table(result.by_wijk, out / "by_wijk.parquet", csv)
+    if result.wijkplannen is not None:
+        written += write_table(result.wijkplannen, out / "wijkplannen.parquet", csv)
     atomic_write(out / "config.toml", lambda p: p.write_text(dump_toml(result.config)))
     write_meta(out, result, command or sys.argv)
     if plots:

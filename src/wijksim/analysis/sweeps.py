@@ -59,7 +59,7 @@ DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol")
 #: Keys a sweep file may have at its top level.
 SWEEP_KEYS: tuple[str, ...] = (
     "base", "design", "samples", "replicates", "seed", "parameters", "overrides", "scenarios",
-    "timeseries", "description",
+    "timeseries", "by_wijk", "description",
 )
 #: Config fields a sweep may not set: seeds come from the sweep's ``seed`` and ``replicates``.
 RESERVED: tuple[str, ...] = ("run.seed", "run.replicates", "extends", "description")
@@ -69,6 +69,9 @@ FORMAT = 1
 SWEEP_VERSIONED = ("dask", "distributed", "dask-jobqueue", "SALib", "rich", "typer")
 #: Columns of the summary that describe a run (besides the parameters and the KPIs).
 ID_COLUMNS = ("point", "scenario", "replicate", "seed", "key", "status", "error")
+
+#: Tables a run may write besides its record: ``runs/KEY.TABLE.parquet``.
+PER_RUN_TABLES = ("timeseries", "by_wijk", "wijkplannen")
 
 RunFn = Callable[[dict], dict]
 
@@ -96,6 +99,7 @@ class Sweep:
     overrides: dict[str, Any] = field(default_factory=dict)
     scenarios: dict[str, dict[str, Any]] = field(default_factory=dict)
     timeseries: bool = False
+    by_wijk: bool = False
     description: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -110,7 +114,9 @@ class Sweep:
         for name, spec in self.parameters.items():
             params[name] = ({"min": spec.min, "max": spec.max, "integer": spec.integer}
                             if isinstance(spec, Range) else list(spec))
+        extra = {"by_wijk": True} if self.by_wijk else {}  # older manifests have no such key
         return {
+            **extra,
             "file": str(self.path),
             "base": str(self.base),
             "design": self.design,
@@ -169,6 +175,7 @@ class Plan:
                     "params": run.params,
                     "config": self.configs[run.key],
                     "timeseries": self.sweep.timeseries,
+                    "by_wijk": self.sweep.by_wijk,
                 }
         return list(seen.values())
 
@@ -287,9 +294,10 @@ def read_sweep(path: str | Path, sensitivity: bool = False) -> Sweep:
     seed = raw.get("seed", 1)
     if not _is_int(seed) or seed < 0:
         raise ConfigError(src, "seed", f"must be a whole number >= 0 (got {seed!r})")
-    timeseries = raw.get("timeseries", False)
-    if not isinstance(timeseries, bool):
-        raise ConfigError(src, "timeseries", f"must be true or false (got {timeseries!r})")
+    timeseries, by_wijk = (raw.get(name, False) for name in ("timeseries", "by_wijk"))
+    for name, value in (("timeseries", timeseries), ("by_wijk", by_wijk)):
+        if not isinstance(value, bool):
+            raise ConfigError(src, name, f"must be true or false (got {value!r})")
     description = raw.get("description", "")
     if not isinstance(description, str):
         raise ConfigError(src, "description", "must be a string")
@@ -322,7 +330,7 @@ def read_sweep(path: str | Path, sensitivity: bool = False) -> Sweep:
 
     return Sweep(path=path, base=base, design=design, samples=samples, replicates=replicates,
                  seed=seed, parameters=parameters, overrides=overrides, scenarios=scenarios,
-                 timeseries=timeseries, description=description, raw=raw)
+                 timeseries=timeseries, by_wijk=by_wijk, description=description, raw=raw)
 
 
 def _check_path(src: str, where: str, dotted: str) -> None:
@@ -502,7 +510,7 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
                                                     "seed", "params")}
     try:
         cfg = Config.model_validate(task["config"])
-        frame = runner.run_model(cfg, int(task["seed"]))
+        frame, by_wijk, plans = runner.run_model_full(cfg, int(task["seed"]))
         columns = [c for c in (*KPIS, *EXTRA) if c in frame.columns]
         means = frame[columns].mean()
         record["status"] = "ok"
@@ -511,6 +519,8 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
         record["weeks"] = int(frame["week"].max())
         if task.get("timeseries"):
             record["timeseries"] = frame
+        if task.get("by_wijk"):
+            record["by_wijk"], record["wijkplannen"] = by_wijk, plans
     except Exception as exc:  # noqa: BLE001 - a failed run is recorded, not raised
         record.update(failed_fields(exc))
     record["elapsed_s"] = round(time.perf_counter() - start, 4)
@@ -542,10 +552,11 @@ def write_record(out: Path, record: dict[str, Any]) -> None:
     The time series goes first, so a record on disk means the run is complete.
     """
     folder = runs_dir(out)
-    frame = record.pop("timeseries", None)
-    if frame is not None:
-        runner.atomic_write(folder / f"{record['key']}.timeseries.parquet",
-                            lambda p: frame.to_parquet(p, index=False))
+    for table in PER_RUN_TABLES:
+        frame = record.pop(table, None)
+        if frame is not None:
+            runner.atomic_write(folder / f"{record['key']}.{table}.parquet",
+                                lambda p, frame=frame: frame.to_parquet(p, index=False))
     text = json.dumps(record, indent=1, default=_json_default) + "\n"
     runner.atomic_write(folder / f"{record['key']}.json", lambda p: p.write_text(text))
 
@@ -684,13 +695,15 @@ def summary_table(plan: Plan, records: dict[str, dict[str, Any]]) -> pd.DataFram
     return frame
 
 
-def load(out: str | Path, timeseries: bool = False) -> pd.DataFrame:
+def load(out: str | Path, timeseries: bool = False, table: str | None = None) -> pd.DataFrame:
     """The tidy results of a sweep folder: a row per run (or per run and week).
 
     Reads ``DIR/summary.parquet`` when the sweep is complete; otherwise builds the same table
     from the manifest and the run records written so far (unfinished runs have status
     ``"pending"``). With ``timeseries=True``, a row per run and reported week (for sweeps with
-    ``timeseries = true``), with the run's ids and parameters.
+    ``timeseries = true``), with the run's ids and parameters. ``table="by_wijk"`` gives a row
+    per run, reported week and wijk, ``table="wijkplannen"`` a row per run, review and wijk (for
+    sweeps with ``by_wijk = true``; runs without reviews have no plans).
     """
     out = Path(out)
     summary_file = out / "summary.parquet"
@@ -701,15 +714,21 @@ def load(out: str | Path, timeseries: bool = False) -> pd.DataFrame:
         if manifest is None:
             raise FileNotFoundError(f"{out} holds no sweep (no manifest.json)")
         summary = _summary_from_manifest(manifest, read_records(out))
-    if not timeseries:
+    table = "timeseries" if timeseries else table
+    if table is None:
         return summary
+    if table not in PER_RUN_TABLES:
+        raise ValueError(f"table must be one of {', '.join(PER_RUN_TABLES)} (got {table!r})")
     ids = [c for c in summary.columns if c not in (*KPIS, *EXTRA, "weeks", "error")]
     frames = []
     for row in summary[summary["status"] == "ok"][ids].itertuples(index=False):
-        path = runs_dir(out) / f"{row.key}.timeseries.parquet"
+        path = runs_dir(out) / f"{row.key}.{table}.parquet"
         if not path.is_file():
-            raise FileNotFoundError(f"{path}: no time series (set timeseries = true in the "
-                                    "sweep file)")
+            if table == "wijkplannen":
+                continue  # no review wrote a plan
+            flag = "timeseries" if table == "timeseries" else "by_wijk"
+            raise FileNotFoundError(f"{path}: no {table} table (set {flag} = true in the "
+                                    "sweep file; by_wijk needs several wijken)")
         ts = pd.read_parquet(path).drop(columns=["seed"])
         for name, value in reversed(list(zip(ids, row, strict=True))):
             ts.insert(0, name, [value] * len(ts) if isinstance(value, list) else value)

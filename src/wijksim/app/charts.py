@@ -30,6 +30,7 @@ COST_PARTS: tuple[str, ...] = (
 )
 COST_COLOURS = ("#4c72b0", "#55a868", "#dd8452", "#8172b3", "#c44e52")
 POLICY_COLOUR = "#1f5fa8"
+REALLOCATION_COLOUR = "#777777"
 SMOOTH_WEEKS = 4
 
 
@@ -86,6 +87,9 @@ def timeseries_figure(policy: pd.DataFrame, baseline: pd.DataFrame | None,
         ax.set_xlabel(tr(lang, "charts.week"), fontsize=8)
     fig.text(0.995, 0.002, tr(lang, "charts.smoothed"), ha="right", va="bottom", fontsize=6,
              color="#666666")
+    if len(reallocation_weeks(policy)):
+        fig.text(0.005, 0.002, f"\u25bc {tr(lang, 'charts.reallocation')}", ha="left",
+                 va="bottom", fontsize=7, color=REALLOCATION_COLOUR)
     return fig
 
 
@@ -105,6 +109,17 @@ def _frame_axis(ax, policy: pd.DataFrame, lever_changes: list[int], lang: str) -
         ax.set_xlim(first - 0.5, max(last, 52) + 0.5)
     for week in lever_changes:
         ax.axvline(week + 0.5, color="#c44e52", lw=0.9, ls=":")
+    weeks = reallocation_weeks(policy)
+    if len(weeks):  # the gemeente's reviews that moved resources: ticks at the top
+        ax.plot(weeks, np.ones(len(weeks)), transform=ax.get_xaxis_transform(), ls="none",
+                marker="v", ms=4, color=REALLOCATION_COLOUR, clip_on=False)
+
+
+def reallocation_weeks(frame: pd.DataFrame) -> np.ndarray:
+    """The weeks in which the policy cycle moved resources between wijken."""
+    if frame.empty or "reallocations" not in frame:
+        return np.zeros(0)
+    return frame.loc[frame["reallocations"] > 0, "week"].to_numpy(float)
 
 
 #: KPIs of the comparison table and which way is better: -1 lower, +1 higher, 0 neither.
@@ -140,17 +155,21 @@ def difference_colour(kpi: str, difference: float) -> str:
 
 #: Small multiples of a multi-wijk run: rates that compare wijken of different sizes.
 WIJK_PANELS: tuple[str, ...] = ("waiting_list_per_1000", "wmo_per_1000", "workload",
-                                "escalations_per_1000")
+                                "escalations_per_1000", "fte_per_1000_realised")
 
 
 def wijk_figure(frame: pd.DataFrame, lang: str) -> Figure:
     """One panel per rate in :data:`WIJK_PANELS`, a line per wijk (a multi-wijk run)."""
-    fig = Figure(figsize=(11.0, 4.2), dpi=96)
-    fig.subplots_adjust(left=0.05, right=0.82, top=0.9, bottom=0.12, wspace=0.28)
+    fig = Figure(figsize=(13.0, 4.2), dpi=96)
+    fig.subplots_adjust(left=0.04, right=0.86, top=0.9, bottom=0.12, wspace=0.3)
     axes = fig.subplots(1, len(WIJK_PANELS), sharex=True)
+    moved = reallocation_weeks(frame.groupby("week", as_index=False)["reallocations"].sum()
+                               if "reallocations" in frame else frame)
     for ax, kpi in zip(axes, WIJK_PANELS, strict=True):
         for name, part in frame.groupby("wijk", sort=False):
             ax.plot(part["week"], smooth(part[kpi]), lw=1.2, label=str(name))
+        ax.plot(moved, np.ones(len(moved)), transform=ax.get_xaxis_transform(), ls="none",
+                marker="v", ms=4, color=REALLOCATION_COLOUR, clip_on=False)
         ax.set_title(tr(lang, f"kpi.{kpi}"), fontsize=9, loc="left")
         ax.set_ylabel(tr(lang, f"kpi.{kpi}.unit"), fontsize=7)
         ax.set_xlabel("week", fontsize=8)

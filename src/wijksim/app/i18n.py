@@ -69,6 +69,24 @@ _NL: dict[str, str] = {
     "lever.maatwerk_stage.unit": "vanaf fase (1-4)",
     "lever.maatwerk_stage.help": "Vanaf welke ernst (1 licht .. 4 crisis) een "
     "maatwerkvoorziening wordt toegekend.",
+    "lever.reallocate.label": "Herverdelen tussen wijken",
+    "lever.reallocate.unit": "",
+    "lever.reallocate.help": "Bij elke beleidscyclus schrijft de gemeente wijkplannen: fte, "
+    "budget voor de sociale basis en outreach schuiven naar waar de wijken om vragen (binnen "
+    "hetzelfde totaal; alleen met meer wijken).",
+    "reallocate.on": "aan",
+    "reallocate.off": "uit",
+    "lever.practice_link.label": "Beleid en uitvoering",
+    "lever.practice_link.unit": "",
+    "lever.practice_link.help": "Gescheiden: cijfers uit de wijk zijn een half jaar oud en "
+    "vertekend. Samengevoegd (Almere): wijkwerkers aan de beleidstafel, cijfers van een maand.",
+    "practice_link.separate": "gescheiden",
+    "practice_link.merged": "samengevoegd",
+    "lever.cycle_weeks.label": "Beleidscyclus",
+    "lever.cycle_weeks.unit": "weken",
+    "lever.cycle_weeks.help": "Hoe vaak de gemeente de wijkplannen herziet (52: de jaarlijkse "
+    "begrotingsronde).",
+    "charts.reallocation": "herverdeling",
     # controls
     "controls.play": "Afspelen",
     "controls.pause": "Pauze",
@@ -229,6 +247,24 @@ _EN: dict[str, str] = {
     "lever.maatwerk_stage.unit": "from stage (1-4)",
     "lever.maatwerk_stage.help": "From which severity (1 mild .. 4 crisis) a "
     "maatwerkvoorziening is granted.",
+    "lever.reallocate.label": "Reallocate between wijken",
+    "lever.reallocate.unit": "",
+    "lever.reallocate.help": "At every policy cycle the gemeente writes wijkplannen: FTE, "
+    "sociale-basis budget and outreach move to where the wijken ask for them (within the same "
+    "total; only with several wijken).",
+    "reallocate.on": "on",
+    "reallocate.off": "off",
+    "lever.practice_link.label": "Policy and practice",
+    "lever.practice_link.unit": "",
+    "lever.practice_link.help": "Separate: figures from the wijk are half a year old and "
+    "distorted. Merged (Almere): wijkwerkers at the policy table, figures a month old.",
+    "practice_link.separate": "separate",
+    "practice_link.merged": "merged",
+    "lever.cycle_weeks.label": "Policy cycle",
+    "lever.cycle_weeks.unit": "weeks",
+    "lever.cycle_weeks.help": "How often the gemeente reviews the wijkplannen (52: the annual "
+    "budget round).",
+    "charts.reallocation": "reallocation",
     "controls.play": "Play",
     "controls.pause": "Pause",
     "controls.step": "Step (1 week)",

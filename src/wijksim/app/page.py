@@ -37,10 +37,12 @@ from wijksim.app.session import (
     APP_WINDOWS,
     BASELINE,
     CARD_WINDOW,
+    CYCLES,
     DEFAULT_PRESET,
     HOUSEHOLDS_RANGE,
     LEVER_SPECS,
     PAIRED_SEEDS,
+    PRACTICE_LINKS,
     SEED_RANGE,
     STRUCTURES,
     InputError,
@@ -449,6 +451,29 @@ def LeverPanel(L: str, levers: Levers, on_levers, busy: bool):
                                 on_value=lambda v, k=kind: on_levers(levers.with_partner(k, v)),
                                 disabled=busy)
             help_line("partners")
+        PolicyCycleLevers(L, levers, on_levers, busy, label, help_line)
+
+
+def PolicyCycleLevers(L: str, levers: Levers, on_levers, busy: bool, label, help_line) -> None:
+    """The policy cycle's levers: reallocate, how policy hears practice, how often it reviews."""
+    choices = (
+        ("reallocate", (True, False), lambda v: f"reallocate.{'on' if v else 'off'}"),
+        ("practice_link", PRACTICE_LINKS, lambda v: f"practice_link.{v}"),
+        ("cycle_weeks", CYCLES, None),
+    )
+    for name, values, key in choices:
+        value = getattr(levers, name)
+        shown = tr(L, key(value)) if key else str(value)
+        with solara.Column(gap="0px", classes=["lever", f"lever-{name}"]):
+            label(name, shown)
+            with solara.ToggleButtonsSingle(
+                value=value, dense=True, classes=[f"{name}-switch"],
+                on_value=lambda v, n=name: on_levers(replace(levers, **{n: v})),
+            ):
+                for v in values:
+                    solara.Button(tr(L, key(v)) if key else str(v), value=v, disabled=busy,
+                                  classes=[f"{name}-{str(v).lower()}"], small=True)
+            help_line(name)
 
 
 @solara.component

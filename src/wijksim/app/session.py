@@ -62,6 +62,9 @@ LEVER_SPECS: dict[str, LeverSpec] = {
     "maatwerk_stage": LeverSpec("maatwerk_stage", "policy.maatwerk_stage", 1, 4, 1),
 }
 STRUCTURES: tuple[str, ...] = ("siloed", "integrated")
+#: The policy cycle's choices on the page: how policy hears practice, and review every N weeks.
+PRACTICE_LINKS: tuple[str, ...] = ("separate", "merged")
+CYCLES: tuple[int, ...] = (13, 26, 52)
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,9 @@ class Levers:
     partners: tuple[str, ...] = ()
     network_first: float = 0.0
     maatwerk_stage: int = 2
+    reallocate: bool = False
+    practice_link: str = "separate"
+    cycle_weeks: int = 52
 
     @classmethod
     def from_config(cls, cfg: Config) -> Levers:
@@ -85,6 +91,9 @@ class Levers:
             partners=tuple(k for k in PARTNER_KINDS if k in cfg.signalling.partners),
             network_first=float(cfg.policy.network_first),
             maatwerk_stage=int(cfg.policy.maatwerk_stage),
+            reallocate=bool(cfg.policy.reallocate),
+            practice_link=str(cfg.policy.practice_link),
+            cycle_weeks=int(cfg.policy.cycle_weeks),
         )
 
     def flat(self) -> dict[str, Any]:
@@ -96,6 +105,9 @@ class Levers:
             "partners": [k for k in PARTNER_KINDS if k in self.partners],
             "network_first": float(self.network_first),
             "maatwerk_stage": int(self.maatwerk_stage),
+            "reallocate": bool(self.reallocate),
+            "practice_link": str(self.practice_link),
+            "cycle_weeks": int(self.cycle_weeks),
         }
 
     def with_partner(self, kind: str, engaged: bool) -> Levers:
@@ -611,6 +623,9 @@ def _with_levers(df: pd.DataFrame, scenario: str, settings: Settings,
         "partners": [" ".join(lv.partners) for lv in levers],
         "network_first": [lv.network_first for lv in levers],
         "maatwerk_stage": [lv.maatwerk_stage for lv in levers],
+        "reallocate": [lv.reallocate for lv in levers],
+        "practice_link": [lv.practice_link for lv in levers],
+        "cycle_weeks": [lv.cycle_weeks for lv in levers],
     }, index=df.index)
     return pd.concat([front, df], axis=1)
 

@@ -51,12 +51,19 @@ def tables(cfg: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def update_relations(
-    partners: Partners, hours_per_wijk: np.ndarray, growth: float, decay: float
+    partners: Partners, hours_per_wijk: np.ndarray, growth: float, decay: float,
+    priority: np.ndarray,
 ) -> None:
-    """Relations grow with outreach hours (split over a wijk's engaged partners) and fade."""
-    n_engaged = np.bincount(partners.wijk, weights=partners.engaged, minlength=hours_per_wijk.size)
+    """Relations grow with outreach hours and fade.
+
+    A wijk's hours are split over its engaged partners by their ``priority`` (all 1: evenly;
+    the policy cycle's wijkplannen move it).
+    """
+    weight = np.where(partners.engaged, priority, 0.0)
+    total = np.bincount(partners.wijk, weights=weight, minlength=hours_per_wijk.size)
     per_partner = np.where(
-        partners.engaged, hours_per_wijk[partners.wijk] / np.maximum(n_engaged[partners.wijk], 1), 0
+        partners.engaged,
+        hours_per_wijk[partners.wijk] * priority / np.maximum(total[partners.wijk], 1), 0
     )
     gain = 1.0 - np.exp(-growth * per_partner)
     rel = partners.relation

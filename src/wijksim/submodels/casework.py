@@ -142,9 +142,8 @@ def network_can_carry(model: WijkModel, rows: np.ndarray) -> np.ndarray:
 
 
 def basis_places(model: WijkModel) -> np.ndarray:
-    """Places in the sociale basis per wijk, bought by its budget."""
-    pol = model.cfg.policy
-    per_1000 = pol.sociale_basis_budget / pol.basis_cost_per_place
+    """Places in the sociale basis per wijk, bought by its budget (the wijkplannen's)."""
+    per_1000 = model.basis_budget / model.cfg.policy.basis_cost_per_place
     return np.floor(per_1000 * model.inhabitants_per_wijk / 1000.0).astype(np.int64)
 
 

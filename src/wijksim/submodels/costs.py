@@ -75,8 +75,7 @@ def step(model: WijkModel) -> None:
         "cost_team": per_wijk(model.team.wijk, n, model.team.fte * staffed) * c.fte,
         "cost_maatwerk": by_law.sum(axis=1),
         "cost_wlz": clients[:, CLIENT_WLZ] * c.wlz_per_year,
-        "cost_sociale_basis": model.cfg.policy.sociale_basis_budget
-        * model.inhabitants_per_wijk / 1000.0,
+        "cost_sociale_basis": model.basis_budget * model.inhabitants_per_wijk / 1000.0,
         "cost_crisis": crisis.sum(axis=1),
     }
     out["cost_total"] = sum(out.values())

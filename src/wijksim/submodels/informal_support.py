@@ -90,7 +90,7 @@ def demand_inputs(model: WijkModel) -> DemandInputs:
 def volunteer_pool(model: WijkModel) -> np.ndarray:
     """Volunteer hours per week per wijk: the sociale basis budget plus partners' support."""
     pol = model.cfg.policy
-    base = pol.sociale_basis_budget * model.inhabitants_per_wijk / 1000.0
+    base = model.basis_budget * model.inhabitants_per_wijk / 1000.0  # the wijkplannen's
     base = base * pol.volunteer_hours_per_euro / 52.0
     _, _, support = model.partner_tables
     rel = model.partners.relation.reshape(model.n_wijken, -1)

@@ -101,6 +101,7 @@ def step(model: WijkModel) -> None:
         to_partners,
         cfg.signalling.relation_growth_per_hour,
         cfg.signalling.relation_decay_per_week,
+        model.outreach_priority,
     )
     direct = outreach - to_partners
     expiry = np.int64(cfg.team.signal_expiry_weeks)
