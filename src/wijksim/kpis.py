@@ -351,7 +351,8 @@ TABLE: tuple[Kpi, ...] = (
            "this week's count of vacancies filled"),
     _count("reallocations", ("wijken per week", "aantal wijken per week"),
            ("Reallocations", "Herverdelingen"),
-           "wijken whose FTE the policy cycle moved this week (a review; 0 in other weeks)"),
+           "wijken whose FTE or sociale-basis budget the policy cycle moved this week (a review; 0 "
+           "in other weeks)"),
     # --- diagnostic, after the counts ----------------------------------------------------
     _diagnostic("inhabitants", ("persons", "personen"), ("Inhabitants", "Inwoners"),
                 "I, the number of inhabitants (constant in a run)"),

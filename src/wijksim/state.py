@@ -284,7 +284,7 @@ class WeekRecord:
     sick_spells: np.ndarray = _count()
     leavers: np.ndarray = _count()
     hires: np.ndarray = _count()
-    reallocations: np.ndarray = _count()  # wijken whose FTE the policy cycle moved
+    reallocations: np.ndarray = _count()  # wijken whose FTE or budget the policy cycle moved
     worker_weeks: np.ndarray = _count()  # filled positions this week
     hours_asked: np.ndarray = _sum()  # hours asked of the workers with hours this week
     hours_available: np.ndarray = _sum()  # their client hours (workload: asked / available)

@@ -57,8 +57,10 @@ OUTPUTS: dict[str, tuple[dict[str, set[str]], list[str]]] = {
     "p8_network_strength": ({"p8_network_strength": EFFECTS | {"population.network_strength"}},
                             []),
     "p9_policy_feedback": ({
-        "p9_policy_feedback": EFFECTS | {"group"},
-        "p9_weeks_to_follow": {"scenario", "runs", "followed", "weeks_to_follow",
+        "p9_policy_feedback": EFFECTS | {"group", "team.fte_per_1000"},
+        "p9_weeks_to_follow": {"team.fte_per_1000", "scenario", "runs", "followed",
+                               "sooner_than_status_quo",
+                               "weeks_to_follow",
                                "weeks_to_follow_ci"},
     }, []),
     "paired_vs_independent": ({"paired_vs_independent": {

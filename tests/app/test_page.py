@@ -354,6 +354,24 @@ def test_a_multi_wijk_preset_has_a_wijk_picker_and_small_multiples(tmp_path, mon
         wait_until(lambda: week_text(rc) == "Week 1 van 20", "week 1")
         picker = rc.find(v.Select, class_="wijk-select").widget
         assert picker.items == ["hele gemeente", "Noord", "Zuid"]
+        # the policy cycle's levers: reallocate, merged teams, review every 13 weeks
+        for name, index, shown in (("reallocate", 0, "aan"), ("practice_link", 1, "samengevoegd"),
+                                   ("cycle_weeks", 0, "13")):
+            rc.find(v.BtnToggle, class_=f"{name}-switch").widget.v_model = index
+            wait_until(lambda n=name, t=shown: any(
+                f"lever-value-{n}'>{t}" in b.unsafe_innerHTML
+                for b in html_blocks(rc, "lever-label")), name)
+        click(rc, "year-button")  # to the end: week 20, a review in week 13
+        wait_until(lambda: week_text(rc) == "Week 20 van 20", "week 20")
+        wait_idle(rc)
+        download = csv_download(rc)
+        download.request_download = True
+        wait_until(lambda: download.bytes, "CSV bytes")
+        df = pd.read_csv(io.BytesIO(download.bytes), sep=";", decimal=",")
+        later = df[df["week"] >= 2]  # the levers apply from the next week on
+        assert set(later["practice_link"]) == {"merged"} and set(later["cycle_weeks"]) == {13}
+        moved = df.filter(like="Herverdelingen").iloc[:, 0]
+        assert moved[df["week"] == 13].item() > 0 and moved[df["week"] != 13].sum() == 0
         picker.v_model = "Zuid"
         wait_until(lambda: rc.find(v.Select, class_="wijk-select").widget.v_model == "Zuid",
                    "Zuid chosen")
