@@ -395,6 +395,46 @@ def sweep(
 
 
 @app.command()
+def rerun(
+    sweep_dir: Annotated[Path, typer.Argument(metavar="SWEEP_DIR", help="A sweep's output "
+                                              "folder.")],
+    key: Annotated[str, typer.Argument(help="The run's key (the summary's `key` column; a "
+                                       "unique prefix will do).")],
+    out: Annotated[Path | None, typer.Option(help="Output folder [default: "
+                                             "results/rerun/KEY].")] = None,
+    csv: CsvOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Repeat one run of a sweep from its record (its resolved config and seed), bit for bit.
+
+    Writes the run's outputs as `wijksim run` does and checks its KPIs against the sweep's
+    record: exit 0 when every KPI is identical, 1 when any differs (another wijksim or
+    dependency version, see the sweep's manifest.json).
+    """
+    from wijksim.analysis import sweeps
+
+    record = sweeps.find_record(sweep_dir, key)
+    cfg = sweeps.record_config(record, sweep_dir)
+    out = out or Path("results") / "rerun" / record["key"]
+    check_out_dir(out)
+    result = run_with_progress({record["key"]: cfg}, quiet)[record["key"]]  # its one seed
+    runner.write_run(out, result, ["wijksim", *sys.argv[1:]], csv=csv,
+                     extra={"rerun_of": {"sweep": str(sweep_dir), "key": record["key"]}})
+    row = result.summary.iloc[0]
+    differ = [k for k, v in record["kpis"].items()
+              if not (v == row[k] or (v is None or math.isnan(v)) and math.isnan(row[k]))]
+    if differ:
+        err_console.print(f"rerun of {record['key']}: {len(differ)} of {len(record['kpis'])} "
+                          f"KPIs differ from the sweep's record ({', '.join(differ[:5])}"
+                          f"{', ...' if len(differ) > 5 else ''}); outputs in {out}")
+        raise typer.Exit(1)
+    if not quiet:
+        out_console.print(f"rerun of {record['key']} (seed {record['seed']}): all "
+                          f"{len(record['kpis'])} KPIs identical to the sweep's record; "
+                          f"outputs in [bold]{out}[/]")
+
+
+@app.command()
 def sensitivity(
     sweep_file: Annotated[Path, typer.Argument(metavar="SWEEP", help="Sweep TOML file; its "
                                                "{min, max} parameters are the factors.")],

@@ -18,7 +18,7 @@ from helpers import ROOT  # noqa: E402
 
 from wijksim import cli
 from wijksim.analysis import sweeps
-from wijksim.kpis import KPIS
+from wijksim.kpis import EXTRA, KPIS
 from wijksim.streams import replicate_seeds
 
 BIN = Path(sys.executable).parent
@@ -427,6 +427,67 @@ def test_cli_sweep_as_a_user_runs_it(grid_file: Path, tmp_path: Path):
     helps = subprocess.run([WIJKSIM, "sweep", "--help"], capture_output=True, text=True)
     for option in ("--out", "--workers", "--scheduler", "--slurm-jobscript"):
         assert option in helps.stdout
+
+
+def test_one_sweep_run_is_redone_bit_for_bit_by_hand(tmp_path: Path):
+    """`wijksim rerun SWEEP_DIR KEY` from the run's record: the same summary row, exactly."""
+    path = tmp_path / "two.toml"
+    path.write_text(sweep_text('replicates = 2\nseed = 5\n[parameters]\n'
+                               '"team.outreach_share" = [0.0, 0.2]\n'))
+    out = tmp_path / "out"
+    made = subprocess.run([WIJKSIM, "sweep", str(path), "--out", str(out), "--workers", "2",
+                           "-q"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    summary = sweeps.load(out)
+    row = summary[(summary["point"] == 1) & (summary["replicate"] == 1)].iloc[0]
+    record = json.loads((out / "runs" / f"{row['key']}.json").read_text())
+    assert record["config"]["run"]["seed"] == record["seed"] == row["seed"]
+    assert record["config"]["team"]["outreach_share"] == 0.2
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "extends" not in manifest["base_config"] and manifest["base_config_hash"]
+    assert "numba" in manifest["versions"] and "elapsed_s" in manifest["sessions"][-1]
+    again = subprocess.run([WIJKSIM, "rerun", str(out), row["key"][:10], "--out",
+                            str(tmp_path / "again")], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert "KPIs identical" in again.stdout
+    redone = pd.read_parquet(tmp_path / "again" / "summary.parquet").iloc[0]
+    for column in (*KPIS, *EXTRA):  # bit for bit: one aggregation for run and sweep
+        a, b = row[column], redone[column]
+        assert a == b or (np.isnan(a) and np.isnan(b)), column
+    meta = json.loads((tmp_path / "again" / "meta.json").read_text())
+    assert meta["rerun_of"]["key"] == row["key"] and meta["elapsed_s"] > 0
+    assert len(meta["config_hash"]) == 24 and "numba" in meta["versions"]
+    bad = subprocess.run([WIJKSIM, "rerun", str(out), "nokey"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and bad.stderr.startswith("error: ")
+    assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_damaged_run_files_are_done_again_with_a_warning(tmp_path: Path):
+    path = tmp_path / "ts.toml"
+    path.write_text(sweep_text('timeseries = true\nreplicates = 3\n'))
+    out = tmp_path / "out"
+    command = [WIJKSIM, "sweep", str(path), "--out", str(out), "--workers", "1", "-q"]
+    assert subprocess.run(command, cwd=tmp_path, timeout=300).returncode == 0
+    before = sweeps.load(out)
+    keys = list(before["key"])
+    runs = out / "runs"
+    (runs / f"{keys[0]}.json").write_text("{}")  # JSON, but not a record
+    moved = json.loads((runs / f"{keys[1]}.json").read_text())  # another run's record
+    (runs / f"{keys[1]}.json").write_text(json.dumps({**moved, "key": keys[2]}))
+    table = runs / f"{keys[2]}.timeseries.parquet"  # a truncated time series
+    table.write_bytes(table.read_bytes()[:200])
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 3, result.stderr
+    assert "not a run record" in warnings[0] or "not a run record" in result.stderr
+    assert "truncated" in result.stderr and "is not its file's name" in result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["sessions"][-1]["to_run"] == 3
+    pd.testing.assert_frame_equal(comparable(sweeps.load(out)), comparable(before))
+    assert len(sweeps.load(out, timeseries=True)) == 3 * 10
 
 
 # --------------------------------------------------------------------------- DuckDB

@@ -10,10 +10,13 @@ temporary name first and renamed, so a folder never holds half a file.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import platform
+import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,7 +35,8 @@ from wijksim.streams import replicate_seeds
 from wijksim.submodels import observation, policy_cycle
 
 #: Packages whose versions go into every meta.json.
-VERSIONED = ("wijksim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "networkx", "pydantic")
+VERSIONED = ("wijksim", "mesa", "numpy", "numba", "llvmlite", "scipy", "pandas", "pyarrow",
+             "networkx", "pydantic")
 
 Progress = Callable[[int], None]
 
@@ -47,6 +51,7 @@ class RunResult:
     summary: pd.DataFrame
     by_wijk: pd.DataFrame | None = None  # a multi-wijk run: a row per week, replicate and wijk
     wijkplannen: pd.DataFrame | None = None  # the policy cycle's plans: a row per review and wijk
+    elapsed_s: float | None = None  # wall time of the replicates
 
 
 def run_model(cfg: Config, seed: int, advance: Progress | None = None) -> pd.DataFrame:
@@ -113,6 +118,7 @@ def run_replicates(
     n = replicates if replicates is not None else cfg.run.replicates
     base = seed if seed is not None else cfg.run.seed
     seeds = replicate_seeds(base, n)
+    start = time.perf_counter()
     frames, wijk_frames, plan_frames = [], [], []
     for i, s in enumerate(seeds):
         frame, by_wijk, plans = run_model_full(cfg, s, advance)
@@ -124,6 +130,7 @@ def run_replicates(
                 kept.append(part)
     result = combine(cfg, seeds, frames, concat(wijk_frames))
     result.wijkplannen = concat(plan_frames)
+    result.elapsed_s = round(time.perf_counter() - start, 3)
     return result
 
 
@@ -141,11 +148,45 @@ def combine(cfg: Config, seeds: list[int], frames: list[pd.DataFrame],
 
 
 def summarise(ts: pd.DataFrame) -> pd.DataFrame:
-    """A row per replicate: each KPI averaged over the reported weeks (NaN weeks skipped)."""
-    columns = [c for c in (*KPIS, *EXTRA) if c in ts.columns]
-    summary = ts.groupby(["replicate", "seed"], sort=True)[columns].mean().reset_index()
-    summary["weeks"] = ts.groupby(["replicate", "seed"], sort=True)["week"].max().to_numpy()
-    return summary
+    """A row per replicate: each KPI averaged over the reported weeks (NaN weeks skipped).
+
+    Each row is :func:`kpi_means` of the replicate's weeks: the one aggregation that sweeps
+    use too, so a run and a sweep point with the same config and seed give the same numbers.
+    """
+    rows = []
+    for (replicate, seed), weeks in ts.groupby(["replicate", "seed"], sort=True):
+        rows.append({"replicate": replicate, "seed": seed, **kpi_means(weeks),
+                     "weeks": int(weeks["week"].max())})
+    return pd.DataFrame(rows)
+
+
+def kpi_means(frame: pd.DataFrame) -> dict[str, float]:
+    """Each KPI (and diagnostic column) of one run averaged over its weeks (NaN weeks skipped)."""
+    columns = [c for c in (*KPIS, *EXTRA) if c in frame.columns]
+    return {c: float(v) for c, v in frame[columns].mean().items()}
+
+
+def config_hash(cfg: Config) -> str:
+    """A hash of a resolved config (every field but the free-text description)."""
+    data = cfg.model_dump(mode="json", exclude={"extends", "description"})
+    blob = json.dumps(data, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:24]
+
+
+def git_commit() -> dict[str, str | bool] | None:
+    """The checkout wijksim runs from: its commit and whether files differ (None: no checkout)."""
+    root = Path(__file__).resolve().parents[3]
+    if not (root / ".git").exists():
+        return None
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                              text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain",
+                                "--untracked-files=no"], capture_output=True, text=True,
+                               timeout=10, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": head, "modified": bool(dirty)}
 
 
 def paired_differences(
@@ -224,7 +265,10 @@ def write_meta(out: Path, result: RunResult, command: list[str], extra: dict | N
             f"{DRIFT_TOLERANCE:.0%} of its mean per year",
             "drift": drift(result.timeseries),
         },
+        "config_hash": config_hash(result.config),
+        "elapsed_s": result.elapsed_s,
         "versions": versions(),
+        "git": git_commit(),
         "command": command,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         **(extra or {}),
@@ -233,7 +277,7 @@ def write_meta(out: Path, result: RunResult, command: list[str], extra: dict | N
 
 
 def write_run(out: Path, result: RunResult, command: list[str] | None = None,
-              csv: bool = False, plots: bool = True) -> list[Path]:
+              csv: bool = False, plots: bool = True, extra: dict | None = None) -> list[Path]:
     """Write a run's outputs: timeseries, summary, by_wijk (several wijken), config, meta, plots."""
     from wijksim.analysis import plots as plots_mod
 
@@ -245,7 +289,7 @@ def write_run(out: Path, result: RunResult, command: list[str] | None = None,
     if result.wijkplannen is not None:
         written += write_table(result.wijkplannen, out / "wijkplannen.parquet", csv)
     atomic_write(out / "config.toml", lambda p: p.write_text(dump_toml(result.config)))
-    write_meta(out, result, command or sys.argv)
+    write_meta(out, result, command or sys.argv, extra)
     if plots:
         written += plots_mod.plot_run(result.timeseries, out / "plots", result.config.description)
     return written

@@ -46,6 +46,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from wijksim.analysis import runner
 from wijksim.analysis.parallel import default_workers, map_unordered
@@ -462,7 +464,8 @@ def plan_sweep(sweep: Sweep, points: list[dict[str, Any]] | None = None,
                 key = run_key(data, seed)
                 configs[key] = data
                 runs.append(Run(key, point_id, scenario, replicate, seed, dict(point)))
-    return Plan(sweep, points, seeds, runs, configs, base_cfg.model_dump(mode="json"),
+    return Plan(sweep, points, seeds, runs, configs,
+                base_cfg.model_dump(mode="json", exclude={"extends"}),
                 design_label or sweep.design)
 
 
@@ -507,15 +510,13 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
     """Run one task (in a worker); return its record. Never raises: errors become "failed"."""
     start = time.perf_counter()
     record: dict[str, Any] = {k: task[k] for k in ("key", "point", "scenario", "replicate",
-                                                    "seed", "params")}
+                                                    "seed", "params", "config")}
     try:
         cfg = Config.model_validate(task["config"])
         frame, by_wijk, plans = runner.run_model_full(cfg, int(task["seed"]))
-        columns = [c for c in (*KPIS, *EXTRA) if c in frame.columns]
-        means = frame[columns].mean()
         record["status"] = "ok"
         record["error"] = None
-        record["kpis"] = {c: float(means[c]) for c in columns}
+        record["kpis"] = runner.kpi_means(frame)
         record["weeks"] = int(frame["week"].max())
         if task.get("timeseries"):
             record["timeseries"] = frame
@@ -557,6 +558,7 @@ def write_record(out: Path, record: dict[str, Any]) -> None:
         if frame is not None:
             runner.atomic_write(folder / f"{record['key']}.{table}.parquet",
                                 lambda p, frame=frame: frame.to_parquet(p, index=False))
+            record[f"has_{table}"] = True  # checked on resume
     text = json.dumps(record, indent=1, default=_json_default) + "\n"
     runner.atomic_write(folder / f"{record['key']}.json", lambda p: p.write_text(text))
 
@@ -569,8 +571,18 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON-able: {type(value).__name__}")
 
 
-def read_records(out: Path) -> dict[str, dict[str, Any]]:
-    """Every run record in ``DIR/runs`` by key (unreadable files are skipped)."""
+#: Fields every run record has.
+RECORD_FIELDS = ("key", "point", "replicate", "seed", "status", "kpis")
+
+
+def read_records(out: Path, problems: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Every sound run record in ``DIR/runs`` by key.
+
+    A damaged record is left out, so that a resume does its run again, and said in
+    ``problems``: a file that is not JSON, JSON that is not a record, a record whose key is not
+    its file's name or (when it holds its config) not the hash of its config and seed, and an
+    ``"ok"`` record whose time-series or per-wijk table is missing or cannot be read.
+    """
     records = {}
     folder = runs_dir(out)
     if not folder.is_dir():
@@ -578,12 +590,75 @@ def read_records(out: Path) -> dict[str, dict[str, Any]]:
     for path in sorted(folder.glob("*.json")):
         if path.name.startswith("."):
             continue
+        problem = None
         try:
             record = json.loads(path.read_text())
         except (OSError, ValueError):
+            record, problem = None, "not readable JSON"
+        if problem is None:
+            problem = record_problem(record, path)
+        if problem is not None:
+            if problems is not None:
+                problems.append(f"{path} is damaged ({problem}); its run is done again")
             continue
         records[record["key"]] = record
     return records
+
+
+def find_record(out: Path, key: str) -> dict[str, Any]:
+    """The sound record of the run ``key`` (or a unique prefix of it) in a sweep folder."""
+    folder = runs_dir(out)
+    if not folder.is_dir():
+        raise ConfigError(str(out), "SWEEP_DIR", "holds no sweep (no runs/ folder)")
+    matches = sorted(p for p in folder.glob(f"{key}*.json") if not p.name.startswith("."))
+    if not matches:
+        raise ConfigError(str(out), "KEY", f"no run {key!r} in {folder}")
+    if len(matches) > 1:
+        raise ConfigError(str(out), "KEY", f"{key!r} names {len(matches)} runs; give more of "
+                          "the key")
+    path = matches[0]
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        record = None
+    problem = record_problem(record, path)
+    if problem is not None:
+        raise ConfigError(str(path), "KEY", f"the record is damaged ({problem})")
+    if record["status"] != "ok":
+        raise ConfigError(str(path), "KEY", f"the run has status {record['status']!r}")
+    return record
+
+
+def record_config(record: dict[str, Any], out: Path) -> Config:
+    """The resolved config a run record holds (records of older sweeps hold none)."""
+    if "config" not in record:
+        raise ConfigError(str(out), "KEY", "the record holds no config (written by an older "
+                          "wijksim): run the sweep again into a new folder")
+    try:
+        return Config.model_validate(record["config"])
+    except ValueError as exc:
+        raise ConfigError(str(out), "KEY", f"the record's config does not validate: "
+                          f"{str(exc).splitlines()[0]}") from None
+
+
+def record_problem(record: Any, path: Path) -> str | None:
+    """What is wrong with the run record read from ``path`` (None when it is sound)."""
+    if not isinstance(record, dict) or any(f not in record for f in RECORD_FIELDS):
+        return "not a run record"
+    if record["key"] != path.stem:
+        return f"its key {record['key']!r} is not its file's name"
+    if "config" in record and run_key(record["config"], record["seed"]) != record["key"]:
+        return "its config and seed do not give its key"
+    if record["status"] == "ok":
+        for table in PER_RUN_TABLES:
+            if not record.get(f"has_{table}"):
+                continue
+            table_path = path.with_name(f"{path.stem}.{table}.parquet")
+            try:
+                pq.read_metadata(table_path)
+            except (OSError, ValueError, pa.ArrowException):
+                return f"its {table} table is missing or truncated"
+    return None
 
 
 def _clean_temporaries(out: Path) -> None:
@@ -647,7 +722,9 @@ def _manifest(plan: Plan, command: list[str] | None, previous: dict | None) -> d
         "points": plan.points,
         "runs": [[r.point, r.scenario, r.replicate, r.seed, r.key] for r in plan.runs],
         "base_config": plan.base_config,
+        "base_config_hash": _hash(plan.base_config)[:24],
         "versions": (previous or {}).get("versions") or versions(),
+        "git": (previous or {}).get("git") or runner.git_commit(),
         "command": command or sys.argv,
         "created": (previous or {}).get("created")
         or datetime.now(UTC).isoformat(timespec="seconds"),
@@ -761,6 +838,10 @@ class Reporter:
 
     def stop(self) -> None:
         """Called at the end (also when interrupted)."""
+
+    def warn(self, message: str) -> None:
+        """A problem the sweep works around (a damaged record): on stderr, always."""
+        print(f"warning: {message}", file=sys.stderr)
 
 
 class RichReporter(Reporter):
@@ -892,7 +973,10 @@ def run_sweep(
         manifest = _manifest(plan, command, previous)
         _write_json(manifest_path(out), manifest)
         _clean_temporaries(out)
-        records = read_records(out)
+        problems: list[str] = []
+        records = read_records(out, problems)
+        for problem in problems:
+            reporter.warn(problem)
         tasks = plan.tasks()
         done = {k for k, r in records.items() if r.get("status") == "ok"}
         todo = [t for t in tasks if t["key"] not in done]
@@ -914,6 +998,7 @@ def run_sweep(
             reporter.stop()
             session["ran"] = ran
             session["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+            session["elapsed_s"] = round(time.perf_counter() - t0, 3)
             manifest["sessions"].append(session)
             _finish_manifest(out, manifest, plan, records)
     finally:
