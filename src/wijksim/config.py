@@ -1959,11 +1959,31 @@ def with_flat(cfg: Config, **flat: Any) -> Config:
     return validate(data, "parameters")
 
 
+def flat_field(name: str) -> str | None:
+    """The dotted config field of a flat keyword (None when it names none).
+
+    A name in :data:`FLAT_FIELDS`, or any field as ``section__field`` (two underscores for each
+    dot: ``costs__crisis__care``).
+    """
+    if name in FLAT_FIELDS:
+        return FLAT_FIELDS[name]
+    if "__" in name.strip("_"):
+        return name.replace("__", ".")
+    return None
+
+
 def _set_flat(data: dict[str, Any], flat: dict[str, Any], source: str) -> None:
     for name, value in flat.items():
-        if name not in FLAT_FIELDS:
-            raise ConfigError(source, name, f"unknown parameter (known: {', '.join(FLAT_FIELDS)})")
-        set_dotted(data, FLAT_FIELDS[name], plain_value(value), source)
+        dotted = flat_field(name)
+        if dotted is None:
+            raise ConfigError(source, name, "unknown parameter (a flat name: "
+                              f"{', '.join(FLAT_FIELDS)}; or any field as section__field)")
+        try:
+            get_dotted(_DEFAULTS, dotted)
+        except (AttributeError, KeyError, TypeError):
+            raise ConfigError(source, name, f"unknown config field {dotted} (see "
+                              "docs/parameters.md)") from None
+        set_dotted(data, dotted, plain_value(value), source)
 
 
 def plain_value(value: Any, *, nan_as_none: bool = False) -> Any:

@@ -23,7 +23,7 @@ from wijksim.build import team as team_mod
 from wijksim.build.population import draw_households, initial_needs
 from wijksim.build.social_network import build_network
 from wijksim.codes import BASIS, CARE, LIGHT, MAATWERK, NETWORK, WLZ
-from wijksim.config import Config, baseline_levers, load_config, with_flat
+from wijksim.config import Config, baseline_levers, load_config, read_raw, with_flat
 from wijksim.kpis import COLUMNS
 from wijksim.state import WeekRecord
 from wijksim.streams import Streams
@@ -43,13 +43,37 @@ from wijksim.submodels import (
 
 
 def _seed_from(value: Any) -> int:
-    """An integer seed from what Mesa, batch_run or a text box may hand us."""
+    """An integer seed from what Mesa, batch_run or a text box may hand us.
+
+    A whole number (or its text), a numpy ``Generator`` (one number is drawn from it, as Mesa
+    draws its own seed) or a ``SeedSequence``; ``None`` draws a fresh seed from the operating
+    system's entropy (an unseeded model is random, as in Mesa; its seed is recorded).
+    """
+    if value is None:
+        return int(np.random.SeedSequence().generate_state(1)[0])
+    if isinstance(value, np.random.Generator):
+        return int(value.integers(2**32))
+    if isinstance(value, np.random.SeedSequence):
+        return int(value.generate_state(1)[0])
     if isinstance(value, str):
         value = value.strip()
     try:
         return int(value)
     except (TypeError, ValueError):
         raise ValueError(f"seed must be a whole number, got {value!r}") from None
+
+
+def _config_seed(config: Config | str | Path | None, params: dict[str, Any]) -> int | None:
+    """The seed a config sets (a Config object, ``[run] seed`` in its file, or ``seed=``)."""
+    if "seed" in params:
+        return None  # the flat keyword sets run.seed; with_flat applies it
+    if isinstance(config, Config):
+        return config.run.seed
+    if config is not None:
+        raw = read_raw(Path(config))
+        if "seed" in (raw.get("run") or {}):
+            return None  # load_config has it
+    return -1  # no seed anywhere: a fresh one
 
 
 class WijkModel(mesa.Model):
@@ -72,7 +96,9 @@ class WijkModel(mesa.Model):
         cfg = config if isinstance(config, Config) else load_config(config)
         cfg = with_flat(cfg, **params)
         chosen = rng if rng is not None else seed
-        seed_int = _seed_from(chosen if chosen is not None else cfg.run.seed)
+        if chosen is None and _config_seed(config, params) != -1:
+            chosen = cfg.run.seed
+        seed_int = _seed_from(chosen)
         cfg.run.seed = seed_int
         super().__init__(rng=seed_int)
         self.seed = seed_int
@@ -97,6 +123,7 @@ class WijkModel(mesa.Model):
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "week": lambda m: m.output_week,
+                "seed": lambda m: m.seed,  # batch_run shows the seed an unseeded model drew
                 **{k: (lambda m, k=k: m.kpis[k]) for k in COLUMNS},
             }
         )

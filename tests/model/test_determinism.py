@@ -208,6 +208,56 @@ def test_batch_run_levers_take_effect_without_warmup():
     assert cost[4.0] > cost[0.5]
 
 
+def test_unseeded_models_draw_and_record_a_fresh_seed():
+    small = {"households": 300, "warmup_weeks": 0, "weeks": 3, "spinup_years": 0}
+    a, b = run(**small), run(**small)
+    assert a.seed != b.seed  # Mesa's convention: no seed, a random run
+    assert a.scenario_config.run.seed == a.seed and b.cfg.run.seed == b.seed
+    assert not kpis(a).equals(kpis(b))
+    assert set(kpis(a)["seed"]) == {a.seed}  # recorded with every week
+    again = run(rng=a.seed, **small)  # and it can be repeated
+    pd.testing.assert_frame_equal(kpis(again), kpis(a), check_exact=True)
+    rows = mesa.batch_run(WijkModel, parameters=small, rng=[None, None], max_steps=3,
+                          number_processes=1, display_progress=False)
+    assert len({r["seed"] for r in rows}) == 2 and None not in {r["seed"] for r in rows}
+
+
+def test_a_numpy_generator_is_accepted_as_rng():
+    small = {"households": 300, "warmup_weeks": 0, "weeks": 3, "spinup_years": 0}
+    a = run(rng=np.random.default_rng(11), **small)
+    b = run(rng=np.random.default_rng(11), **small)
+    assert a.seed == b.seed
+    pd.testing.assert_frame_equal(kpis(a), kpis(b), check_exact=True)
+    c = run(rng=np.random.SeedSequence(11), **small)
+    assert isinstance(c.seed, int)
+
+
+def test_every_config_field_is_a_flat_keyword_as_section__field():
+    model = WijkModel(rng=1, households=300, spin_up=False, population__network_strength=0.7,
+                      costs__crisis__care=1234.0, policy__cycle_weeks=13)
+    cfg = model.scenario_config
+    assert cfg.population.network_strength == 0.7 and cfg.costs.crisis.care == 1234.0
+    assert cfg.policy.cycle_weeks == 13
+    with pytest.raises(ConfigError, match="team.no_such_field"):
+        WijkModel(rng=1, spin_up=False, team__no_such_field=1)
+    with pytest.raises(ConfigError, match="unknown parameter"):
+        WijkModel(rng=1, spin_up=False, nonsense=1)
+
+
+def test_batch_run_with_period_minus_one_returns_the_last_week_not_a_mean():
+    """What README says: data_collection_period=-1 gives the last collected week's values."""
+    params = {"households": 300, "warmup_weeks": 0, "spinup_years": 0}
+    rows = mesa.batch_run(WijkModel, parameters=params, rng=[4], max_steps=6,
+                          data_collection_period=-1, number_processes=1,
+                          display_progress=False)
+    model = WijkModel(rng=4, **params)
+    for _ in range(6):
+        model.step()
+    last = kpis(model).iloc[-1]
+    assert len(rows) == 1 and rows[0]["week"] == last["week"]
+    assert rows[0]["cost_total"] == last["cost_total"]
+
+
 # --------------------------------------------------------------------------- agents
 
 

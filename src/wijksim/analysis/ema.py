@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from wijksim.analysis.runner import run_model
-from wijksim.config import FLAT_FIELDS, Config, get_dotted, load_config, plain_value
+from wijksim.config import FLAT_FIELDS, Config, flat_field, get_dotted, load_config, plain_value
 from wijksim.errors import ConfigError
 from wijksim.kpis import EXTRA, KPIS
 from wijksim.streams import replicate_seeds
@@ -48,7 +48,7 @@ DEFAULT_OUTCOMES: tuple[str, ...] = (
 
 def field_path(name: str, source: str = "ema") -> str:
     """The dotted config field for an uncertainty or lever name (flat, section__field or dotted)."""
-    dotted = FLAT_FIELDS.get(name, name.replace("__", "."))
+    dotted = flat_field(name) or name
     if "." not in dotted:
         raise ConfigError(source, name, "not a config field (use section.field or a flat name "
                           f"from {', '.join(FLAT_FIELDS)})")

@@ -106,7 +106,7 @@ def observed(model: WijkModel, seed: int) -> pd.DataFrame:
     """The model's observation (its DataCollector frame) over the reported weeks, with the seed."""
     frame = model.datacollector.get_model_vars_dataframe()
     frame = frame[frame["week"] >= 1].reset_index(drop=True)
-    frame.insert(0, "seed", seed)
+    frame.insert(0, "seed", frame.pop("seed").astype("int64"))  # the model's own reporter
     return frame
 
 
