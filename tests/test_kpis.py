@@ -58,8 +58,8 @@ def small_run():
 
 def test_every_recorded_column_has_a_complete_entry_and_every_entry_is_recorded(small_run):
     frame, computed = small_run
-    recorded = [c for c in frame.columns if c != "week"]
-    assert len(frame) == 2
+    recorded = [c for c in frame.columns if c not in ("week", "seed")]  # the run's ids
+    assert len(frame) == 2 and set(frame["seed"]) == {1}
     assert recorded == list(COLUMNS), "the DataCollector's columns and the KPI table differ"
     assert set(computed) == set(COLUMNS), (
         f"computed without an entry: {sorted(set(computed) - set(COLUMNS))}; "

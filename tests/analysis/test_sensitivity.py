@@ -51,6 +51,28 @@ def test_sobol_analysis_recovers_a_known_function():
     assert s1["b"] == pytest.approx(1 / 17, abs=0.05)
     assert abs(s1["c"]) < 0.02
     assert (table["S1_conf"] >= 0).all()
+    assert (table["S1_low"] <= table["S1"]).all() and (table["S1"] <= table["S1_high"]).all()
+
+
+def test_checks_report_seed_noise_and_the_change_at_half_n():
+    prob = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0, 1]] * 2}
+    from SALib.sample import sobol
+
+    x = sobol.sample(prob, 512, calc_second_order=False, seed=1)
+    y = 4 * x[:, 0] + x[:, 1]
+    table = sensitivity.analyse(prob, "sobol", x, y, seed=1)
+    half = sensitivity.analyse(prob, "sobol", *sensitivity.first_half(x, y, "sobol", 2), seed=1)
+    table["ST_half_n"] = half["ST"].to_numpy()
+    assert len(sensitivity.first_half(x, y, "sobol", 2)[1]) == 256 * 4  # N/2 base samples
+    # two replicates per point: noise of sd 1 on point means spread with variance 4
+    rng = np.random.default_rng(3)
+    means = rng.normal(0, 2, 200)
+    summary = pd.DataFrame({"point": np.repeat(np.arange(200), 2), "status": "ok",
+                            "k": np.repeat(means, 2) + rng.normal(0, 1, 400)})
+    share = sensitivity.seed_noise_share(summary, "k")
+    assert share == pytest.approx(0.5 / 4.5, abs=0.04)  # (1 / 2) / (4 + 1 / 2)
+    check = sensitivity.checks(table, "sobol", 512, summary, "k")
+    assert check["change_at_half_n"] < 0.05 and check["widest_half_width"] < 0.1
 
 
 def test_morris_analysis_ranks_a_known_function():
@@ -72,15 +94,24 @@ def test_sensitivity_command(method: str, sens_file: Path, tmp_path: Path, capsy
                   "--kpi", "cost_total", "--out", str(out), "--workers", "2"])
     assert exc.value.code == 0
     printed = capsys.readouterr().out
-    columns = ("S1", "S1_conf", "ST", "ST_conf") if method == "sobol" else \
-        ("mu_star", "mu_star_conf", "sigma")
-    for column in columns:
-        assert column in printed
+    headings = ("S1 95%", "ST 95%", "ST at N/2") if method == "sobol" else \
+        ("mu* 95%", "sigma", "mu* at N/2")
+    for heading in headings:
+        assert heading in printed
+    # N = 4 is too small for either method: the tool says so and recommends an N
+    minimum = sensitivity.MIN_SAMPLES[method]
+    assert f"use at least N = {minimum}" in printed
+    report = (out / f"sensitivity_{method}.md").read_text()
+    recommended = int(report.split("Recommended N: **")[1].split("**")[0])
+    assert recommended >= minimum and "seed noise" in report
+    columns = ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high", "ST_half_n") \
+        if method == "sobol" else ("mu_star", "mu_star_low", "mu_star_high", "sigma",
+                                   "mu_star_half_n")
     n_points = 4 * (2 + 2) if method == "sobol" else 4 * (2 + 1)
     summary = sweeps.load(out)
     assert len(summary) == n_points * 2 and (summary["status"] == "ok").all()
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["design"] == f"salib-{method}"
+    assert manifest["design"] == f"salib-{method}" and manifest["sweep"]["design"] == method
     for kpi in ("workload", "cost_total"):
         table = pd.read_csv(out / f"sensitivity_{method}_{kpi}.csv")
         assert list(table["parameter"]) == ["team.outreach_share", "population.network_strength"]

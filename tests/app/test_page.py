@@ -17,6 +17,7 @@ os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
 import ipyvuetify as v  # noqa: E402
 import ipywidgets  # noqa: E402
 import solara  # noqa: E402
+from helpers import ROOT  # noqa: E402
 from solara.components.file_download import FileDownloadWidget  # noqa: E402
 from solara.widgets import widgets as solara_widgets  # noqa: E402
 
@@ -299,7 +300,20 @@ def test_two_sessions_keep_their_own_state():
         two.close()
 
 
-def test_paired_comparison_with_a_saved_scenario_and_the_brief(page):
+@pytest.fixture()
+def short_page(tmp_path, monkeypatch):
+    """The page on a teaching preset of 30 weeks and a short spin-up (paired runs take time)."""
+    (tmp_path / "teaching.toml").write_text(
+        f'extends = "{(ROOT / "configs" / "teaching.toml").as_posix()}"\n'
+        '[run]\nweeks = 30\nspinup_years = 3\n')
+    monkeypatch.setenv("WIJKSIM_CONFIGS", str(tmp_path))
+    box, rc = solara.render(Page(), handle_error=False)
+    yield rc
+    rc.close()
+
+
+def test_paired_comparison_with_a_saved_scenario_and_the_brief(short_page):
+    page = short_page
     wait_idle(page)
     name = page.find(v.TextField, class_="save-name").widget
     name.v_model = "reactief"
@@ -307,7 +321,7 @@ def test_paired_comparison_with_a_saved_scenario_and_the_brief(page):
     wait_until(lambda: "reactief" in page.find(v.Select, class_="reference-select").widget.items,
                "the saved scenario to choose")
     click(page, "step-button")
-    wait_until(lambda: week_text(page) == "Week 1 van 260", "week 1")
+    wait_until(lambda: week_text(page) == "Week 1 van 30", "week 1")
     checkbox = [w for w in page.find(v.Checkbox).widgets if w.label == "schuldeisers (Wgs)"][0]
     checkbox.v_model = True
     page.find(v.Select, class_="reference-select").widget.v_model = "reactief"

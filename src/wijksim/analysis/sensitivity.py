@@ -5,13 +5,26 @@ size N. SALib draws the design (``SALib.sample.sobol`` with N (D + 2) points, se
 indices off, or ``SALib.sample.morris`` with N trajectories of D + 1 points), the runs go
 through :func:`wijksim.analysis.sweeps.run_sweep` (paired replicates, resumable, local or Dask), and
 each chosen KPI - averaged over the replicates of a design point - is analysed with
-``SALib.analyze.sobol`` (S1, S1_conf, ST, ST_conf) or ``SALib.analyze.morris`` (mu_star,
-mu_star_conf, sigma). Each KPI gets a CSV and a bar plot in the output folder.
+``SALib.analyze.sobol`` (S1, ST) or ``SALib.analyze.morris`` (mu_star, sigma). Each KPI gets a
+CSV and a bar plot in the output folder, and the run a report (``sensitivity_METHOD.md``) that
+says how far to trust the indices:
+
+* **intervals**: ``[low, high]`` from the bootstrap - percentiles of SALib's resamples for
+  Sobol; for Morris SALib keeps only a half-width, so ``mu_star +- mu_star_conf`` (a normal
+  approximation, clipped at 0);
+* **sample size**: a warning when N is below what the method needs (:data:`MIN_SAMPLES`) and
+  the N the tool recommends: the larger of that minimum and the N at which the widest interval
+  would shrink to the target width (:data:`TARGET_HALF_WIDTH`; widths shrink as 1 / sqrt(N));
+* **convergence**: the indices again from the first half of the design (N / 2) and the largest
+  change;
+* **seed noise**: the share of the variance of the design points' means that the replicates'
+  noise alone would give (within-point variance / replicates over the variance of the means).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +47,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 MORRIS_LEVELS = 4
 RESAMPLES = 200
+#: The smallest base sample N each method needs. Sobol indices from Saltelli's design rarely
+#: settle below N = 512 (Herman et al. 2013, "How effective and efficient are multiobjective
+#: evolutionary algorithms..."; SALib's examples use 1024); Morris screens with 10-20
+#: trajectories (Campolongo, Cariboni and Saltelli 2007).
+MIN_SAMPLES: dict[str, int] = {"sobol": 512, "morris": 10}
+#: The interval half-width the recommended N aims at: 0.05 of a Sobol index (indices run 0-1);
+#: for Morris a tenth of the largest mu*.
+TARGET_HALF_WIDTH: dict[str, float] = {"sobol": 0.05, "morris": 0.1}
 
 
 @dataclass
@@ -46,6 +67,16 @@ class SensitivityResult:
     indices: dict[str, pd.DataFrame] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    samples: int = 0  # SALib's N
+    checks: dict[str, dict[str, float]] = field(default_factory=dict)  # per KPI
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def recommended_samples(self) -> int:
+        """The N the tool recommends: the method's minimum, more if an interval is too wide."""
+        wanted = [MIN_SAMPLES[self.method], self.samples]
+        wanted += [c["samples_for_target"] for c in self.checks.values()]
+        return max(_power_of_two(n) if self.method == "sobol" else int(n) for n in wanted)
 
 
 def problem(sweep: sweeps.Sweep) -> dict[str, Any]:
@@ -110,6 +141,7 @@ def run_sensitivity(
     if method == "sobol" and sweep.samples & (sweep.samples - 1):
         raise ConfigError(sweep.source, "samples", f"must be a power of 2 for Sobol (got "
                           f"{sweep.samples})")
+    sweep = sweeps.copy_sweep(sweep, design=method)  # recorded as it is run
     x = sample(sweep, method)
     points = sweeps.scale_points(sweep, x, scaled=True)
     plan = sweeps.plan_sweep(sweep, points=points, design_label=f"salib-{method}")
@@ -117,7 +149,11 @@ def run_sensitivity(
         Path("results/sensitivity") / f"{sweep_file.stem}-{method}"
     swept = sweeps.run_sweep(sweep, out, workers=workers, scheduler=scheduler,
                              client=client, quiet=quiet, plan=plan, command=command)
-    result = SensitivityResult(method, chosen, swept)
+    result = SensitivityResult(method, chosen, swept, samples=int(sweep.samples or 1))
+    if result.samples < MIN_SAMPLES[method]:
+        result.warnings.append(
+            f"N = {result.samples} is too small for {method}: indices may fall outside 0-1 and "
+            f"their intervals are wide; use at least N = {MIN_SAMPLES[method]}")
     if (swept.summary["status"] == "pending").any():
         return result
     prob = problem(sweep)
@@ -129,11 +165,78 @@ def run_sensitivity(
                                    "points (failed runs, or a KPI with nothing to count)")
             continue
         table = analyse(prob, method, x, y, sweep.seed)
+        half = analyse(prob, method, *first_half(x, y, method, prob["num_vars"]), sweep.seed)
+        main = MAIN[method]
+        table[f"{main}_half_n"] = half[main].to_numpy()
+        result.checks[kpi] = checks(table, method, result.samples, swept.summary, kpi)
         result.indices[kpi] = table
         csv = out / f"sensitivity_{method}_{kpi}.csv"
         sweeps.runner.atomic_write(csv, lambda p, t=table: t.to_csv(p, index=False))
         result.files += [csv, plot(table, method, kpi, out / f"sensitivity_{method}_{kpi}.png")]
+    if result.recommended_samples > result.samples and result.indices:
+        result.warnings.append(
+            f"the intervals at N = {result.samples} are wider than the target "
+            f"({_target_text(method)}): the tool recommends N = {result.recommended_samples}")
+    result.files.append(write_report(result, prob, out))
     return result
+
+
+#: The index each method's checks are about.
+MAIN: dict[str, str] = {"sobol": "ST", "morris": "mu_star"}
+
+
+def first_half(x: np.ndarray, y: np.ndarray, method: str, d: int
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """The design and outputs of the first N / 2 base samples (Sobol) or trajectories (Morris).
+
+    Both SALib designs are blocks per base sample (D + 2 rows for Sobol without second-order
+    indices, D + 1 for a Morris trajectory), so the first half of the blocks is a design of
+    its own.
+    """
+    block = d + 2 if method == "sobol" else d + 1
+    n = len(y) // block
+    rows = max(n // 2, 1) * block
+    return x[:rows], y[:rows]
+
+
+def checks(table: pd.DataFrame, method: str, samples: int, summary: pd.DataFrame,
+           kpi: str) -> dict[str, float]:
+    """How far to trust one KPI's indices: widest interval, change at N / 2, seed noise."""
+    main = MAIN[method]
+    half_width = float((table[f"{main}_high"] - table[f"{main}_low"]).max() / 2)
+    change = float((table[main] - table[f"{main}_half_n"]).abs().max())
+    scale = 1.0 if method == "sobol" else max(float(table[main].abs().max()), 1e-12)
+    target = TARGET_HALF_WIDTH[method] * scale
+    needed = samples * (half_width / target) ** 2 if half_width > 0 else samples
+    return {"widest_half_width": half_width, "change_at_half_n": change,
+            "relative_change_at_half_n": change / scale,
+            "samples_for_target": float(math.ceil(needed)),
+            "seed_noise_share": seed_noise_share(summary, kpi)}
+
+
+def seed_noise_share(summary: pd.DataFrame, kpi: str) -> float:
+    """Share of the variance of the design points' means due to the replicates' noise alone.
+
+    ``mean within-point variance / replicates`` over the variance of the point means (NaN
+    with one replicate: the noise cannot be told apart from the factors then).
+    """
+    ok = summary[summary["status"] == "ok"]
+    groups = ok.groupby("point")[kpi]
+    reps = groups.count()
+    if reps.min() < 2:
+        return float("nan")
+    within = float(groups.var(ddof=1).mean() / reps.mean())
+    total = float(groups.mean().var(ddof=1))
+    return within / total if total > 0 else float("nan")
+
+
+def _power_of_two(n: float) -> int:
+    return 1 << max(int(math.ceil(math.log2(max(n, 1)))), 0)
+
+
+def _target_text(method: str) -> str:
+    return ("half-width 0.05 of an index" if method == "sobol"
+            else "half-width a tenth of the largest mu*")
 
 
 def point_means(summary: pd.DataFrame, n_points: int, kpis: list[str]) -> pd.DataFrame:
@@ -147,19 +250,27 @@ def analyse(prob: dict[str, Any], method: str, x: np.ndarray, y: np.ndarray,
             seed: int) -> pd.DataFrame:
     """SALib analysis of one output; a row per factor."""
     rng_seed = salib_seed(seed)
+    table = pd.DataFrame({"parameter": prob["names"]})
     if method == "sobol":
         from SALib.analyze import sobol
 
         res = sobol.analyze(prob, y, calc_second_order=False, num_resamples=RESAMPLES,
-                            conf_level=0.95, seed=rng_seed)
-    else:
-        from SALib.analyze import morris
+                            conf_level=0.95, seed=rng_seed, keep_resamples=True)
+        for column in COLUMNS[method]:
+            table[column] = np.asarray(res[column], dtype=float)
+        for index in ("S1", "ST"):  # percentile intervals of the bootstrap resamples
+            resamples = np.asarray(res[f"{index}_conf_all"], dtype=float)
+            table[f"{index}_low"] = np.nanpercentile(resamples, 2.5, axis=0)
+            table[f"{index}_high"] = np.nanpercentile(resamples, 97.5, axis=0)
+        return table
+    from SALib.analyze import morris
 
-        res = morris.analyze(prob, x, y, num_resamples=RESAMPLES, conf_level=0.95,
-                             num_levels=MORRIS_LEVELS, seed=rng_seed)
-    table = pd.DataFrame({"parameter": prob["names"]})
+    res = morris.analyze(prob, x, y, num_resamples=RESAMPLES, conf_level=0.95,
+                         num_levels=MORRIS_LEVELS, seed=rng_seed)
     for column in COLUMNS[method]:
         table[column] = np.asarray(res[column], dtype=float)
+    table["mu_star_low"] = np.maximum(table["mu_star"] - table["mu_star_conf"], 0.0)
+    table["mu_star_high"] = table["mu_star"] + table["mu_star_conf"]
     return table
 
 
@@ -173,12 +284,13 @@ def plot(table: pd.DataFrame, method: str, kpi: str, path: Path) -> Path:
     ax = fig.subplots()
     pos = np.arange(len(table))
     if method == "sobol":
-        pairs = (("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total ST"))
+        pairs = (("S1", True, "first order S1"), ("ST", True, "total ST"))
     else:
-        pairs = (("mu_star", "mu_star_conf", "mu*"), ("sigma", None, "sigma"))
+        pairs = (("mu_star", True, "mu*"), ("sigma", False, "sigma"))
     height = 0.38
-    for i, (col, conf, label) in enumerate(pairs):
-        err = table[conf] if conf else None
+    for i, (col, interval, label) in enumerate(pairs):
+        err = (np.vstack([table[col] - table[f"{col}_low"], table[f"{col}_high"] - table[col]])
+               .clip(min=0) if interval else None)
         ax.barh(pos + (i - 0.5) * height, table[col], height, xerr=err, capsize=3, label=label)
     ax.set_yticks(pos, table["parameter"])
     ax.invert_yaxis()
@@ -196,21 +308,80 @@ def report(result: SensitivityResult, console: Any, quiet: bool = False) -> None
     if quiet:
         return
     for kpi, table in result.indices.items():
-        title = (f"{kpi}: Sobol indices (first order S1, total ST; 95% intervals)"
+        check = result.checks[kpi]
+        title = (f"{kpi}: Sobol indices (first order S1, total ST; 95% bootstrap intervals)"
                  if result.method == "sobol" else
                  f"{kpi}: Morris mu* and sigma (95% interval of mu*)")
-        out = Table(title=title)
+        out = Table(title=title, caption=_check_text(result.method, check))
         out.add_column("parameter")
-        for column in COLUMNS[result.method]:
-            out.add_column(column, justify="right")
-        for row in table.itertuples(index=False):
-            out.add_row(row.parameter, *(_fmt(getattr(row, c)) for c in COLUMNS[result.method]))
+        for name, _ in SHOWN[result.method]:
+            out.add_column(name, justify="right")
+        for row in table.to_dict("records"):
+            out.add_row(row["parameter"], *(show(row) for _, show in SHOWN[result.method]))
         console.print(out)
     for kpi, reason in result.skipped.items():
         console.print(f"[yellow]{kpi}: not analysed[/]: {reason}")
+    for warning in result.warnings:
+        console.print(f"[yellow]warning[/]: {warning}")
     if result.files:
-        console.print(f"indices and plots in [bold]{result.sweep.out}[/]: "
-                      f"sensitivity_{result.method}_*.csv, *.png")
+        console.print(f"indices, plots and the report in [bold]{result.sweep.out}[/]: "
+                      f"sensitivity_{result.method}_*.csv, *.png, sensitivity_{result.method}.md")
+
+
+def _interval(row: dict[str, float], index: str) -> str:
+    return f"[{_fmt(row[f'{index}_low'])}, {_fmt(row[f'{index}_high'])}]"
+
+
+#: The columns of the printed and written tables: heading, how a row shows it.
+SHOWN: dict[str, tuple[tuple[str, Callable[[dict[str, float]], str]], ...]] = {
+    "sobol": (("S1", lambda r: _fmt(r["S1"])), ("S1 95%", lambda r: _interval(r, "S1")),
+              ("ST", lambda r: _fmt(r["ST"])), ("ST 95%", lambda r: _interval(r, "ST")),
+              ("ST at N/2", lambda r: _fmt(r["ST_half_n"]))),
+    "morris": (("mu*", lambda r: _fmt(r["mu_star"])),
+               ("mu* 95%", lambda r: _interval(r, "mu_star")),
+               ("sigma", lambda r: _fmt(r["sigma"])), ("mu", lambda r: _fmt(r["mu"])),
+               ("mu* at N/2", lambda r: _fmt(r["mu_star_half_n"]))),
+}
+
+
+def _check_text(method: str, check: dict[str, float]) -> str:
+    """One line on how far to trust a KPI's indices."""
+    noise = check["seed_noise_share"]
+    change = (f"{check['change_at_half_n']:.3f}" if method == "sobol"
+              else f"{check['relative_change_at_half_n']:.0%} of the largest mu*")
+    return (f"widest 95% half-width {_fmt(check['widest_half_width'])}; largest change from "
+            f"N/2 to N {change}; seed noise "
+            f"{'-' if math.isnan(noise) else f'{noise:.0%}'} of the variance between design "
+            "points")
+
+
+def write_report(result: SensitivityResult, prob: dict[str, Any], out: Path) -> Path:
+    """``sensitivity_METHOD.md``: design, warnings, and per KPI the indices and checks."""
+    sweep, method = result.sweep, result.method
+    replicates = int(sweep.summary.groupby("point").size().max()) if len(sweep.summary) else 0
+    lines = [f"# Sensitivity analysis: {'Sobol' if method == 'sobol' else 'Morris'}", "",
+             f"Design: SALib {method}, N = {result.samples} "
+             f"({'base samples' if method == 'sobol' else 'trajectories'}), "
+             f"{prob['num_vars']} factors, {sweep.summary['point'].nunique()} design points x "
+             f"{replicates} replicates = {sweep.total} runs. Each KPI is averaged over the "
+             "replicates of a design point before the analysis.", "",
+             f"Recommended N: **{result.recommended_samples}** (method minimum "
+             f"{MIN_SAMPLES[method]}; target {_target_text(method)}).", ""]
+    lines += [f"- **Warning.** {w}" for w in result.warnings] + ([""] if result.warnings else [])
+    for kpi, table in result.indices.items():
+        lines += [f"## {kpi}", "", _check_text(method, result.checks[kpi]) + ".", "",
+                  "| parameter | " + " | ".join(name for name, _ in SHOWN[method]) + " |",
+                  "| --- |" + " ---: |" * len(SHOWN[method])]
+        for row in table.to_dict("records"):
+            lines.append(f"| {row['parameter']} | "
+                         + " | ".join(show(row) for _, show in SHOWN[method]) + " |")
+        lines.append("")
+    for kpi, reason in result.skipped.items():
+        lines += [f"## {kpi}", "", f"Not analysed: {reason}.", ""]
+    path = out / f"sensitivity_{method}.md"
+    text = "\n".join(lines)
+    sweeps.runner.atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    return path
 
 
 def _fmt(value: float) -> str:
