@@ -48,8 +48,9 @@ SCRIPT = textwrap.dedent('''
                           start_moments={t.kpi: t.value for t in targets})
     files += calibration.plot_calibration(cal, out / "calibration").values()
 
-    indices = pd.DataFrame({"parameter": ["a", "b"], "S1": [0.5, 0.1], "S1_conf": [0.1, 0.1],
-                            "ST": [0.6, 0.2], "ST_conf": [0.1, 0.1]})
+    indices = pd.DataFrame({"parameter": ["a", "b"], "S1": [0.5, 0.1], "S1_low": [0.4, 0.0],
+                            "S1_high": [0.6, 0.2], "ST": [0.6, 0.2], "ST_low": [0.5, 0.1],
+                            "ST_high": [0.7, 0.3]})
     files.append(sensitivity.plot(indices, "sobol", "workload", out / "sobol.png"))
 
     m = validation.Measure("m", "an effect", -1.0, -2.0, -0.5, "units", "below 0", True)
