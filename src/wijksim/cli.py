@@ -582,8 +582,11 @@ def validate_command(
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``wijksim`` command."""
+    from wijksim.analysis.parallel import Terminated, sigterm_stops
+
     try:
-        code = app(args=argv, prog_name="wijksim", standalone_mode=False)
+        with sigterm_stops():
+            code = app(args=argv, prog_name="wijksim", standalone_mode=False)
     except WijksimError as exc:
         print(exc.one_line(), file=sys.stderr)
         sys.exit(2)
@@ -598,6 +601,9 @@ def main(argv: list[str] | None = None) -> None:
     except (KeyboardInterrupt, typer.Abort):
         print("error: interrupted", file=sys.stderr)
         sys.exit(130)
+    except Terminated:
+        print("error: terminated (SIGTERM)", file=sys.stderr)
+        sys.exit(143)
     sys.exit(code if isinstance(code, int) else 0)
 
 

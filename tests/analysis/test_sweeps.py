@@ -250,6 +250,57 @@ seed = 11
     pd.testing.assert_frame_equal(comparable(resumed), comparable(clean))
 
 
+def session_processes(sid: int) -> list[int]:
+    """PIDs of the live processes in session ``sid`` (a sweep's own and its workers)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":  # session id; zombies are dead
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_stops_the_workers_keeps_the_runs_and_says_how_to_resume(sig, code,
+                                                                          tmp_path: Path):
+    sweep_file = tmp_path / "stop.toml"
+    sweep_file.write_text(sweep_text("replicates = 6\nseed = 3\n[parameters]\n"
+                                     '"team.outreach_share" = [0.0, 0.1, 0.2, 0.3]\n',
+                                     overrides={"run.weeks": 30}))
+    out = tmp_path / "stopped"
+    command = [WIJKSIM, "sweep", str(sweep_file), "--out", str(out), "--workers", "2", "-q"]
+    proc = subprocess.Popen(command, cwd=tmp_path, start_new_session=True, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if len(list((out / "runs").glob("*.json"))) >= 2:
+                break
+            time.sleep(0.01)
+        assert len(session_processes(proc.pid)) >= 3  # the sweep, the forkserver, workers
+        os.kill(proc.pid, sig)  # the main process only, as Slurm or a shell's kill does
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    assert proc.returncode == code, err
+    assert "run the same command again to resume" in err
+    deadline = time.monotonic() + 10
+    while session_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session_processes(proc.pid) == []  # no orphaned worker
+    kept = len(list((out / "runs").glob("*.json")))
+    assert 2 <= kept < 24
+    rerun = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    last = json.loads((out / "manifest.json").read_text())["sessions"][-1]
+    assert last["skipped"] == kept and last["ran"] == 24 - kept
+
+
 def test_timeseries_are_kept_when_asked(tmp_path: Path):
     path = tmp_path / "ts.toml"
     path.write_text(sweep_text('timeseries = true\nreplicates = 2\n[parameters]\n'
@@ -554,6 +605,36 @@ def test_cli_slurm_jobscript(grid_file: Path, capsys):
 
 
 # --------------------------------------------------------------------------- Dask
+
+
+def test_workers_from_the_slurm_script_have_their_own_names(dask_cluster: str,
+                                                            tmp_path: Path):
+    """Two workers started from one generated job script both join (a job array's case)."""
+    pytest.importorskip("dask_jobqueue")
+    from distributed import Client
+
+    script = sweeps.slurm_job_script(dask_cluster)
+    line = script.strip().splitlines()[-1]
+    assert "distributed.cli.dask_worker" in line and "${SLURM_JOB_ID" in line
+    line += " --host 127.0.0.1 --dashboard-address 127.0.0.1:0"  # loopback only, here
+    procs = [subprocess.Popen(["bash", "-c", line], cwd=tmp_path, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "SLURM_JOB_ID": str(job)})
+             for job in (101, 102)]
+    try:
+        with Client(dask_cluster, timeout=30) as client:
+            client.wait_for_workers(4, timeout=90)  # the fixture's two and these two
+            names = {w["name"] for w in client.scheduler_info()["workers"].values()}
+        assert {n for n in names if str(n).startswith("wijksim-10")} and len(names) == 4
+    finally:
+        for proc in procs:
+            os.killpg(proc.pid, signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,41 @@ sweep writes every run as it finishes), in this process when one worker is asked
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from multiprocessing.context import BaseContext
+from types import FrameType
+
+
+class Terminated(BaseException):  # noqa: N818 - a signal, like KeyboardInterrupt
+    """SIGTERM arrived (a timeout, ``kill``, Slurm's preemption): stop as on Ctrl-C."""
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def sigterm_stops() -> Iterator[None]:
+    """Within the block SIGTERM raises :class:`Terminated`, so ``finally`` blocks run.
+
+    The pools then stop their workers and the sweep keeps every finished run. Outside the main
+    thread (a signal handler cannot be set there) it does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 #: Modules the forkserver imports once (the model and pandas, through the runner).
 PRELOAD: tuple[str, ...] = ("wijksim.analysis.runner",)
@@ -67,11 +96,26 @@ def map_unordered[T, R](
         futures = {executor.submit(fn, task): i for i, task in enumerate(tasks)}
         for future in as_completed(futures):
             yield futures[future], future
+    except (KeyboardInterrupt, Terminated):
+        stop_workers(executor)  # do not wait for the runs in progress
+        raise
     finally:
         for future in futures:
             future.cancel()
         if own:
             executor.shutdown(wait=True, cancel_futures=True)
+
+
+def stop_workers(executor: ProcessPoolExecutor) -> None:
+    """Terminate a pool's worker processes now (on Ctrl-C or SIGTERM), leaving none behind."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
 
 
 def _in_process[T, R](

@@ -50,7 +50,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from wijksim.analysis import runner
-from wijksim.analysis.parallel import default_workers, map_unordered
+from wijksim.analysis.parallel import Terminated, default_workers, map_unordered
 from wijksim.config import Config, get_dotted, load_config
 from wijksim.errors import ConfigError
 from wijksim.kpis import EXTRA, KPIS
@@ -72,6 +72,9 @@ SWEEP_VERSIONED = ("dask", "distributed", "dask-jobqueue", "SALib", "rich", "typ
 #: Columns of the summary that describe a run (besides the parameters and the KPIs).
 ID_COLUMNS = ("point", "scenario", "replicate", "seed", "key", "status", "error")
 
+#: A Dask worker's name in the Slurm job script: unique per job (and per array task, each of
+#: which is a job), and per process where Slurm is absent (the shell expands it at start).
+SLURM_WORKER_NAME = "wijksim-${SLURM_JOB_ID:-local}-$(hostname)-$$"
 #: Tables a run may write besides its record: ``runs/KEY.TABLE.parquet``.
 PER_RUN_TABLES = ("timeseries", "by_wijk", "wijkplannen")
 
@@ -994,6 +997,11 @@ def run_sweep(
                 records[record["key"]] = record
                 ran += 1
                 reporter.advance(record)
+        except (KeyboardInterrupt, Terminated):
+            done = sum(r.get("status") == "ok" for r in records.values())
+            reporter.warn(f"interrupted: {done} of {len(tasks)} runs are done and kept in "
+                          f"{out}; run the same command again to resume")
+            raise
         finally:
             reporter.stop()
             session["ran"] = ran
@@ -1072,7 +1080,7 @@ def slurm_job_script(scheduler: str | None = None, **kwargs: Any) -> str:
             cluster.close()
     from dask_jobqueue.slurm import SLURMJob
 
-    return SLURMJob(scheduler=scheduler, name="wijksim-worker", **options).job_script()
+    return SLURMJob(scheduler=scheduler, name=SLURM_WORKER_NAME, **options).job_script()
 
 
 def slurm_cluster(**kwargs: Any) -> Any:
