@@ -374,6 +374,12 @@ def sweep(
     slurm_jobscript: Annotated[bool, typer.Option(
         "--slurm-jobscript", help="Print a Slurm job script that starts Dask workers for "
         "--scheduler (dask-jobqueue) and exit; see docs/experiments.md.")] = False,
+    replicates: Annotated[int | None, typer.Option(
+        help="Paired replicates, replacing the file's; more than a finished sweep has adds "
+        "the new ones in place.", min=1)] = None,
+    kpis: Annotated[str | None, typer.Option(
+        help="KPIs to store, comma-separated (default: the file's `kpis`, else all).")] = None,
+    csv: CsvOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Run a parameter sweep (grid, lhs or sobol design; paired replicates); resumable."""
@@ -388,7 +394,8 @@ def sweep(
         return
     result = sweeps.run_sweep(sweep_file, out or Path("results/sweeps") / sweep_file.stem,
                               workers=workers, scheduler=scheduler, quiet=quiet,
-                              command=["wijksim", *sys.argv[1:]])
+                              command=["wijksim", *sys.argv[1:]], replicates=replicates,
+                              kpis=kpis.split(",") if kpis else None, csv=csv)
     sweeps.report(result, out_console, quiet)
     if result.failed:
         raise typer.Exit(1)

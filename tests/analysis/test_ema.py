@@ -53,6 +53,23 @@ def test_perform_experiments_runs_wijksim():
     assert outcomes["workload"][order[-1]] > outcomes["workload"][order[0]]
 
 
+def test_spread_and_weekly_series_on_request():
+    from ema_workbench import RealParameter, perform_experiments
+
+    model = make_model(None, uncertainties=[RealParameter("outreach_share", 0.0, 0.3)],
+                       outcomes=["workload"], replicates=2, seed=3, overrides=SMALL,
+                       spread=True, timeseries=True)
+    experiments, outcomes = perform_experiments(model, scenarios=2,
+                                                uncertainty_sampling_kwargs={"rng": 1})
+    assert set(outcomes) == {"workload", "workload_sd", "workload_weekly"}
+    assert outcomes["workload_weekly"].shape == (2, 10)  # an experiment's weeks
+    cfg = load_config(None, [*SMALL.items(), ("team.outreach_share",
+                                              float(experiments.iloc[0]["outreach_share"]))])
+    runs = [run_model(cfg, s)["workload"] for s in replicate_seeds(3, 2)]
+    assert outcomes["workload_sd"][0] == pytest.approx(np.std([r.mean() for r in runs], ddof=1))
+    np.testing.assert_allclose(outcomes["workload_weekly"][0], np.mean(runs, axis=0))
+
+
 def test_names_map_to_config_fields():
     from wijksim.analysis.ema import field_path
 

@@ -250,6 +250,38 @@ seed = 11
     pd.testing.assert_frame_equal(comparable(resumed), comparable(clean))
 
 
+def test_chosen_kpis_csv_and_replicates_added_in_place(tmp_path: Path):
+    path = tmp_path / "grow.toml"
+    path.write_text(sweep_text('replicates = 2\ntimeseries = true\n[parameters]\n'
+                               '"team.outreach_share" = [0.0, 0.2]\n'))
+    out = tmp_path / "out"
+    base = [WIJKSIM, "sweep", str(path), "--out", str(out), "--workers", "2", "-q"]
+    first = subprocess.run([*base, "--kpis", "workload,cost_total", "--csv"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    summary = pd.read_parquet(out / "summary.parquet")
+    assert {"workload", "cost_total"} <= set(summary.columns)
+    assert not set(summary.columns) & (set(KPIS) - {"workload", "cost_total"})
+    assert pd.read_csv(out / "summary.csv").shape == summary.shape
+    record = read_runs(out)[0]
+    assert set(record["kpis"]) == {"workload", "cost_total"}
+    ts = sweeps.load(out, timeseries=True)
+    assert "escalations_per_1000" not in ts.columns and "workload" in ts.columns
+    # two more replicates, in place: only the new runs run, the old ones stay as they were
+    grown = subprocess.run([*base, "--kpis", "workload,cost_total", "--replicates", "4"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert grown.returncode == 0, grown.stderr
+    last = json.loads((out / "manifest.json").read_text())["sessions"][-1]
+    assert last["skipped"] == 4 and last["ran"] == 4
+    bigger = sweeps.load(out)
+    assert len(bigger) == 8 and sorted(bigger["replicate"].unique()) == [0, 1, 2, 3]
+    old = bigger[bigger["replicate"] < 2].reset_index(drop=True)
+    pd.testing.assert_frame_equal(comparable(old), comparable(summary))
+    bad = subprocess.run([*base, "--kpis", "happiness"], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=60)
+    assert bad.returncode == 2 and "--kpis: unknown KPI 'happiness'" in bad.stderr
+
+
 def session_processes(sid: int) -> list[int]:
     """PIDs of the live processes in session ``sid`` (a sweep's own and its workers)."""
     pids = []

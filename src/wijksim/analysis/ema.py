@@ -29,10 +29,13 @@ fails; running experiments (this adapter) works.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from wijksim.analysis.runner import run_model
 from wijksim.config import FLAT_FIELDS, Config, flat_field, get_dotted, load_config, plain_value
@@ -66,9 +69,12 @@ class WijksimFunction:
 
     def __init__(self, base: str | Path | None = None, outcomes: Sequence[str] = DEFAULT_OUTCOMES,
                  replicates: int = 1, seed: int = 1,
-                 overrides: dict[str, Any] | None = None) -> None:
+                 overrides: dict[str, Any] | None = None, spread: bool = False,
+                 timeseries: bool = False) -> None:
         self.base = str(base) if base is not None else None
         self.outcomes = list(outcomes)
+        self.spread = spread
+        self.timeseries = timeseries
         self.seeds = replicate_seeds(seed, replicates)
         self.overrides = dict(overrides or {})
         for name in self.outcomes:
@@ -82,15 +88,24 @@ class WijksimFunction:
         items += [(field_path(k), plain_value(v)) for k, v in values.items()]
         return load_config(self.base, items)
 
-    def __call__(self, **values: Any) -> dict[str, float]:
-        """Run the replicates of one experiment; return each outcome's mean."""
+    def __call__(self, **values: Any) -> dict[str, Any]:
+        """Run the replicates of one experiment; return each outcome's mean over them.
+
+        With ``spread``, also ``NAME_sd``: the standard deviation over the replicates of the
+        run means (NaN with one replicate). With ``timeseries``, also ``NAME_weekly``: the
+        weekly values averaged over the replicates (an array, one value per reported week).
+        """
         cfg = self.config(**values)
-        sums = dict.fromkeys(self.outcomes, 0.0)
-        for seed in self.seeds:
-            frame = run_model(cfg, seed)
-            for name in self.outcomes:
-                sums[name] += float(frame[name].mean())
-        return {name: total / len(self.seeds) for name, total in sums.items()}
+        frames = [run_model(cfg, seed) for seed in self.seeds]
+        out: dict[str, Any] = {}
+        for name in self.outcomes:
+            means = np.array([float(frame[name].mean()) for frame in frames])
+            out[name] = sum(float(m) for m in means) / len(means)  # in order, as before
+            if self.spread:
+                out[f"{name}_sd"] = float(means.std(ddof=1)) if len(means) > 1 else math.nan
+            if self.timeseries:
+                out[f"{name}_weekly"] = np.mean([f[name].to_numpy(float) for f in frames], axis=0)
+        return out
 
 
 def make_model(
@@ -102,24 +117,31 @@ def make_model(
     seed: int = 1,
     overrides: dict[str, Any] | None = None,
     name: str = "wijksim",
+    spread: bool = False,
+    timeseries: bool = False,
 ) -> Any:
     """An ``ema_workbench.Model`` that runs wijksim.
 
     ``uncertainties`` and ``levers`` are EMA parameters (``RealParameter``,
     ``IntegerParameter``, ``CategoricalParameter``...) named after config fields; ``outcomes``
-    are KPI names or ``ScalarOutcome`` objects named after KPIs. Raises
-    :class:`~wijksim.errors.ConfigError` on an unknown field or KPI.
+    are KPI names or ``ScalarOutcome`` objects named after KPIs: each the mean over the
+    replicates. ``spread`` adds ``KPI_sd`` (the standard deviation over the replicates),
+    ``timeseries`` ``KPI_weekly`` (an ``ArrayOutcome``: the weekly values, averaged over the
+    replicates). Raises :class:`~wijksim.errors.ConfigError` on an unknown field or KPI.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "ipyparallel not installed" on import
-        from ema_workbench import Model, ScalarOutcome
+        from ema_workbench import ArrayOutcome, Model, ScalarOutcome
 
     outcome_objs = [o if not isinstance(o, str) else ScalarOutcome(o) for o in outcomes]
-    function = WijksimFunction(base, [o.name for o in outcome_objs], replicates, seed, overrides)
+    names = [o.name for o in outcome_objs]
+    function = WijksimFunction(base, names, replicates, seed, overrides, spread, timeseries)
     model = Model(name, function=function)
     model.uncertainties = list(uncertainties)
     model.levers = list(levers)
-    model.outcomes = outcome_objs
+    model.outcomes = [*outcome_objs,
+                      *(ScalarOutcome(f"{n}_sd") for n in names if spread),
+                      *(ArrayOutcome(f"{n}_weekly") for n in names if timeseries)]
     for parameter in [*model.uncertainties, *model.levers]:
         field_path(parameter.name)
     return model

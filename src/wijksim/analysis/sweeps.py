@@ -61,7 +61,7 @@ DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol")
 #: Keys a sweep file may have at its top level.
 SWEEP_KEYS: tuple[str, ...] = (
     "base", "design", "samples", "replicates", "seed", "parameters", "overrides", "scenarios",
-    "timeseries", "by_wijk", "description",
+    "timeseries", "by_wijk", "kpis", "description",
 )
 #: Config fields a sweep may not set: seeds come from the sweep's ``seed`` and ``replicates``.
 RESERVED: tuple[str, ...] = ("run.seed", "run.replicates", "extends", "description")
@@ -105,6 +105,7 @@ class Sweep:
     scenarios: dict[str, dict[str, Any]] = field(default_factory=dict)
     timeseries: bool = False
     by_wijk: bool = False
+    kpis: list[str] | None = None  # the KPIs stored (None: every KPI and diagnostic column)
     description: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -120,6 +121,7 @@ class Sweep:
             params[name] = ({"min": spec.min, "max": spec.max, "integer": spec.integer}
                             if isinstance(spec, Range) else list(spec))
         extra = {"by_wijk": True} if self.by_wijk else {}  # older manifests have no such key
+        extra.update({"kpis": self.kpis} if self.kpis else {})
         return {
             **extra,
             "file": str(self.path),
@@ -181,6 +183,7 @@ class Plan:
                     "config": self.configs[run.key],
                     "timeseries": self.sweep.timeseries,
                     "by_wijk": self.sweep.by_wijk,
+                    "kpis": self.sweep.kpis,
                 }
         return list(seen.values())
 
@@ -303,6 +306,7 @@ def read_sweep(path: str | Path, sensitivity: bool = False) -> Sweep:
     for name, value in (("timeseries", timeseries), ("by_wijk", by_wijk)):
         if not isinstance(value, bool):
             raise ConfigError(src, name, f"must be true or false (got {value!r})")
+    kpis = check_kpis(src, "kpis", raw.get("kpis"))
     description = raw.get("description", "")
     if not isinstance(description, str):
         raise ConfigError(src, "description", "must be a string")
@@ -335,7 +339,22 @@ def read_sweep(path: str | Path, sensitivity: bool = False) -> Sweep:
 
     return Sweep(path=path, base=base, design=design, samples=samples, replicates=replicates,
                  seed=seed, parameters=parameters, overrides=overrides, scenarios=scenarios,
-                 timeseries=timeseries, by_wijk=by_wijk, description=description, raw=raw)
+                 timeseries=timeseries, by_wijk=by_wijk, kpis=kpis, description=description,
+                 raw=raw)
+
+
+def check_kpis(src: str, where: str, kpis: Any) -> list[str] | None:
+    """The KPIs a sweep stores (a list of output columns), checked; None for all of them."""
+    if kpis is None:
+        return None
+    if isinstance(kpis, str):
+        kpis = [k.strip() for k in kpis.split(",") if k.strip()]
+    if not isinstance(kpis, list) or not kpis or not all(isinstance(k, str) for k in kpis):
+        raise ConfigError(src, where, "must be a list of KPI names")
+    for name in kpis:
+        if name not in (*KPIS, *EXTRA):
+            raise ConfigError(src, where, f"unknown KPI {name!r} (see docs/ODD.md, 7.10)")
+    return list(dict.fromkeys(kpis))
 
 
 def _check_path(src: str, where: str, dotted: str) -> None:
@@ -517,6 +536,12 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
     try:
         cfg = Config.model_validate(task["config"])
         frame, by_wijk, plans = runner.run_model_full(cfg, int(task["seed"]))
+        chosen = task.get("kpis")
+        if chosen:  # only the KPIs asked for, in the record and the tables
+            frame = frame[[c for c in frame.columns if c not in (*KPIS, *EXTRA) or c in chosen]]
+            if by_wijk is not None:
+                by_wijk = by_wijk[[c for c in by_wijk.columns
+                                   if c not in (*KPIS, *EXTRA) or c in chosen]]
         record["status"] = "ok"
         record["error"] = None
         record["kpis"] = runner.kpi_means(frame)
@@ -705,12 +730,22 @@ def check_out(plan: Plan, out: Path, source: str | None = None) -> dict[str, Any
             raise ConfigError(src, "--out", f"{out}/runs holds runs but no manifest.json; "
                               "use another --out folder")
         return None
-    if manifest.get("identity") != plan.identity:
+    if manifest.get("identity") != plan.identity and not extends(manifest, plan):
         other = manifest.get("sweep", {}).get("file", "?")
         raise ConfigError(src, "--out", f"{out} holds a different sweep ({other}, "
                           f"{len(manifest.get('runs', []))} runs); the sweep file or its base "
                           "changed: use another --out folder or remove it")
     return manifest
+
+
+def extends(manifest: dict[str, Any], plan: Plan) -> bool:
+    """Whether ``plan`` is the manifest's sweep with more replicates (added in place).
+
+    The same design points, and every run of the old plan, key and all, in the new one.
+    """
+    new = {(r.point, r.scenario, r.replicate, r.seed, r.key) for r in plan.runs}
+    old = {tuple(run) for run in manifest.get("runs", [])}
+    return manifest.get("points") == plan.points and bool(old) and old < new
 
 
 def _manifest(plan: Plan, command: list[str] | None, previous: dict | None) -> dict[str, Any]:
@@ -764,7 +799,7 @@ def summary_table(plan: Plan, records: dict[str, dict[str, Any]]) -> pd.DataFram
             "error": record.get("error"),
         })
         kpis = record.get("kpis") or {}
-        for column in (*KPIS, *EXTRA):
+        for column in plan.sweep.kpis or (*KPIS, *EXTRA):
             value = kpis.get(column)
             row[column] = float("nan") if value is None else value
         row["weeks"] = record.get("weeks")
@@ -819,7 +854,7 @@ def load(out: str | Path, timeseries: bool = False, table: str | None = None) ->
 def _summary_from_manifest(manifest: dict[str, Any], records: dict[str, dict]) -> pd.DataFrame:
     sweep = manifest["sweep"]
     fake = Sweep(path=Path(sweep["file"]), base=Path(sweep["base"]),
-                 scenarios=sweep.get("scenarios") or {})
+                 scenarios=sweep.get("scenarios") or {}, kpis=sweep.get("kpis"))
     points = manifest["points"]
     runs = [Run(key, point, scenario, replicate, seed, points[point])
             for point, scenario, replicate, seed, key in manifest["runs"]]
@@ -951,8 +986,14 @@ def run_sweep(
     run_fn: RunFn = execute_run,
     plan: Plan | None = None,
     command: list[str] | None = None,
+    replicates: int | None = None,
+    kpis: list[str] | None = None,
+    csv: bool = False,
 ) -> SweepResult:
     """Run (or resume) a sweep into ``out``; return its summary.
+
+    ``replicates`` replaces the file's (a finished sweep grows in place: its runs are kept and
+    only the new replicates run); ``kpis`` the KPIs stored; ``csv`` adds ``summary.csv``.
 
     Everything is checked before anything is written: the sweep file, every run's config, and
     that ``out`` holds no other sweep. Runs whose record is in ``out/runs`` are skipped; failed
@@ -962,7 +1003,12 @@ def run_sweep(
     t0 = time.perf_counter()
     if plan is None:
         sweep = sweep if isinstance(sweep, Sweep) else read_sweep(sweep)
-        plan = plan_sweep(sweep)
+        changes: dict[str, Any] = {}
+        if replicates is not None:
+            changes["replicates"] = replicates
+        if kpis is not None:
+            changes["kpis"] = check_kpis(sweep.source, "--kpis", kpis)
+        plan = plan_sweep(copy_sweep(sweep, **changes) if changes else sweep)
     out = Path(out)
     previous = check_out(plan, out)
     own_client = None
@@ -1015,7 +1061,7 @@ def run_sweep(
     summary = summary_table(plan, records)
     complete = bool((summary["status"] != "pending").all())
     if complete:
-        runner.write_table(summary, out / "summary.parquet", csv=False)
+        runner.write_table(summary, out / "summary.parquet", csv=csv)
     failed = int((summary["status"] == "failed").sum())
     return SweepResult(out, summary, len(plan.runs), ran, len(tasks) - len(todo), failed,
                        time.perf_counter() - t0, backend)
