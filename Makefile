@@ -57,8 +57,8 @@ lint: $(VENV)/.installed  ## ruff check
 bench: setup  ## benchmarks (benchmarks/bench.py)
 	$(PY) benchmarks/bench.py
 
-validate: setup  ## check the model against its validation targets (wijksim validate)
-	$(VENV)/bin/wijksim validate
+validate: setup  ## check the model against its validation targets; rewrites docs/validation.md
+	$(VENV)/bin/wijksim validate --write-docs
 
 app: setup  ## start the app on 127.0.0.1 (wijksim app)
 	$(VENV)/bin/wijksim app

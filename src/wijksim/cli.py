@@ -487,8 +487,10 @@ def calibrate(
     config: Annotated[Path, typer.Argument(help="Scenario to calibrate (the baseline).")] = Path(
         "configs/baseline.toml"),
     write: Annotated[Path | None, typer.Option(help="Calibrated config to write (default: "
-                                               "calibrated.toml next to CONFIG; with --quick: "
-                                               "in the report folder).")] = None,
+                                               "calibrated.toml in the report folder).")] = None,
+    write_config: Annotated[bool, typer.Option(
+        "--write-config", help="Replace calibrated.toml next to CONFIG (configs/calibrated.toml, "
+        "which every preset builds on) instead of writing into the report folder.")] = False,
     report: Annotated[Path | None, typer.Option(help="Report folder (default: "
                                                 "results/calibration, or "
                                                 "results/calibration-quick).")] = None,
@@ -524,7 +526,10 @@ def calibrate(
     settings.overrides = settings.overrides + overrides
     settings.refine = refine
     report = report or Path("results/calibration-quick" if quick else "results/calibration")
-    write = write or (report / "calibrated.toml" if quick else config.parent / "calibrated.toml")
+    if write is not None and write_config:
+        raise ConfigError("--write-config", "--write", "give one of them, not both")
+    write = write or (config.parent / "calibrated.toml" if write_config
+                      else report / "calibrated.toml")
     check_out_dir(report)
     bar, advance = _runs_bar(calibration.total_runs(settings), quiet, "calibrating")
     with bar:
@@ -547,9 +552,12 @@ def validate_command(
                                          "its folder.")] = Path("configs/baseline.toml"),
     report: Annotated[Path | None, typer.Option(help="Markdown report to write, figures in "
                                                 "validation/ next to it (default: "
-                                                "docs/validation.md; --quick: "
+                                                "results/validation/validation.md; --quick: "
                                                 "results/validation-quick/validation.md).")
                       ] = None,
+    write_docs: Annotated[bool, typer.Option(
+        "--write-docs", help="Replace docs/validation.md (and docs/validation/), the shipped "
+        "report, keeping its notes block.")] = False,
     pattern: Annotated[list[str] | None, typer.Option(help="Only this pattern (P1-P8; "
                                                       "repeatable).")] = None,
     replicates: Annotated[int | None, typer.Option(help="Paired replicates (default: 10; "
@@ -568,8 +576,11 @@ def validate_command(
     patterns = validation.check_patterns(pattern)
     overrides = parse_set(set_)
     load_config(config, overrides)  # bad input stops here, before anything runs
-    report = report or Path("results/validation-quick/validation.md" if quick
-                            else "docs/validation.md")
+    if report is not None and write_docs:
+        raise ConfigError("--write-docs", "--report", "give one of them, not both")
+    report = report or Path("docs/validation.md" if write_docs
+                            else "results/validation-quick/validation.md" if quick
+                            else "results/validation/validation.md")
     if report.exists() and report.is_dir():
         raise ConfigError(str(report), "--report", "is a folder; give a markdown file")
     total = validation.total_runs(quick, patterns, replicates)

@@ -167,5 +167,17 @@ def test_validate_rejects_an_unknown_pattern(tmp_path: Path):
 def test_validate_help_lists_the_options(tmp_path: Path):
     result = wijksim("validate", "--help", cwd=tmp_path)
     assert result.returncode == 0
-    for option in ("--quick", "--pattern", "--replicates", "--report", "--strict"):
+    for option in ("--quick", "--pattern", "--replicates", "--report", "--strict",
+                   "--write-docs"):
         assert option in result.stdout
+    assert "results/validation/validation.md" in " ".join(result.stdout.split())
+
+
+def test_the_shipped_report_is_replaced_only_when_asked(tmp_path: Path):
+    both = wijksim("validate", "--write-docs", "--report", str(tmp_path / "v.md"), "--config",
+                   str(ROOT / "configs" / "baseline.toml"), cwd=tmp_path)
+    assert both.returncode == 2 and "give one of them, not both" in both.stderr
+    assert not (tmp_path / "v.md").exists() and not (tmp_path / "docs").exists()
+    config = wijksim("calibrate", "--write-config", "--write", str(tmp_path / "c.toml"),
+                     "--quick", cwd=ROOT)
+    assert config.returncode == 2 and "give one of them, not both" in config.stderr
