@@ -35,9 +35,15 @@ from pydantic import BaseModel, ValidationError
 
 from wijksim import codes
 from wijksim import config as cfgmod
+from wijksim.references import REFERENCES, cited
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "docs" / "parameters.md"
+REFERENCES_MD = ROOT / "docs" / "references.md"
+BASELINE = ROOT / "configs" / "baseline.toml"
+CALIBRATED = ROOT / "configs" / "calibrated.toml"
+#: What a parameter's value rests on (the Kind column).
+KINDS = ("sourced", "calibrated", "assumption", "lever", "setting")
 
 STAGES = "stages 0-4"
 TYPES = ", ".join(codes.HOUSEHOLD_TYPES)
@@ -305,6 +311,34 @@ def _leaf(dotted: str, info: Any, value: Any, facts: dict[str, Any], path: tuple
     )
 
 
+def kind_of(leaf: Leaf, calibrated: dict[str, Any]) -> str:
+    """What the value rests on: a lever, a calibration, a cited source, a setting, or none."""
+    if leaf.name in cfgmod.LEVERS:
+        return "lever"
+    if _has(calibrated, leaf.name):
+        return "calibrated"
+    if leaf.source.startswith(("run setting", "scenario setting", "scenario text")):
+        return "setting"
+    return "sourced" if cited(leaf.source) else "assumption"
+
+
+def _has(data: dict[str, Any], dotted: str) -> bool:
+    try:
+        cfgmod.get_dotted(data, dotted)
+    except (AttributeError, KeyError, TypeError):
+        return False
+    return True
+
+
+def check_citations(all_rows: list[Leaf]) -> None:
+    """Refuse a source that cites a key :data:`wijksim.references.REFERENCES` lacks."""
+    for row in all_rows:
+        unknown = [k for k in cited(row.source) if k not in REFERENCES]
+        if unknown:
+            raise ValueError(f"{row.name}: cites unknown reference(s) {unknown}; add them to "
+                             "src/wijksim/references.py")
+
+
 def rows() -> list[Leaf]:
     """Every row of the tables: the leaves of the default config and its table fields."""
     return list(walk(cfgmod.Config()))
@@ -360,7 +394,12 @@ def render() -> str:
         if missing:
             raise ValueError(f"{group} not in the config schema: {', '.join(missing)}")
 
+    check_citations(all_rows)
     defaults = cfgmod.Config()
+    baseline = cfgmod.load_config(BASELINE)
+    calibrated = cfgmod.read_raw(CALIBRATED)
+    kinds = {row.name: kind_of(row, calibrated) for row in all_rows if not row.table}
+    counts = {k: sum(v == k for v in kinds.values()) for k in KINDS}
     out: list[str] = [
         "# Parameters",
         "",
@@ -379,10 +418,17 @@ def render() -> str:
         "described in [ODD.md](ODD.md); Dutch terms are explained in the "
         "[glossary](glossary.md).",
         "",
-        "**Sources.** Be aware that most behavioural rates are *assumptions* that still have to "
-        "be calibrated (`wijksim calibrate`) against the patterns in DESIGN.md (P7: CBS base "
-        "rates). Values with an empirical source are marked CBS, AEF, Divosa, CAO, or the "
-        "Breda and Almelo figures of DESIGN.md.",
+        "**What each value rests on** (the *Kind* column). Of {} parameters: {} are **sourced** "
+        "(their source cites a reference of [references.md](references.md) in brackets), {} "
+        "**calibrated** (fitted to the CBS figures of P7 by `wijksim calibrate`; the value in "
+        "force is the *Baseline* column, set in `configs/calibrated.toml`), {} "
+        "**assumptions** (no source: a modelling choice, see ODD.md), {} **levers** (policy "
+        "choices) and {} **settings** (of a run or scenario). Which assumptions matter most is "
+        "in [sensitivity.md](sensitivity.md).".format(len(kinds), *counts.values()),
+        "",
+        "**First estimate and baseline.** *First estimate* is the default in "
+        "`src/wijksim/config.py`; *Baseline* is the value the shipped baseline "
+        "(`configs/baseline.toml`) runs with, shown where it differs (`=`: the same).",
         "",
         "**Marks.** **contract**: a field users' scripts rely on (DESIGN.md; its name will not "
         "change). **lever**: a policy lever (`config.LEVERS`); with "
@@ -428,8 +474,9 @@ def render() -> str:
         if text:
             out += [text, ""]
         out += [
-            "| Parameter | Type | Unit | Default | Range | Description | Source |",
-            "|---|---|---|---|---|---|---|",
+            "| Parameter | Type | Unit | First estimate | Baseline | Range | Description | Kind "
+            "| Source |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for leaf in section_rows:
             tags = []
@@ -449,8 +496,10 @@ def render() -> str:
                         leaf.type,
                         leaf.unit,
                         leaf.default,
+                        baseline_text(leaf, baseline),
                         leaf.range,
                         leaf.description,
+                        kinds.get(leaf.name, ""),
                         leaf.source,
                     )
                 )
@@ -459,6 +508,36 @@ def render() -> str:
         out.append("")
     out += profile_section()
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def baseline_text(leaf: Leaf, baseline: cfgmod.Config) -> str:
+    """The baseline's value of a leaf where it differs from the first estimate (else ``=``)."""
+    if leaf.table:
+        return ""
+    try:
+        shown = default_text(cfgmod.get_dotted(baseline, leaf.name))
+    except (AttributeError, KeyError, TypeError):
+        return ""
+    return "=" if shown == leaf.default else shown
+
+
+def render_references() -> str:
+    """docs/references.md: every reference with the parameters that cite it."""
+    citing: dict[str, list[str]] = {key: [] for key in REFERENCES}
+    for row in rows():
+        for key in cited(row.source):
+            citing[key].append(row.name)
+    out = ["# References", "",
+           "<!-- Generated by scripts/gen_parameters.py from src/wijksim/references.py. -->", "",
+           "The sources that parameters cite, by key. A parameter's source in "
+           "[parameters.md](parameters.md) cites a key in brackets (`[CBS-KWB-2020]`); the "
+           "facts live in `src/wijksim/references.py`.", ""]
+    for key, text in REFERENCES.items():
+        names = citing[key]
+        shown = ", ".join(f"`{n}`" for n in names[:12]) + (
+            f" and {len(names) - 12} more" if len(names) > 12 else "")
+        out += [f"- **[{key}]** {text}" + (f" Cited by: {shown}." if names else "")]
+    return "\n".join(out) + "\n"
 
 
 def profile_section() -> list[str]:
@@ -479,8 +558,10 @@ def profile_section() -> list[str]:
 
 
 def check(path: Path = OUTPUT) -> bool:
-    """Whether ``path`` holds exactly what :func:`render` produces now."""
-    return path.is_file() and path.read_text(encoding="utf-8") == render()
+    """Whether ``path`` (and references.md next to it) holds what the generator writes now."""
+    refs = path.parent / REFERENCES_MD.name
+    return (path.is_file() and path.read_text(encoding="utf-8") == render()
+            and refs.is_file() and refs.read_text(encoding="utf-8") == render_references())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -492,9 +573,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=OUTPUT, help="file to write or check")
     args = parser.parse_args(argv)
     text = render()
+    refs = args.output.parent / REFERENCES_MD.name
     if args.check:
         current = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
-        if current == text:
+        refs_ok = refs.is_file() and refs.read_text(encoding="utf-8") == render_references()
+        if current == text and refs_ok:
             print(f"{args.output} is up to date")
             return 0
         diff = difflib.unified_diff(
@@ -509,6 +592,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
+    refs.write_text(render_references(), encoding="utf-8")
     print(f"wrote {args.output} ({len(leaves())} parameters)")
     return 0
 

@@ -111,6 +111,21 @@ def test_generator_check_mode_fails_on_stale_file(generator, tmp_path):
     assert generator.main(["--check", "--output", str(stale)]) == 0
 
 
+def test_sources_cite_known_references_and_each_value_has_a_kind(generator):
+    leaf = generator.Leaf("x.y", "number", "-", "1", "", "", "[No-such-key] somewhere")
+    with pytest.raises(ValueError, match="No-such-key"):
+        generator.check_citations([leaf])
+    text = (DOCS / "parameters.md").read_text(encoding="utf-8")
+    refs = (DOCS / "references.md").read_text(encoding="utf-8")
+    calibrated = cfgmod.read_raw(generator.CALIBRATED)
+    for row in generator.leaves():
+        kind = generator.kind_of(row, calibrated)
+        assert kind in generator.KINDS
+        if kind == "sourced":  # a sourced value names where it comes from
+            assert all(f"**[{key}]**" in refs for key in generator.cited(row.source)), row.name
+    assert "| calibrated |" in text and "| sourced |" in text and "Baseline" in text
+
+
 def test_every_leaf_config_field_is_in_parameters_md():
     text = (DOCS / "parameters.md").read_text(encoding="utf-8")
     names = _leaf_names(Config().model_dump(mode="python"))

@@ -237,13 +237,13 @@ class PopulationSection(Section):
         le=500,
         unit="wijken",
         description="wijken, each with its own wijkteam, partners and volunteer pool",
-        source="scenario setting (Almelo: six broad wijkteams, DESIGN.md)",
+        source="scenario setting ([Almelo]: six broad wijkteams)",
     )
     type_shares: PerType = param(
         default_factory=lambda: [0.17, 0.22, 0.30, 0.31],
         unit="share 0-1",
         description="shares of single elderly, single adult, couple, family (CBS household types)",
-        source="CBS household composition (rounded; single-parent households are not a "
+        source="[CBS-71486] CBS household composition (rounded; single-parent households are not a "
         "separate type)",
         rule="sum to 1",
     )
@@ -253,7 +253,7 @@ class PopulationSection(Section):
         le=5.0,
         unit="persons per family",
         description="children (<23) per family",
-        source="CBS household size (children per family with children)",
+        source="[CBS-71486] CBS household size (children per family with children)",
     )
     elderly_couple_share: Share = param(
         0.3, unit="share 0-1", description="couples aged 65+", source=ASSUMPTION
@@ -309,7 +309,7 @@ class PopulationSection(Section):
         unit="share per year",
         description="households moving out per year, by type (each replaced by a newcomer of "
         "the same type)",
-        source="CBS (about one household in ten moves a year; young single adults most, the "
+        source="[CBS-moves] CBS (about one household in ten moves a year; young single adults most, the "
         "elderly least); values by type an assumption",
     )
     death_per_year_at_65: Share = param(
@@ -317,7 +317,7 @@ class PopulationSection(Section):
         unit="per year",
         description="death hazard of a 65-year-old (Gompertz intercept); elderly households "
         "only (single elderly, couples 65+)",
-        source="CBS life tables (about 0.9% of 65-year-olds die within a year)",
+        source="[CBS-life-tables] CBS life tables (about 0.9% of 65-year-olds die within a year)",
     )
     death_doubling_years: float = param(
         7.5,
@@ -326,7 +326,7 @@ class PopulationSection(Section):
         unit="years of age",
         description="years of age over which the death hazard doubles (Gompertz slope "
         "ln 2 / this)",
-        source="CBS life tables (mortality doubles about every 7-8 years after 65)",
+        source="[CBS-life-tables] CBS life tables (mortality doubles about every 7-8 years after 65)",
     )
     death_care_multiplier: PerStage = param(
         default_factory=lambda: [1.0, 1.3, 2.0, 3.5, 6.0],
@@ -402,7 +402,7 @@ class PopulationSection(Section):
         unit="share 0-1 of inhabitants",
         description="inhabitants aged 65+ in the population the type shares describe (the "
         "Netherlands); a wijk profile's 65+ share relative to it scales its elderly households",
-        source="CBS StatLine 37296ned, Bevolking op 1 januari 2020: 3.41 of 17.41 million "
+        source="[CBS-37296] CBS StatLine 37296ned, Bevolking op 1 januari 2020: 3.41 of 17.41 million "
         "inhabitants aged 65 or over",
     )
     reference_low_income_share: Share = param(
@@ -411,7 +411,7 @@ class PopulationSection(Section):
         description="households with a low income in the population the onset rates describe "
         "(the Netherlands); a wijk profile's share relative to it scales its income and debt "
         "onsets (``needs.low_income_relative_risk``)",
-        source="CBS Kerncijfers wijken en buurten 2020 (84799NED), Nederland: households with "
+        source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten 2020 (84799NED), Nederland: households with "
         "a low income, about 8% (rounded; assumption where a wijk's year differs)",
     )
     reference_household_size: float = param(
@@ -422,7 +422,7 @@ class PopulationSection(Section):
         description="average household size of the population the type shares and "
         "``children_mean`` describe (the Netherlands); with a wijk profile's singles and "
         "households without children it scales the wijk's children per family",
-        source="CBS Kerncijfers wijken en buurten 2020 (84799NED), Nederland: gemiddelde "
+        source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten 2020 (84799NED), Nederland: gemiddelde "
         "huishoudensgrootte 2.14",
     )
 
@@ -558,7 +558,7 @@ class NeedsSection(Section):
         unit="per year of age",
         description="care onset of elderly households x exp(slope x (age - 75)), capped by "
         "care_onset_age_cap",
-        source="CBS (Wmo use rises from about 8% at 65-74 to over half at 85+); value an "
+        source="[CBS-Wmo] CBS (Wmo use rises from about 8% at 65-74 to over half at 85+); value an "
         "assumption",
     )
     care_onset_age_cap: float = param(
@@ -707,7 +707,7 @@ class TeamSection(Section):
         unit="-",
         description="`integrated`: one worker and one plan per household, broad skills; "
         "`siloed`: a worker per domain, with coordination hours and hand-off delays",
-        source="lever (Almelo 2020: broad integrated wijkteams); baseline siloed",
+        source="lever ([Almelo] 2020: broad integrated wijkteams); baseline siloed",
     )
     fte_per_1000: float = param(
         0.5,
@@ -738,7 +738,7 @@ class TeamSection(Section):
         le=60,
         unit="hours per week",
         description="paid hours per week of one FTE",
-        source="CAO Sociaal Werk (36-hour full-time week)",
+        source="[CAO-SW] CAO Sociaal Werk (36-hour full-time week)",
     )
     direct_share: Share = param(
         0.7,
@@ -1001,14 +1001,14 @@ def _default_partner_kinds() -> dict[str, PartnerKind]:
 
 
 _CREDITORS_SOURCE = (
-    "Divosa target (about 40 creditor signals per 1,000 inhabitants a year, about 20% contact, "
+    "[Divosa-vroegsignalering] Divosa target (about 40 creditor signals per 1,000 inhabitants a year, about 20% contact, "
     "7-8% accepted help); values assumptions, to be calibrated"
 )
 
 #: Sources of partner-kind fields that differ from :class:`PartnerKind`'s: kind -> field -> source.
 PARTNER_KIND_SOURCES: dict[str, dict[str, str]] = {
     "supermarket": {
-        "sensitivity": "Almelo (supermarkets notice loneliness and beginning dementia); "
+        "sensitivity": "[Almelo] Almelo (supermarkets notice loneliness and beginning dementia); "
         "values assumptions",
     },
     "creditors": dict.fromkeys(PartnerKind.model_fields, _CREDITORS_SOURCE),
@@ -1058,7 +1058,7 @@ class SignallingSection(Section):
         0.35,
         unit="probability",
         description="chance a signal leads to contact, at no help-seeking",
-        source="Divosa target (about 20% of creditor signals lead to contact); value an "
+        source="[Divosa-vroegsignalering] Divosa target (about 20% of creditor signals lead to contact); value an "
         "assumption, to be calibrated",
     )
     help_acceptance: Share = param(
@@ -1066,7 +1066,7 @@ class SignallingSection(Section):
         unit="probability",
         description="chance that a household with only mild needs, contacted after a signal, "
         "accepts help (it joins the queue; otherwise it gets brief advice)",
-        source="Divosa (of about 20% of creditor signals that lead to contact, 7-8% lead to "
+        source="[Divosa-vroegsignalering] Divosa (of about 20% of creditor signals that lead to contact, 7-8% lead to "
         "accepted help: about 0.4); value to be calibrated",
     )
     help_seeking_per_year: PerStage = param(
@@ -1121,14 +1121,14 @@ class Provision(Section):
     domain: Literal[DOMAINS] = param(  # type: ignore[valid-type]
         unit="-",
         description="the life domain of the need it serves",
-        source="Wmo 2015, Jeugdwet, Participatiewet, Wgs",
+        source="[Wmo-2015] [Jeugdwet] [Participatiewet] [Wgs]",
     )
     kind: Literal[PROVISION_KINDS] = param(  # type: ignore[valid-type]
         unit="-",
         description="one_off (delivered, then done: the need falls one stage), durable (runs "
         "until no longer needed, rare reviews), recurring (reviewed at intervals), episode "
         "(a planned period)",
-        source="Wmo practice (woningaanpassing, hulpmiddel, huishoudelijke hulp, begeleiding)",
+        source="[Wmo-practice] Wmo practice (woningaanpassing, hulpmiddel, huishoudelijke hulp, begeleiding)",
     )
     grant_share: Share = param(
         unit="share 0-1",
@@ -1236,7 +1236,7 @@ class PolicySection(Section):
         "conversation (resident, social worker, Wmo consultant) at intake; in it a network plan "
         "is chosen when the household's network can carry the need, else the sociale basis, "
         "else maatwerk",
-        source=LEVER + "; Breda trio pilot: 18 of 28 would-be maatwerk cases chose another "
+        source=LEVER + "; [Breda] Breda trio pilot: 18 of 28 would-be maatwerk cases chose another "
         "solution (about 0.64), an outcome the model must produce, not a setting",
     )
     maatwerk_stage: int = param(
@@ -1274,7 +1274,7 @@ class PolicySection(Section):
         unit="euro per 1,000 inhabitants per year",
         description="euro per 1,000 inhabitants per year for the sociale basis: volunteers, "
         "activities and the places of the voorliggende and algemene voorzieningen",
-        source=LEVER + '; Breda "Beweging naar de voorkant": about EUR 150k for about 400 '
+        source=LEVER + '; [Breda] Breda "Beweging naar de voorkant": about EUR 150k for about 400 '
         "cases over two years",
     )
     cycle_weeks: int = param(
@@ -1284,7 +1284,7 @@ class PolicySection(Section):
         unit="weeks",
         description="the gemeente reviews what the wijkteams report every this many weeks (the "
         "policy cycle, submodels/policy_cycle.py)",
-        source=LEVER + "; the annual budget round (Almere, Almelo's wijkplannen: DESIGN.md)",
+        source=LEVER + "; the annual budget round ([Almere], [Almelo]'s wijkplannen)",
     )
     practice_link: Literal["separate", "merged"] = param(
         "separate",
@@ -1292,7 +1292,7 @@ class PolicySection(Section):
         description="how what happens in the wijk reaches policy: separate teams (a long "
         "reporting lag, noisy figures) or merged policy and practice teams (Almere: wijkwerkers "
         "in policy meetings; a short lag, less noise)",
-        source=LEVER + "; Almere merged its policy and practice teams (DESIGN.md)",
+        source=LEVER + "; [Almere] merged its policy and practice teams",
     )
     reallocate: bool = param(
         False,
@@ -1379,7 +1379,7 @@ class PolicySection(Section):
         unit="-",
         description="the maatwerkvoorzieningen: domain, kind, share of grants, duration or "
         "review interval, renewal, move to the algemene voorziening, cost, recovery",
-        source="Wmo 2015, Jeugdwet, Participatiewet, Wgs; values assumptions",
+        source="[Wmo-2015] [Jeugdwet] [Participatiewet] [Wgs]; values assumptions",
         rule="one entry per provision of codes.PROVISIONS; grant shares add up to 1 per domain",
     )
     decision_weeks: int = param(
@@ -1389,7 +1389,7 @@ class PolicySection(Section):
         unit="weeks",
         description="from the intake (onderzoek) to the start of a granted maatwerkvoorziening "
         "(the beschikking)",
-        source="Wmo 2015 art. 2.3.5 (a decision within two weeks of the application)",
+        source="[Wmo-2015] Wmo 2015 art. 2.3.5 (a decision within two weeks of the application)",
     )
     research_weeks: int = param(
         6,
@@ -1398,7 +1398,7 @@ class PolicySection(Section):
         unit="weeks",
         description="statutory term of the onderzoek after a request for support; intakes "
         "later than this are counted as over term",
-        source="Wmo 2015 art. 2.3.2 (onderzoek within six weeks of the melding)",
+        source="[Wmo-2015] Wmo 2015 art. 2.3.2 (onderzoek within six weeks of the melding)",
     )
     step_up_weeks: int = param(
         8,
@@ -1471,7 +1471,7 @@ class PolicySection(Section):
         0.36,
         unit="share per year",
         description="death hazard of a Wlz client (the household is replaced by a newcomer)",
-        source="Wlz elderly care lasts about 2.5-3 years (CIZ/Vektis); value to be calibrated",
+        source="[CIZ-Vektis] Wlz elderly care lasts about 2.5-3 years (CIZ/Vektis); value to be calibrated",
     )
 
     @field_validator("provisions")
@@ -1574,7 +1574,7 @@ class CostsSection(Section):
         85000.0,
         unit="euro per client-year",
         description="annual cost of one Wlz client",
-        source="CBS/AEF (about EUR 85k per Wlz client-year)",
+        source="[CBS-AEF-Wlz] CBS/AEF (about EUR 85k per Wlz client-year)",
     )
     crisis: PerDomain = param(
         default_factory=lambda: PerDomain(
@@ -1607,47 +1607,47 @@ class WijkProfile(Section):
     """
 
     name: str = param(..., unit="text", description="the wijk's name (as CBS writes it)",
-                      source="CBS Kerncijfers wijken en buurten: WijkenEnBuurten",
+                      source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: WijkenEnBuurten",
                       min_length=1)
     code: str = param("", unit="code", description="CBS's code of the wijk (WK...)",
-                      source="CBS Kerncijfers wijken en buurten: Codering")
+                      source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: Codering")
     households: int = param(..., ge=1, unit="households",
                             description="private households in the wijk",
-                            source="CBS Kerncijfers wijken en buurten: HuishoudensTotaal")
+                            source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: HuishoudensTotaal")
     inhabitants: int | None = param(None, ge=1, unit="persons",
                                     description="inhabitants of the wijk",
-                                    source="CBS Kerncijfers wijken en buurten: AantalInwoners")
+                                    source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: AantalInwoners")
     age_65_plus: int | None = param(None, ge=0, unit="persons",
                                     description="inhabitants aged 65 or over",
-                                    source="CBS Kerncijfers wijken en buurten: k_65JaarOfOuder")
+                                    source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: k_65JaarOfOuder")
     age_0_15: int | None = param(None, ge=0, unit="persons", description="inhabitants aged 0-14",
-                                 source="CBS Kerncijfers wijken en buurten: k_0Tot15Jaar")
+                                 source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: k_0Tot15Jaar")
     age_15_25: int | None = param(None, ge=0, unit="persons",
                                   description="inhabitants aged 15-24",
-                                  source="CBS Kerncijfers wijken en buurten: k_15Tot25Jaar")
+                                  source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: k_15Tot25Jaar")
     age_25_45: int | None = param(None, ge=0, unit="persons",
                                   description="inhabitants aged 25-44",
-                                  source="CBS Kerncijfers wijken en buurten: k_25Tot45Jaar")
+                                  source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: k_25Tot45Jaar")
     age_45_65: int | None = param(None, ge=0, unit="persons",
                                   description="inhabitants aged 45-64",
-                                  source="CBS Kerncijfers wijken en buurten: k_45Tot65Jaar")
+                                  source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: k_45Tot65Jaar")
     single_person: int | None = param(
         None, ge=0, unit="households", description="one-person households",
-        source="CBS Kerncijfers wijken en buurten: Eenpersoonshuishoudens")
+        source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: Eenpersoonshuishoudens")
     without_children: int | None = param(
         None, ge=0, unit="households",
         description="multi-person households without children living at home",
-        source="CBS Kerncijfers wijken en buurten: HuishoudensZonderKinderen")
+        source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: HuishoudensZonderKinderen")
     with_children: int | None = param(
         None, ge=0, unit="households", description="households with children living at home",
-        source="CBS Kerncijfers wijken en buurten: HuishoudensMetKinderen")
+        source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: HuishoudensMetKinderen")
     household_size: float | None = param(
         None, gt=0.0, le=10.0, unit="persons per household",
         description="average household size",
-        source="CBS Kerncijfers wijken en buurten: GemiddeldeHuishoudensgrootte")
+        source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: GemiddeldeHuishoudensgrootte")
     low_income_share: Share | None = param(
         None, unit="share 0-1 of households", description="households with a low income",
-        source="CBS Kerncijfers wijken en buurten: HuishoudensMetEenLaagInkomen (percent / 100)")
+        source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: HuishoudensMetEenLaagInkomen (percent / 100)")
 
 
 class GemeenteSection(Section):
@@ -1716,7 +1716,7 @@ class Config(Section):
         "wijk per profile (``population.wijken`` follows their number), the households are "
         "shared out by the profiles' households (scaled to ``population.households``), and "
         "each wijk's make-up follows its profile",
-        source="CBS Kerncijfers wijken en buurten (`wijksim municipality import`)",
+        source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten (`wijksim municipality import`)",
     )
 
     @model_validator(mode="before")
