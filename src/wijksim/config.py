@@ -309,7 +309,8 @@ class PopulationSection(Section):
         unit="share per year",
         description="households moving out per year, by type (each replaced by a newcomer of "
         "the same type)",
-        source="[CBS-moves] CBS (about one household in ten moves a year; young single adults most, the "
+        source="[CBS-moves] CBS (about one household in ten moves a year; young single adults "
+               "most, the "
         "elderly least); values by type an assumption",
     )
     death_per_year_at_65: Share = param(
@@ -326,7 +327,8 @@ class PopulationSection(Section):
         unit="years of age",
         description="years of age over which the death hazard doubles (Gompertz slope "
         "ln 2 / this)",
-        source="[CBS-life-tables] CBS life tables (mortality doubles about every 7-8 years after 65)",
+        source="[CBS-life-tables] CBS life tables (mortality doubles about every 7-8 years after "
+               "65)",
     )
     death_care_multiplier: PerStage = param(
         default_factory=lambda: [1.0, 1.3, 2.0, 3.5, 6.0],
@@ -402,7 +404,8 @@ class PopulationSection(Section):
         unit="share 0-1 of inhabitants",
         description="inhabitants aged 65+ in the population the type shares describe (the "
         "Netherlands); a wijk profile's 65+ share relative to it scales its elderly households",
-        source="[CBS-37296] CBS StatLine 37296ned, Bevolking op 1 januari 2020: 3.41 of 17.41 million "
+        source="[CBS-37296] CBS StatLine 37296ned, Bevolking op 1 januari 2020: 3.41 of 17.41 "
+               "million "
         "inhabitants aged 65 or over",
     )
     reference_low_income_share: Share = param(
@@ -411,7 +414,8 @@ class PopulationSection(Section):
         description="households with a low income in the population the onset rates describe "
         "(the Netherlands); a wijk profile's share relative to it scales its income and debt "
         "onsets (``needs.low_income_relative_risk``)",
-        source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten 2020 (84799NED), Nederland: households with "
+        source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten 2020 (84799NED), Nederland: "
+               "households with "
         "a low income, about 8% (rounded; assumption where a wijk's year differs)",
     )
     reference_household_size: float = param(
@@ -422,7 +426,8 @@ class PopulationSection(Section):
         description="average household size of the population the type shares and "
         "``children_mean`` describe (the Netherlands); with a wijk profile's singles and "
         "households without children it scales the wijk's children per family",
-        source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten 2020 (84799NED), Nederland: gemiddelde "
+        source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten 2020 (84799NED), Nederland: "
+               "gemiddelde "
         "huishoudensgrootte 2.14",
     )
 
@@ -1001,7 +1006,8 @@ def _default_partner_kinds() -> dict[str, PartnerKind]:
 
 
 _CREDITORS_SOURCE = (
-    "[Divosa-vroegsignalering] Divosa target (about 40 creditor signals per 1,000 inhabitants a year, about 20% contact, "
+    "[Divosa-vroegsignalering] Divosa target (about 40 creditor signals per 1,000 inhabitants a "
+    "year, about 20% contact, "
     "7-8% accepted help); values assumptions, to be calibrated"
 )
 
@@ -1058,7 +1064,8 @@ class SignallingSection(Section):
         0.35,
         unit="probability",
         description="chance a signal leads to contact, at no help-seeking",
-        source="[Divosa-vroegsignalering] Divosa target (about 20% of creditor signals lead to contact); value an "
+        source="[Divosa-vroegsignalering] Divosa target (about 20% of creditor signals lead to "
+               "contact); value an "
         "assumption, to be calibrated",
     )
     help_acceptance: Share = param(
@@ -1066,7 +1073,8 @@ class SignallingSection(Section):
         unit="probability",
         description="chance that a household with only mild needs, contacted after a signal, "
         "accepts help (it joins the queue; otherwise it gets brief advice)",
-        source="[Divosa-vroegsignalering] Divosa (of about 20% of creditor signals that lead to contact, 7-8% lead to "
+        source="[Divosa-vroegsignalering] Divosa (of about 20% of creditor signals that lead to "
+               "contact, 7-8% lead to "
         "accepted help: about 0.4); value to be calibrated",
     )
     help_seeking_per_year: PerStage = param(
@@ -1128,7 +1136,8 @@ class Provision(Section):
         description="one_off (delivered, then done: the need falls one stage), durable (runs "
         "until no longer needed, rare reviews), recurring (reviewed at intervals), episode "
         "(a planned period)",
-        source="[Wmo-practice] Wmo practice (woningaanpassing, hulpmiddel, huishoudelijke hulp, begeleiding)",
+        source="[Wmo-practice] Wmo practice (woningaanpassing, hulpmiddel, huishoudelijke hulp, "
+               "begeleiding)",
     )
     grant_share: Share = param(
         unit="share 0-1",
@@ -1471,7 +1480,8 @@ class PolicySection(Section):
         0.36,
         unit="share per year",
         description="death hazard of a Wlz client (the household is replaced by a newcomer)",
-        source="[CIZ-Vektis] Wlz elderly care lasts about 2.5-3 years (CIZ/Vektis); value to be calibrated",
+        source="[CIZ-Vektis] Wlz elderly care lasts about 2.5-3 years (CIZ/Vektis); value to be "
+               "calibrated",
     )
 
     @field_validator("provisions")
@@ -1613,24 +1623,31 @@ class WijkProfile(Section):
                       source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: Codering")
     households: int = param(..., ge=1, unit="households",
                             description="private households in the wijk",
-                            source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: HuishoudensTotaal")
+                            source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: "
+                                   "HuishoudensTotaal")
     inhabitants: int | None = param(None, ge=1, unit="persons",
                                     description="inhabitants of the wijk",
-                                    source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: AantalInwoners")
+                                    source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: "
+                                           "AantalInwoners")
     age_65_plus: int | None = param(None, ge=0, unit="persons",
                                     description="inhabitants aged 65 or over",
-                                    source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: k_65JaarOfOuder")
+                                    source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: "
+                                           "k_65JaarOfOuder")
     age_0_15: int | None = param(None, ge=0, unit="persons", description="inhabitants aged 0-14",
-                                 source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: k_0Tot15Jaar")
+                                 source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: "
+                                        "k_0Tot15Jaar")
     age_15_25: int | None = param(None, ge=0, unit="persons",
                                   description="inhabitants aged 15-24",
-                                  source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: k_15Tot25Jaar")
+                                  source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: "
+                                         "k_15Tot25Jaar")
     age_25_45: int | None = param(None, ge=0, unit="persons",
                                   description="inhabitants aged 25-44",
-                                  source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: k_25Tot45Jaar")
+                                  source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: "
+                                         "k_25Tot45Jaar")
     age_45_65: int | None = param(None, ge=0, unit="persons",
                                   description="inhabitants aged 45-64",
-                                  source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: k_45Tot65Jaar")
+                                  source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: "
+                                         "k_45Tot65Jaar")
     single_person: int | None = param(
         None, ge=0, unit="households", description="one-person households",
         source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: Eenpersoonshuishoudens")
@@ -1647,7 +1664,8 @@ class WijkProfile(Section):
         source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: GemiddeldeHuishoudensgrootte")
     low_income_share: Share | None = param(
         None, unit="share 0-1 of households", description="households with a low income",
-        source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: HuishoudensMetEenLaagInkomen (percent / 100)")
+        source="[CBS-KWB-2020] CBS Kerncijfers wijken en buurten: HuishoudensMetEenLaagInkomen "
+               "(percent / 100)")
 
 
 class GemeenteSection(Section):
