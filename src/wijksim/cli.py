@@ -105,7 +105,7 @@ def check_out_dir(out: Path) -> None:
 @app.command()
 def run(
     config: Annotated[Path, typer.Argument(help="Scenario TOML file (see `wijksim scenarios`).")],
-    out: Annotated[Path | None, typer.Option(help="Output folder [default: results/NAME].")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: results/NAME).")] = None,
     seed: SeedOption = None,
     weeks: WeeksOption = None,
     replicates: ReplicatesOption = None,
@@ -144,9 +144,9 @@ def print_summary(name: str, result: runner.RunResult) -> None:
 def compare(
     configs: Annotated[list[Path], typer.Argument(help="Two or more scenario TOML files; the "
                                                   "first is the reference (A).")],
-    out: Annotated[Path | None, typer.Option(help="Output folder [default: results/compare-A-"
-                                             "vs-B].")] = None,
-    replicates: Annotated[int | None, typer.Option(help="Paired replicates [default: 10].",
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: results/compare-A-"
+                                             "vs-B).")] = None,
+    replicates: Annotated[int | None, typer.Option(help="Paired replicates (default: 10).",
                                                    min=1)] = None,
     seed: SeedOption = None,
     weeks: WeeksOption = None,
@@ -405,10 +405,10 @@ def sweep(
 def rerun(
     sweep_dir: Annotated[Path, typer.Argument(metavar="SWEEP_DIR", help="A sweep's output "
                                               "folder.")],
-    key: Annotated[str, typer.Argument(help="The run's key (the summary's `key` column; a "
-                                       "unique prefix will do).")],
-    out: Annotated[Path | None, typer.Option(help="Output folder [default: "
-                                             "results/rerun/KEY].")] = None,
+    key: Annotated[str, typer.Argument(metavar="KEY", help="The run's key (the summary's `key` "
+                                       "column; a unique prefix will do).")],
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: "
+                                             "results/rerun/KEY).")] = None,
     csv: CsvOption = False,
     quiet: QuietOption = False,
 ) -> None:
