@@ -95,6 +95,9 @@ def test_set_and_weeks_override(small: Path, tmp_path: Path):
     assert cfg.team.structure == "integrated" and cfg.team.outreach_share == 0.3
     assert cfg.run.weeks == 3
     assert pd.read_parquet(out / "timeseries.parquet")["week"].max() == 3
+    # the written config says what the command line changed (its text is not stale)
+    assert "Changed on the command line: team.structure = 'integrated'" in cfg.description
+    assert "run.weeks = 3" in cfg.description
 
 
 BAD = {

@@ -65,7 +65,11 @@ def resolve(path: Path, seed: int | None, weeks: int | None, replicates: int | N
         overrides.append(("run.weeks", weeks))
     if replicates is not None:
         overrides.append(("run.replicates", replicates))
-    return load_config(path, overrides)
+    cfg = load_config(path, overrides)
+    if overrides:  # the written config.toml says what the command line changed
+        changed = ", ".join(f"{key} = {value!r}" for key, value in overrides)
+        cfg.description = f"{cfg.description}\n(Changed on the command line: {changed}.)".strip()
+    return cfg
 
 
 def progress_bar(total: int, quiet: bool) -> Progress:
