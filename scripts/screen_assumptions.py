@@ -33,8 +33,8 @@ BASELINE = ROOT / "configs" / "baseline.toml"
 SPREAD = 0.25
 KPIS = ["escalations_per_1000", "wmo_clients_year_per_1000", "waiting_list_per_1000",
         "cost_gemeente"]
-SCALE = {"population.households": 1000, "run.weeks": 104, "run.warmup_weeks": 26,
-         "run.spinup_years": 5}
+SCALE = {"population.households": 500, "run.weeks": 52, "run.warmup_weeks": 26,
+         "run.spinup_years": 2}
 TINY = {"population.households": 200, "run.weeks": 8, "run.warmup_weeks": 4,
         "run.spinup_years": 1}
 TOP = 15

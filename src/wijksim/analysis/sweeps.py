@@ -50,7 +50,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from wijksim.analysis import runner
-from wijksim.analysis.parallel import Terminated, default_workers, map_unordered
+from wijksim.analysis.parallel import (
+    Terminated,
+    default_workers,
+    map_unordered,
+    sigterm_stops,
+)
 from wijksim.config import Config, get_dotted, load_config
 from wijksim.errors import ConfigError
 from wijksim.kpis import EXTRA, KPIS
@@ -1038,11 +1043,12 @@ def run_sweep(
         try:
             stream = run_dask(todo, client, run_fn) if client is not None else \
                 run_local(todo, workers or default_workers(), run_fn)
-            for record in stream:
-                write_record(out, record)
-                records[record["key"]] = record
-                ran += 1
-                reporter.advance(record)
+            with sigterm_stops():  # scripts calling run_sweep too: SIGTERM leaves no worker
+                for record in stream:
+                    write_record(out, record)
+                    records[record["key"]] = record
+                    ran += 1
+                    reporter.advance(record)
         except (KeyboardInterrupt, Terminated):
             done = sum(r.get("status") == "ok" for r in records.values())
             reporter.warn(f"interrupted: {done} of {len(tasks)} runs are done and kept in "
