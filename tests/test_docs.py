@@ -126,6 +126,25 @@ def test_sources_cite_known_references_and_each_value_has_a_kind(generator):
     assert "| calibrated |" in text and "| sourced |" in text and "Baseline" in text
 
 
+def test_the_screen_covers_the_assumptions_and_its_report_is_shipped():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("screen", ROOT / "scripts" /
+                                                  "screen_assumptions.py")
+    screen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(screen)
+    ranges = screen.factors()
+    assert len(ranges) > 100
+    assert not set(ranges) & set(cfgmod.LEVERS)  # levers are choices, not assumptions
+    assert not any(name.startswith("run.") for name in ranges)
+    for low, high, _ in ranges.values():
+        assert low < high
+    text = (DOCS / "sensitivity.md").read_text(encoding="utf-8")
+    for kpi in screen.KPIS:
+        assert f"## {kpi}" in text
+    assert f"of the {len(ranges)} numeric parameters" in text  # the shipped report is current
+
+
 def test_every_leaf_config_field_is_in_parameters_md():
     text = (DOCS / "parameters.md").read_text(encoding="utf-8")
     names = _leaf_names(Config().model_dump(mode="python"))
