@@ -68,7 +68,8 @@ def resolve(path: Path, seed: int | None, weeks: int | None, replicates: int | N
     cfg = load_config(path, overrides)
     if overrides:  # the written config.toml says what the command line changed
         changed = ", ".join(f"{key} = {value!r}" for key, value in overrides)
-        cfg.description = f"{cfg.description}\n(Changed on the command line: {changed}.)".strip()
+        text = f"{cfg.description}\n(Changed on the command line: {changed}.)".strip()
+        cfg = cfg.model_copy(update={"description": text})  # no re-validation of the whole
     return cfg
 
 

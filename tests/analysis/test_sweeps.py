@@ -492,7 +492,8 @@ def test_a_different_sweep_in_the_folder_is_refused(grid_file: Path, tmp_path: P
     out = tmp_path / "out"
     sweeps.run_sweep(grid_file, out, workers=1)
     before = {p.name: p.stat().st_mtime_ns for p in out.rglob("*")}
-    grid_file.write_text(grid_file.read_text().replace("replicates = 2", "replicates = 3"))
+    # another seed is another sweep (more replicates would be added in place, see below)
+    grid_file.write_text(grid_file.read_text().replace("seed = 7", "seed = 8"))
     code, err = run_cli(["sweep", str(grid_file), "--out", str(out)], capsys)
     assert code == 2
     assert err.startswith(f"error: {grid_file}: --out: ") and "different sweep" in err

@@ -217,16 +217,27 @@ def checks(table: pd.DataFrame, method: str, samples: int, summary: pd.DataFrame
 def seed_noise_share(summary: pd.DataFrame, kpi: str) -> float:
     """Share of the variance of the design points' means due to the replicates' noise alone.
 
-    ``mean within-point variance / replicates`` over the variance of the point means (NaN
-    with one replicate: the noise cannot be told apart from the factors then).
+    The noise variance / replicates over the variance of the point means (NaN with one
+    replicate: the noise cannot be told apart from the factors then). With paired seeds (the
+    same at every point) the noise is the point x seed interaction: a seed's effect shared by
+    every point cancels between points, so it is not counted.
     """
     ok = summary[summary["status"] == "ok"]
     groups = ok.groupby("point")[kpi]
     reps = groups.count()
     if reps.min() < 2:
         return float("nan")
-    within = float(groups.var(ddof=1).mean() / reps.mean())
     total = float(groups.mean().var(ddof=1))
+    if "seed" in ok and ok.groupby("point")["seed"].nunique().max() == ok["seed"].nunique():
+        # paired seeds (the same at every point): a seed's effect common to all points
+        # cancels between them; the noise is what is left, the point x seed interaction
+        table = ok.pivot_table(index="point", columns="seed", values=kpi).dropna()
+        resid = (table - table.mean(axis=1).to_numpy()[:, None] - table.mean(axis=0).to_numpy()
+                 + float(table.to_numpy().mean()))
+        dof = max((table.shape[0] - 1) * (table.shape[1] - 1), 1)
+        within = float((resid.to_numpy() ** 2).sum() / dof / table.shape[1])
+    else:
+        within = float(groups.var(ddof=1).mean() / reps.mean())
     return within / total if total > 0 else float("nan")
 
 
