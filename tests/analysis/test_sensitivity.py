@@ -127,6 +127,15 @@ def test_sensitivity_command(method: str, sens_file: Path, tmp_path: Path, capsy
     # resumable: the same command again runs nothing
     again = sensitivity.run_sensitivity(sens_file, method, ["workload"], out, workers=1)
     assert again.sweep.ran == 0 and again.sweep.skipped > 0
+    if method == "sobol":  # the recommended N, in the same folder: only the new points run
+        sens_file.write_text(BODY.replace("samples = 4", "samples = 8"))
+        grown = sensitivity.run_sensitivity(sens_file, method, ["workload"], out, workers=2)
+        assert grown.sweep.skipped == n_points * 2 and grown.sweep.ran == n_points * 2
+        bigger = sweeps.load(out)
+        assert len(bigger) == 2 * n_points * 2 and (bigger["status"] == "ok").all()
+        old = bigger[bigger["point"] < n_points].reset_index(drop=True)
+        pd.testing.assert_frame_equal(old[["point", "replicate", "workload"]],
+                                      summary[["point", "replicate", "workload"]])
 
 
 def test_same_seed_same_design(sens_file: Path):

@@ -744,13 +744,16 @@ def check_out(plan: Plan, out: Path, source: str | None = None) -> dict[str, Any
 
 
 def extends(manifest: dict[str, Any], plan: Plan) -> bool:
-    """Whether ``plan`` is the manifest's sweep with more replicates (added in place).
+    """Whether ``plan`` is the manifest's sweep grown in place: more replicates or more points.
 
-    The same design points, and every run of the old plan, key and all, in the new one.
+    The old design points come first in the new plan, unchanged (more replicates; or a Sobol
+    design with a larger N, whose first points are the smaller design's), and every run of the
+    old plan, key and all, is in the new one.
     """
     new = {(r.point, r.scenario, r.replicate, r.seed, r.key) for r in plan.runs}
     old = {tuple(run) for run in manifest.get("runs", [])}
-    return manifest.get("points") == plan.points and bool(old) and old < new
+    points = manifest.get("points") or []
+    return plan.points[:len(points)] == points and bool(old) and old < new
 
 
 def _manifest(plan: Plan, command: list[str] | None, previous: dict | None) -> dict[str, Any]:
