@@ -41,7 +41,7 @@ def _solara_file(relpath: str) -> str:
 
 
 def required_assets() -> list[str]:
-    """The npm packages (``name@version``) every Solara page loads through the asset proxy."""
+    """The npm packages (``name@version``) the page loads through Solara's asset proxy."""
     import ipyvue
     import solara.server.settings as server_settings
 
@@ -57,6 +57,9 @@ def required_assets() -> list[str]:
         m = re.search(r"(font-awesome@\d+\.\d+\.\d+)", server_settings.assets.fontawesome_path)
         if m:
             specs.append(m.group(1))
+    from wijksim.app.webchart import ECHARTS_PACKAGE
+
+    specs.append(ECHARTS_PACKAGE)  # the charts, drawn in the browser
     return specs
 
 
