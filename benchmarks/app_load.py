@@ -132,7 +132,20 @@ async def probe_steps(page, until: float) -> list[float]:
     return latencies
 
 
-async def run(url: str, sessions: int, seconds: float, speed: int) -> dict:
+def cpu_seconds(pid: int | None) -> float | None:
+    """CPU seconds used so far by process ``pid`` (the server), or None."""
+    if pid is None:
+        return None
+    try:
+        import psutil
+    except ImportError:
+        return None
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
+async def run(url: str, sessions: int, seconds: float, speed: int,
+              server_pid: int | None = None) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
@@ -149,12 +162,13 @@ async def run(url: str, sessions: int, seconds: float, speed: int) -> dict:
         await asyncio.sleep(SETTLE_S)
         first = await asyncio.gather(*(counts(p) for p in pages))
         weeks0 = await asyncio.gather(*(week_of(p) for p in pages))
-        t0 = time.monotonic()
+        t0, cpu0 = time.monotonic(), cpu_seconds(server_pid)
         latencies = await probe_steps(probe, t0 + seconds)
         await asyncio.sleep(max(t0 + seconds - time.monotonic(), 0.0))
         last = await asyncio.gather(*(counts(p) for p in pages))
         weeks1 = await asyncio.gather(*(week_of(p) for p in pages))
         elapsed = time.monotonic() - t0
+        cpu1 = cpu_seconds(server_pid)
         # a class leaving while the charts still update (no traceback may follow on the server)
         await asyncio.gather(*(c.close() for c, _ in players))
         await probe_context.close()
@@ -181,6 +195,8 @@ async def run(url: str, sessions: int, seconds: float, speed: int) -> dict:
         "step_latency_ms_median": round(statistics.median(latencies), 1) if latencies else None,
         "step_latency_ms_max": round(max(latencies), 1) if latencies else None,
         "step_samples": len(latencies),
+        "server_cpu_per_s": (round((cpu1 - cpu0) / elapsed, 3)
+                             if cpu0 is not None and cpu1 is not None else None),
         "pages": per_page,
     }
 
@@ -198,6 +214,8 @@ def table(result: dict) -> str:
               f"step latency (another session clicking Step, {result['step_samples']} clicks): "
               f"median {'-' if latency is None else f'{latency:.0f}'} ms, "
               f"max {result['step_latency_ms_max'] or '-'} ms"]
+    if result.get("server_cpu_per_s") is not None:
+        lines.append(f"server process: {result['server_cpu_per_s']:.2f} CPU seconds per second")
     if "server_tracebacks" in result:
         lines.append(f"tracebacks in the server log: {result['server_tracebacks']}")
     return "\n".join(lines)
@@ -228,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         log_path = Path(tempfile.mkstemp(prefix="wijksim_app_load_", suffix=".log")[1])
         proc, url = start_app(log_path)
     try:
-        result = asyncio.run(run(url, args.sessions, args.seconds, args.speed))
+        result = asyncio.run(run(url, args.sessions, args.seconds, args.speed,
+                                 proc.pid if proc is not None else None))
     finally:
         if proc is not None:
             time.sleep(1.0)  # let the server see the closed pages

@@ -58,16 +58,18 @@ from wijksim.app.session import (
     settings_for_preset,
 )
 from wijksim.app.teaching import notes_for
-from wijksim.app.webchart import EChart, json_option
+from wijksim.app.webchart import ChartFeed, EChart, json_option
 from wijksim.codes import PARTNER_KINDS
 from wijksim.errors import WijksimError
 
 log = logging.getLogger(__name__)
 
-#: Seconds between play ticks, and at least between two updates of the page (the week, the cards
-#: and the charts) while playing.
+#: Seconds between play ticks, and at least between two chart frames while playing.
 TICK = 0.25
 CHART_INTERVAL = 0.5
+#: Seconds at least between two renders of the parts that show the run while playing (the week,
+#: the cards, the comparison); the chart gets a frame in between (webchart.ChartFeed).
+PAGE_INTERVAL = 1.0
 #: Choices of the speed control, in weeks per second.
 SPEEDS = [1, 2, 4, 8, 13, 26, 52]
 DEFAULT_SPEED = 8
@@ -169,6 +171,7 @@ def Page():
     refused = solara.use_reactive(False)
     wijk_choice = solara.use_reactive("")  # the wijk the charts and the network show
     jobs: queue.Queue = solara.use_memo(queue.Queue, [])
+    feed: ChartFeed = solara.use_memo(ChartFeed, [])  # chart frames between two renders
 
     render_context = reacton.core.get_render_context()
 
@@ -205,15 +208,16 @@ def Page():
             log.exception("wijksim app: job %s failed", kind)
             error.set(("error.run", {"message": f"{type(exc).__name__}: {exc}"}))
         finally:
-            if not sim.running:
-                playing.set(False)
-            busy.set("")
-            progress.set(0.0)
-            refresh()
-            job_version.set(job_version.value + 1)
+            with render_context:  # one render pass for all of it
+                if not sim.running:
+                    playing.set(False)
+                busy.set("")
+                progress.set(0.0)
+                version.set(version.value + 1)
+                job_version.set(job_version.value + 1)
 
     def worker(cancel: threading.Event) -> None:
-        owed, last, last_chart, was_playing = 0.0, time.monotonic(), 0.0, False
+        owed, last, last_chart, last_page, was_playing = 0.0, time.monotonic(), 0.0, 0.0, False
         while not cancel.is_set():
             try:
                 job = jobs.get(timeout=TICK if playing.value else 0.1)
@@ -241,9 +245,12 @@ def Page():
                         playing.set(False)
                     if not sim.running:
                         playing.set(False)
-                    if now - last_chart >= CHART_INTERVAL or not sim.running:
-                        last_chart = now  # the page shows the run at most this often
-                        refresh()
+                    if now - last_page >= PAGE_INTERVAL or not sim.running:
+                        last_page = last_chart = now
+                        refresh()  # the week, the cards and the charts
+                    elif now - last_chart >= CHART_INTERVAL:
+                        last_chart = now
+                        feed.update()  # only the chart, without a render pass
             elif was_playing:
                 was_playing = False
                 refresh()
@@ -330,7 +337,7 @@ def Page():
                          on_year=lambda: submit("step", YEAR, "busy.year"),
                          on_reset=on_reset)
                 KpiCards(L, sim, version)
-                ChartsPanel(L, sim, version, wijk_choice)
+                ChartsPanel(L, sim, version, wijk_choice, feed)
                 with solara.Columns([2, 3], gutters_dense=True):
                     NetworkPanel(L, sim, version, wijk_index(sim, wijk_choice.value))
                     with solara.Column(gap="10px"):
@@ -657,11 +664,12 @@ def chart_png(sim: Simulation, L: str) -> bytes:
 
 @solara.component
 def ChartsPanel(L: str, sim: Simulation, version: solara.Reactive[int],
-                wijk_choice: solara.Reactive[str]):
+                wijk_choice: solara.Reactive[str], feed: ChartFeed | None = None):
     """The time series, drawn in the browser (webchart.EChart): the server sends the data.
 
-    Redrawn when the run shown moves on (``version``) or the language changes; the lever changes
-    are numbered on the chart and listed below it.
+    Redrawn when the run shown moves on (``version``) or the language changes, and by the
+    session's worker through ``feed`` in between; the lever changes are numbered on the chart
+    and listed below it.
     """
     stamp = version.value
 
@@ -676,11 +684,13 @@ def ChartsPanel(L: str, sim: Simulation, version: solara.Reactive[int],
                 charts.lever_change_caption(timeline, L))
 
     option, caption = solara.use_memo(make, [stamp, L])
+    if feed is not None:
+        feed.make = lambda: make()[0]
     get_png = solara.use_memo(lambda: (lambda: chart_png(sim, L)), [L])
     with solara.Card(margin=0, classes=["charts"]):
         solara.Text(tr(L, "charts.title"), classes=["panel-title"])
         with solara.Column(classes=["chart", "timeseries-chart"]):
-            EChart.element(spec=json_option(option), name="timeseries", height="540px")
+            chart = EChart.element(spec=json_option(option), name="timeseries", height="540px")
         if sim.week < 1:
             solara.Text(tr(L, "charts.empty"), classes=["hint"])
         if caption:
@@ -690,6 +700,8 @@ def ChartsPanel(L: str, sim: Simulation, version: solara.Reactive[int],
         with solara.Div(classes=["chart-download"]):
             solara.FileDownload(get_png, filename="wijksim_chart.png",
                                 label=tr(L, "download.png"), mime_type="image/png")
+    solara.use_effect(
+        lambda: feed.attach(solara.get_widget(chart)) if feed is not None else None, [])
     if sim.model is not None and sim.model.n_wijken > 1:
         WijkPanel(L, sim, version, wijk_choice)
 

@@ -21,7 +21,7 @@ T = TypeVar("T")
 class RenderSlot:
     """A process-wide turn for server-side drawing (thread-safe)."""
 
-    def __init__(self, duty: float = 0.35) -> None:
+    def __init__(self, duty: float = 0.25) -> None:
         self.duty = duty
         self._lock = threading.Lock()
         self._busy = False

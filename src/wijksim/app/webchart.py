@@ -16,6 +16,8 @@ reads to measure how often each page redraws.
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import ipyvuetify
@@ -38,6 +40,45 @@ class EChart(ipyvuetify.VuetifyTemplate):
     height = traitlets.Unicode("420px").tag(sync=True)
     package = traitlets.Unicode(ECHARTS_PACKAGE).tag(sync=True)
     script = traitlets.Unicode(ECHARTS_SCRIPT).tag(sync=True)
+
+
+class ChartFeed:
+    """Frames for one :class:`EChart`, set straight on its widget by the session's worker.
+
+    Between two renders of the page, the worker can show a new frame without a render pass
+    (which walks the whole page): :meth:`update` builds the option with the function the chart's
+    component last registered (:attr:`make`) and sets the widget's ``spec``. Thread-safe.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._widget: EChart | None = None
+        self.make: Callable[[], dict[str, Any] | None] | None = None
+
+    def attach(self, widget: EChart | None) -> Callable[[], None]:
+        """Send frames to ``widget`` (from the component's effect); returns the detach."""
+        with self._lock:
+            self._widget = widget
+
+        def detach() -> None:
+            with self._lock:
+                if self._widget is widget:
+                    self._widget = None
+
+        return detach
+
+    def update(self) -> bool:
+        """Build and show a new frame; False when no chart is attached (nothing shown)."""
+        with self._lock:
+            widget, make = self._widget, self.make
+        if widget is None or make is None:
+            return False
+        spec = json_option(make())
+        with self._lock:
+            if self._widget is not widget:  # detached meanwhile (the tab closed, a reset)
+                return False
+            widget.spec = spec
+        return True
 
 
 def json_option(option: dict[str, Any] | None) -> str:
