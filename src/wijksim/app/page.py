@@ -33,6 +33,7 @@ from matplotlib.figure import Figure
 
 from wijksim.analysis import report
 from wijksim.app import charts, network_view
+from wijksim.app.class_page import ClassPanel, LecturerView
 from wijksim.app.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_euro, fmt_number, tr
 from wijksim.app.render_slot import SLOT
 from wijksim.app.session import (
@@ -170,6 +171,8 @@ def Page():
     error = solara.use_reactive(start.error)
     refused = solara.use_reactive(False)
     wijk_choice = solara.use_reactive("")  # the wijk the charts and the network show
+    member = solara.use_reactive(None)  # a group's place in a class session (class_page)
+    lecture = solara.use_reactive(None)  # the lecturer's class session: (code, token)
     jobs: queue.Queue = solara.use_memo(queue.Queue, [])
     feed: ChartFeed = solara.use_memo(ChartFeed, [])  # chart frames between two renders
 
@@ -311,6 +314,15 @@ def Page():
         settings.set(replace(settings.value, levers=levers))
         submit("levers", levers)
 
+    def on_class_settings(new: Settings) -> None:
+        """A group joined a class: the class's wijk, seed and starting levers, from week 0."""
+        seed_text.set(str(new.seed))
+        households_text.set(str(new.households) if new.households is not None else "")
+        refused.set(False)
+        playing.set(False)
+        settings.set(new)
+        submit("reset", new, "busy.reset")
+
     # -- view
 
     L = lang.value
@@ -326,10 +338,14 @@ def Page():
         if refused.value and problems:
             solara.Error(" ".join(problem_text(L, p) for p in problems),
                          classes=["input-error"])
+        if lecture.value is not None:
+            LecturerView(L, lecture)
         with solara.Columns([1, 3], gutters_dense=True):
             with solara.Column(gap="6px"):
-                SettingsPanel(L, start.presets, settings.value, seed_text, households_text,
-                              problems, sim, busy_now, on_preset, on_reset)
+                ClassPanel(L, sim, settings.value, member, lecture, on_class_settings, busy_now)
+                if member.value is None:  # a group in a class keeps the class's wijk and seed
+                    SettingsPanel(L, start.presets, settings.value, seed_text, households_text,
+                                  problems, sim, busy_now, on_preset, on_reset)
                 LeverPanel(L, settings.value.levers, on_levers, busy_now)
             with solara.Column(gap="10px"):
                 Controls(L, sim, version, playing, speed, busy, progress.value,
