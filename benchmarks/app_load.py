@@ -51,13 +51,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(log_path: Path) -> tuple[subprocess.Popen, str]:
-    """``wijksim app`` on a free loopback port; returns the process and its URL."""
+def start_app(log_path: Path, *args: str) -> tuple[subprocess.Popen, str]:
+    """``wijksim app [ARGS]`` on a free loopback port; returns the process and its URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     wijksim = str(Path(sys.executable).parent / "wijksim")
     log = open(log_path, "w")  # noqa: SIM115 - closed when the process is stopped
-    proc = subprocess.Popen([wijksim, "app", "--port", str(port)], stdout=log,
+    proc = subprocess.Popen([wijksim, "app", "--port", str(port), *args], stdout=log,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false"})
     deadline = time.monotonic() + 120

@@ -143,6 +143,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
+    import os
+
+    os.environ["SOLARA_APP"] = PAGE_MODULE  # read when Solara's server module is imported
     import solara.server.starlette as solara_app
     from solara.__main__ import cli
 

@@ -248,7 +248,7 @@ def LecturerView(L: str, lecture: solara.Reactive[tuple[str, str] | None]):
             solara.HTML(tag="div", classes=["class-result"], unsafe_innerHTML=class_table(view, L))
             solara.Text(tr(L, "class.over"), classes=["hint"])
             rv.Select(label=tr(L, "class.chart_kpi"), v_model=kpi.value, on_v_model=kpi.set,
-                      class_="class-kpi", dense=True, style_="max-width: 320px",
+                      class_="class-kpi", dense=True, style_="max-width: 320px; margin-top: 14px",
                       items=[{"text": tr(L, f"kpi.{k}"), "value": k} for k in CHART_KPIS])
             EChart.element(spec=json_option(option), name="class", height="360px")
         solara.Button(tr(L, "class.close"), icon_name="mdi-close", classes=["class-close"],
