@@ -144,6 +144,25 @@ def cpu_seconds(pid: int | None) -> float | None:
     return times.user + times.system
 
 
+def browser_cpu_seconds(server_pid: int | None) -> float | None:
+    """CPU seconds used so far by this process's children other than the server (the browsers
+    and Playwright's driver)."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        if child.pid == server_pid:
+            continue
+        try:
+            times = child.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
 async def run(url: str, sessions: int, seconds: float, speed: int,
               server_pid: int | None = None) -> dict:
     from playwright.async_api import async_playwright
@@ -163,12 +182,14 @@ async def run(url: str, sessions: int, seconds: float, speed: int,
         first = await asyncio.gather(*(counts(p) for p in pages))
         weeks0 = await asyncio.gather(*(week_of(p) for p in pages))
         t0, cpu0 = time.monotonic(), cpu_seconds(server_pid)
+        browsers0 = browser_cpu_seconds(server_pid)
         latencies = await probe_steps(probe, t0 + seconds)
         await asyncio.sleep(max(t0 + seconds - time.monotonic(), 0.0))
         last = await asyncio.gather(*(counts(p) for p in pages))
         weeks1 = await asyncio.gather(*(week_of(p) for p in pages))
         elapsed = time.monotonic() - t0
         cpu1 = cpu_seconds(server_pid)
+        browsers1 = browser_cpu_seconds(server_pid)
         # a class leaving while the charts still update (no traceback may follow on the server)
         await asyncio.gather(*(c.close() for c, _ in players))
         await probe_context.close()
@@ -197,6 +218,9 @@ async def run(url: str, sessions: int, seconds: float, speed: int,
         "step_samples": len(latencies),
         "server_cpu_per_s": (round((cpu1 - cpu0) / elapsed, 3)
                              if cpu0 is not None and cpu1 is not None else None),
+        "browsers_cpu_per_s": (round((browsers1 - browsers0) / elapsed, 3)
+                               if browsers0 is not None and browsers1 is not None else None),
+        "load_average": round(os.getloadavg()[0], 2),
         "pages": per_page,
     }
 
@@ -216,6 +240,9 @@ def table(result: dict) -> str:
               f"max {result['step_latency_ms_max'] or '-'} ms"]
     if result.get("server_cpu_per_s") is not None:
         lines.append(f"server process: {result['server_cpu_per_s']:.2f} CPU seconds per second")
+    if result.get("browsers_cpu_per_s") is not None:
+        lines.append(f"browsers: {result['browsers_cpu_per_s']:.2f} CPU seconds per second; "
+                     f"load average {result['load_average']:.1f} on {result['cores']} cores")
     if "server_tracebacks" in result:
         lines.append(f"tracebacks in the server log: {result['server_tracebacks']}")
     return "\n".join(lines)

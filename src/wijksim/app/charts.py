@@ -210,8 +210,8 @@ def _panel_grids(n: int, columns: int = GRID_COLUMNS, top: float = 9.0,
     for i in range(n):
         r, c = divmod(i, columns)
         grids.append({"left": f"{c * width + 4.2:.1f}%", "width": f"{width - 6.5:.1f}%",
-                      "top": f"{top + r * height + 4.5:.1f}%",
-                      "height": f"{height - 11.0:.1f}%"})
+                      "top": f"{top + r * height + 7.5:.1f}%",
+                      "height": f"{height - 14.0:.1f}%"})
     return grids
 
 
@@ -220,15 +220,14 @@ def lever_change_labels(changes: list[int]) -> list[str]:
     return [str(i + 1) for i in range(len(changes))]
 
 
-def _axis_pair(i: int, lo: float, hi: float, unit: str, week_label: str,
+def _axis_pair(i: int, lo: float, hi: float, week_label: str,
                show_week: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     x = {"type": "value", "gridIndex": i, "min": lo, "max": hi, "minInterval": 1,
          "axisLabel": {"fontSize": 10, "showMinLabel": False, "showMaxLabel": False},
          "splitLine": {"lineStyle": {"color": "#eeeeee"}},
          "name": week_label if show_week else "", "nameLocation": "middle", "nameGap": 22,
          "nameTextStyle": {"fontSize": 10}}
-    y = {"type": "value", "gridIndex": i, "min": 0, "name": unit, "nameLocation": "end",
-         "nameTextStyle": {"fontSize": 9, "align": "left", "color": "#666666"},
+    y = {"type": "value", "gridIndex": i, "min": 0,  # the unit is the panel title's subtext
          "axisLabel": {"fontSize": 10}, "splitLine": {"lineStyle": {"color": "#eeeeee"}}}
     return x, y
 
@@ -282,9 +281,11 @@ def timeseries_option(policy: pd.DataFrame, baseline: pd.DataFrame | None,
     titles, xs, ys, series = [], [], [], []
     for i, (kpi, unit_line, smooth_weeks) in enumerate(PANELS):
         titles.append({"text": tr(lang, f"kpi.{kpi}"), "left": grids[i]["left"],
-                       "top": f"{float(grids[i]['top'][:-1]) - 4.5:.1f}%",
-                       "textStyle": {"fontSize": 12, "fontWeight": 600}})
-        x, y = _axis_pair(i, lo, hi, tr(lang, f"kpi.{kpi}.unit"), tr(lang, "charts.week"),
+                       "top": f"{float(grids[i]['top'][:-1]) - 7.5:.1f}%",
+                       "subtext": tr(lang, f"kpi.{kpi}.unit"), "itemGap": 5,
+                       "subtextStyle": {"fontSize": 10, "color": "#666666"},
+                       "textStyle": {"fontSize": 12, "fontWeight": 600, "lineHeight": 16}})
+        x, y = _axis_pair(i, lo, hi, tr(lang, "charts.week"),
                           i >= GRID_COLUMNS)
         xs.append(x)
         ys.append(y)
@@ -303,9 +304,11 @@ def timeseries_option(policy: pd.DataFrame, baseline: pd.DataFrame | None,
                                          "type": "dashed"}})
     i = n - 1
     titles.append({"text": tr(lang, "kpi.costs"), "left": grids[i]["left"],
-                   "top": f"{float(grids[i]['top'][:-1]) - 4.5:.1f}%",
-                   "textStyle": {"fontSize": 12, "fontWeight": 600}})
-    x, y = _axis_pair(i, lo, hi, tr(lang, "charts.costs_m"), tr(lang, "charts.week"), True)
+                   "top": f"{float(grids[i]['top'][:-1]) - 7.5:.1f}%",
+                   "subtext": tr(lang, "charts.costs_m"), "itemGap": 5,
+                   "subtextStyle": {"fontSize": 10, "color": "#666666"},
+                   "textStyle": {"fontSize": 12, "fontWeight": 600, "lineHeight": 16}})
+    x, y = _axis_pair(i, lo, hi, tr(lang, "charts.week"), True)
     xs.append(x)
     ys.append(y)
     cost_names = [tr(lang, f"kpi.{c}") for c in COST_PARTS]
@@ -358,8 +361,11 @@ def wijk_option(frame: pd.DataFrame, lang: str) -> dict[str, Any]:
     titles, xs, ys, series, names = [], [], [], [], []
     for i, kpi in enumerate(WIJK_PANELS):
         titles.append({"text": tr(lang, f"kpi.{kpi}"), "left": grids[i]["left"],
-                       "top": "4%", "textStyle": {"fontSize": 11, "fontWeight": 600}})
-        x, y = _axis_pair(i, lo, hi, tr(lang, f"kpi.{kpi}.unit"), tr(lang, "charts.week"), True)
+                       "top": "2%",
+                       "textStyle": {"fontSize": 11, "fontWeight": 600, "lineHeight": 15},
+                       "subtext": tr(lang, f"kpi.{kpi}.unit"), "itemGap": 5,
+                       "subtextStyle": {"fontSize": 9, "color": "#666666"}})
+        x, y = _axis_pair(i, lo, hi, tr(lang, "charts.week"), True)
         xs.append(x)
         ys.append(y)
         for k, (name, part) in enumerate(frame.groupby("wijk", sort=False)):

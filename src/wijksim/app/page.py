@@ -35,7 +35,7 @@ from wijksim.analysis import report
 from wijksim.app import charts, network_view
 from wijksim.app.class_page import ClassPanel, LecturerView
 from wijksim.app.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_euro, fmt_number, tr
-from wijksim.app.render_slot import SLOT
+from wijksim.app.render_slot import PLAYING, SLOT, intervals
 from wijksim.app.session import (
     APP_WINDOWS,
     BASELINE,
@@ -65,12 +65,10 @@ from wijksim.errors import WijksimError
 
 log = logging.getLogger(__name__)
 
-#: Seconds between play ticks, and at least between two chart frames while playing.
+#: Seconds between play ticks. While playing, the chart gets a frame and the parts that show the
+#: run (the week, the cards, the comparison) a render as often as render_slot.intervals says:
+#: frames in between renders go straight to the chart (webchart.ChartFeed).
 TICK = 0.25
-CHART_INTERVAL = 0.5
-#: Seconds at least between two renders of the parts that show the run while playing (the week,
-#: the cards, the comparison); the chart gets a frame in between (webchart.ChartFeed).
-PAGE_INTERVAL = 1.0
 #: Choices of the speed control, in weeks per second.
 SPEEDS = [1, 2, 4, 8, 13, 26, 52]
 DEFAULT_SPEED = 8
@@ -235,6 +233,7 @@ def Page():
             if playing.value and sim.running:
                 if not was_playing:
                     owed, last, was_playing = 1.0, now, True
+                    PLAYING.change(+1)
                 owed = min(owed + (now - last) * speed.value, float(speed.value))
                 last = now
                 weeks = int(owed)
@@ -248,15 +247,19 @@ def Page():
                         playing.set(False)
                     if not sim.running:
                         playing.set(False)
-                    if now - last_page >= PAGE_INTERVAL or not sim.running:
+                    chart_every, page_every = intervals()
+                    if now - last_page >= page_every or not sim.running:
                         last_page = last_chart = now
                         refresh()  # the week, the cards and the charts
-                    elif now - last_chart >= CHART_INTERVAL:
+                    elif now - last_chart >= chart_every:
                         last_chart = now
                         feed.update()  # only the chart, without a render pass
             elif was_playing:
                 was_playing = False
+                PLAYING.change(-1)
                 refresh()
+        if was_playing:  # the tab closed while playing
+            PLAYING.change(-1)
 
     solara.use_thread(worker, dependencies=[], intrusive_cancel=False)
 
@@ -760,7 +763,7 @@ def WijkPanel(L: str, sim: Simulation, version: solara.Reactive[int],
 
 
 #: Seconds between two drawings of a session's network view (a matplotlib image) while playing.
-NETWORK_EVERY = 2.0
+NETWORK_EVERY = 4.0
 
 
 @solara.component

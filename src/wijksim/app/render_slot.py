@@ -1,4 +1,9 @@
-"""One shared budget for the figures the server still draws (the network view, PNG downloads).
+"""Sharing the server among sessions: a budget for server-side figures, and the page rates.
+
+:data:`SLOT` is one shared budget for the figures the server still draws (the network view, PNG
+downloads). :data:`PLAYING` counts the sessions playing now; :func:`intervals` spaces a playing
+session's chart frames and page renders by it, so that a class playing at once shares the
+interpreter without any page falling below one chart frame a second.
 
 matplotlib holds the interpreter lock while it draws, so with many sessions its figures would
 starve the sessions' play loops and websockets. :data:`SLOT` lets one figure be drawn at a time,
@@ -21,7 +26,7 @@ T = TypeVar("T")
 class RenderSlot:
     """A process-wide turn for server-side drawing (thread-safe)."""
 
-    def __init__(self, duty: float = 0.25) -> None:
+    def __init__(self, duty: float = 0.2) -> None:
         self.duty = duty
         self._lock = threading.Lock()
         self._busy = False
@@ -52,3 +57,45 @@ class RenderSlot:
 
 #: The app's one slot (see the module docstring).
 SLOT = RenderSlot()
+
+
+class Playing:
+    """How many sessions of this process are playing (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._n = 0
+
+    def change(self, by: int) -> None:
+        """A session started (+1) or stopped (-1) playing."""
+        with self._lock:
+            self._n = max(self._n + by, 0)
+
+    @property
+    def count(self) -> int:
+        """Sessions playing now."""
+        with self._lock:
+            return self._n
+
+
+#: The process's playing sessions.
+PLAYING = Playing()
+#: Seconds between a playing session's chart frames, and between its page renders (the week,
+#: the cards): alone, and the page renders' extra spacing per other session playing.
+CHART_EVERY = 0.5
+CHART_EVERY_CROWDED = 0.7
+PAGE_EVERY = 1.0
+PAGE_EVERY_PER_SESSION = 0.12
+CROWDED = 8
+
+
+def intervals(playing: int | None = None) -> tuple[float, float]:
+    """(chart frame interval, page render interval) in seconds for ``playing`` sessions.
+
+    Chart frames cost a few milliseconds (the data as JSON); a page render walks the whole page
+    (tens of milliseconds), so with many sessions playing the week and the cards update less
+    often (at 25 sessions every 3 s), while every chart keeps more than one frame a second.
+    """
+    n = PLAYING.count if playing is None else playing
+    chart = CHART_EVERY if n <= CROWDED else CHART_EVERY_CROWDED
+    return chart, max(PAGE_EVERY, PAGE_EVERY_PER_SESSION * n)
