@@ -85,7 +85,7 @@ PLAYING = Playing()
 CHART_EVERY = 0.5
 CHART_EVERY_CROWDED = 0.7
 PAGE_EVERY = 1.0
-PAGE_EVERY_PER_SESSION = 0.12
+PAGE_EVERY_PER_SESSION = 0.2
 CROWDED = 8
 
 
@@ -94,7 +94,7 @@ def intervals(playing: int | None = None) -> tuple[float, float]:
 
     Chart frames cost a few milliseconds (the data as JSON); a page render walks the whole page
     (tens of milliseconds), so with many sessions playing the week and the cards update less
-    often (at 25 sessions every 3 s), while every chart keeps more than one frame a second.
+    often (at 25 sessions every 5 s), while every chart gets a frame every 0.5-0.7 s.
     """
     n = PLAYING.count if playing is None else playing
     chart = CHART_EVERY if n <= CROWDED else CHART_EVERY_CROWDED
