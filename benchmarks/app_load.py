@@ -11,10 +11,13 @@ click until the page shows the next week: the step latency a user sees while the
 At the end the pages are closed while they still play (as a class leaving), and the server's log
 is searched for tracebacks.
 
+The browsers run here, on the server's cores. They run at a lower priority (``--browser-nice``,
+default 10), so that they take what the server leaves, as the groups' own laptops would; with
+``--browser-nice 0`` they compete with it on equal terms (a class on one computer).
+
 Writes JSON with (a contract) ``sessions``, ``chart_updates_per_s_min`` (chart updates per second
 on the slowest page) and ``step_latency_ms_median``, plus the per-page figures, and prints a table.
-Everything runs on this machine: the browsers compete with the server for the same cores, so the
-figures are a lower bound for a class whose groups use their own laptops.
+The server's and the browsers' CPU use are reported too.
 """
 
 from __future__ import annotations
@@ -109,11 +112,13 @@ async def set_speed(page, speed: int) -> None:
         await slider.press("ArrowRight" if steps > 0 else "ArrowLeft")
 
 
-async def counts(page) -> tuple[int, float, list[float]]:
-    """Timeseries chart updates applied so far, the page's clock (ms) and the update times."""
+async def counts(page) -> tuple[int, float, list[float], list[float]]:
+    """Timeseries chart updates applied so far, the page's clock (ms), the update times and how
+    long each took the browser (ms)."""
     return tuple(await page.evaluate(
         "() => { const u = (window.wijksimChartUpdates || []).filter("
-        "x => x.chart === 'timeseries'); return [u.length, performance.now(), u.map(x => x.t)]; }"))
+        "x => x.chart === 'timeseries'); return [u.length, performance.now(), u.map(x => x.t),"
+        " u.map(x => x.ms)]; }"))
 
 
 async def probe_steps(page, until: float) -> list[float]:
@@ -126,7 +131,7 @@ async def probe_steps(page, until: float) -> list[float]:
         while await week_of(page) == before:
             if time.monotonic() - start > 30:
                 return latencies
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0.05)
         latencies.append((time.monotonic() - start) * 1000)
         await asyncio.sleep(0.3)
     return latencies
@@ -195,9 +200,10 @@ async def run(url: str, sessions: int, seconds: float, speed: int,
         await probe_context.close()
         await browser.close()
 
-    per_page = []
-    for (n0, clock0, _), (n1, clock1, times), w0, w1 in zip(first, last, weeks0, weeks1,
-                                                            strict=True):
+    per_page, draw_ms = [], []
+    for (n0, clock0, _, _), (n1, clock1, times, took), w0, w1 in zip(first, last, weeks0, weeks1,
+                                                                     strict=True):
+        draw_ms += [ms for t, ms in zip(times, took, strict=True) if clock0 <= t <= clock1]
         window = sorted(t for t in times if clock0 <= t <= clock1)
         edges = [clock0, *window, clock1]
         gap = max(b - a for a, b in zip(edges, edges[1:], strict=False)) / 1000
@@ -216,6 +222,7 @@ async def run(url: str, sessions: int, seconds: float, speed: int,
         "step_latency_ms_median": round(statistics.median(latencies), 1) if latencies else None,
         "step_latency_ms_max": round(max(latencies), 1) if latencies else None,
         "step_samples": len(latencies),
+        "browser_draw_ms_median": round(statistics.median(draw_ms), 1) if draw_ms else None,
         "server_cpu_per_s": (round((cpu1 - cpu0) / elapsed, 3)
                              if cpu0 is not None and cpu1 is not None else None),
         "browsers_cpu_per_s": (round((browsers1 - browsers0) / elapsed, 3)
@@ -227,7 +234,8 @@ async def run(url: str, sessions: int, seconds: float, speed: int,
 
 def table(result: dict) -> str:
     lines = [f"{result['sessions']} sessions playing at {result['speed_weeks_per_s']} weeks/s, "
-             f"{result['seconds']:.0f} s, {result['cores']} cores",
+             f"{result['seconds']:.0f} s, {result['cores']} cores, browsers at nice "
+             f"{result.get('browser_nice', 0)}",
              f"{'page':>5} {'chart updates/s':>16} {'longest gap (s)':>16} {'weeks/s':>8}"]
     for i, p in enumerate(result["pages"], 1):
         lines.append(f"{i:>5} {p['chart_updates_per_s']:>16.2f} {p['max_gap_s']:>16.2f} "
@@ -240,6 +248,9 @@ def table(result: dict) -> str:
               f"max {result['step_latency_ms_max'] or '-'} ms"]
     if result.get("server_cpu_per_s") is not None:
         lines.append(f"server process: {result['server_cpu_per_s']:.2f} CPU seconds per second")
+    if result.get("browser_draw_ms_median") is not None:
+        lines.append(f"a chart frame takes its browser {result['browser_draw_ms_median']:.0f} ms "
+                     "(median)")
     if result.get("browsers_cpu_per_s") is not None:
         lines.append(f"browsers: {result['browsers_cpu_per_s']:.2f} CPU seconds per second; "
                      f"load average {result['load_average']:.1f} on {result['cores']} cores")
@@ -256,6 +267,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", default=None, help="a started app (default: start one)")
     parser.add_argument("--speed", type=int, default=DEFAULT_SPEED, choices=SPEEDS,
                         help="weeks per second")
+    parser.add_argument("--browser-nice", type=int, default=10, metavar="N",
+                        help="run the browsers at this lower priority (0: the server's), as "
+                        "if on the groups' own laptops (default 10)")
     args = parser.parse_args(argv)
     if args.sessions < 1:
         parser.error("--sessions must be at least 1")
@@ -272,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     if url is None:
         log_path = Path(tempfile.mkstemp(prefix="wijksim_app_load_", suffix=".log")[1])
         proc, url = start_app(log_path)
+    if args.browser_nice > 0:
+        os.nice(args.browser_nice)  # this process, Playwright and chromium; not the server
     try:
         result = asyncio.run(run(url, args.sessions, args.seconds, args.speed,
                                  proc.pid if proc is not None else None))
@@ -279,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         if proc is not None:
             time.sleep(1.0)  # let the server see the closed pages
             stop_app(proc)
+    result["browser_nice"] = args.browser_nice
     if log_path is not None:
         result["server_tracebacks"] = log_path.read_text().count("Traceback")
         log_path.unlink()

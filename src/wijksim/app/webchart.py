@@ -9,8 +9,8 @@ the stale ones are dropped, never queued.
 ECharts' script is served from Solara's local asset cache (``/_solara/cdn/<package>/...``), filled
 at set-up by ``scripts/install_solara_assets.py`` (it reads :data:`ECHARTS_PACKAGE` from here), so
 the page works with no internet. Every applied option counts in the page's
-``window.wijksimChartUpdates`` (``{chart, t}``, the last 2,000), which ``benchmarks/app_load.py``
-reads to measure how often each page redraws.
+``window.wijksimChartUpdates`` (``{chart, t, ms}``: when, and how long it took; the last 2,000),
+which ``benchmarks/app_load.py`` reads to measure how often each page redraws.
 """
 
 from __future__ import annotations
