@@ -143,3 +143,29 @@ def test_page_rates_keep_every_chart_above_a_frame_a_second():
         chart, page = intervals(playing)
         assert chart < 1.0 and page >= chart
     assert intervals(25)[1] > intervals(2)[1]  # the page renders space out with more sessions
+
+
+def test_a_playing_page_counts_as_playing_until_its_tab_closes_and_its_chart_moves():
+    import ipyvuetify as v
+    import solara
+
+    from wijksim.app.page import Page
+    from wijksim.app.render_slot import PLAYING
+
+    before = PLAYING.count
+    _, rc = solara.render(Page(), handle_error=False)
+    try:
+        chart = rc.find(EChart, name="timeseries").widget
+        start = json.loads(chart.spec)["series"][0]["data"][-1][0]
+        rc.find(v.Btn, class_="play-button").widget.click()
+        deadline = time.monotonic() + 60
+        while PLAYING.count != before + 1 or json.loads(chart.spec)["series"][0]["data"][-1][0] \
+                < start + 3:
+            assert time.monotonic() < deadline, (PLAYING.count, chart.spec[:200])
+            time.sleep(0.05)
+    finally:
+        rc.close()  # the tab closes while playing
+    deadline = time.monotonic() + 30
+    while PLAYING.count != before:
+        assert time.monotonic() < deadline, PLAYING.count
+        time.sleep(0.05)
