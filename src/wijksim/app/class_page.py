@@ -33,6 +33,7 @@ from wijksim.app.classroom import (
     group_result,
 )
 from wijksim.app.i18n import fmt_euro, fmt_number, tr
+from wijksim.app.render_slot import end_after_close
 from wijksim.app.session import Settings, Simulation
 from wijksim.app.webchart import EChart, json_option
 from wijksim.codes import PARTNER_KINDS
@@ -144,6 +145,7 @@ def GroupStatus(L: str, sim: Simulation, member: solara.Reactive[Membership | No
             key = (result.week, result.levers)
             if key != last and REGISTRY.publish(m, result):
                 last = key
+        end_after_close()
 
     solara.use_thread(publish, dependencies=[m], intrusive_cancel=False)
 
@@ -221,6 +223,7 @@ def LecturerView(L: str, lecture: solara.Reactive[tuple[str, str] | None]):
             now = REGISTRY.version(code)
             if now != stamp.value:
                 stamp.set(now)
+        end_after_close()
 
     solara.use_thread(look, dependencies=[code], intrusive_cancel=False)
     try:

@@ -8,8 +8,12 @@ Every piece of state belongs to the browser session: it lives in component state
 sessions at once each have their own models. A session's models are stepped by one worker thread
 (started with ``solara.use_thread``) that takes jobs from a queue - reset, a week, a year, start
 the comparison, new levers - and plays; so the page never blocks and no two actions step a model
-at the same time. Charts and the network view are matplotlib figures (no CDN), redrawn at most
-about once a second while playing, in a background thread so that the page never waits for them.
+at the same time. The charts are drawn in the browser (webchart.EChart; the server sends their
+numbers), getting a frame every 0.5-0.7 s while playing; the parts that show the run (the week,
+the cards) re-render every 1-5 s depending on how many sessions play (render_slot.intervals), and
+only they, not the whole page. The network view is a matplotlib figure drawn in a background
+thread within a shared budget. The class exercise mode (class_page, classroom) is the only state
+shared between sessions.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from wijksim.analysis import report
 from wijksim.app import charts, network_view
 from wijksim.app.class_page import ClassPanel, LecturerView
 from wijksim.app.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_euro, fmt_number, tr
-from wijksim.app.render_slot import PLAYING, SLOT, intervals
+from wijksim.app.render_slot import PLAYING, SLOT, end_after_close, intervals
 from wijksim.app.session import (
     APP_WINDOWS,
     BASELINE,
@@ -260,6 +264,7 @@ def Page():
                 refresh()
         if was_playing:  # the tab closed while playing
             PLAYING.change(-1)
+        end_after_close()
 
     solara.use_thread(worker, dependencies=[], intrusive_cancel=False)
 
@@ -651,6 +656,7 @@ def use_png(make: Callable[[], Figure | None], dependencies: list,
 
     def work(cancel: threading.Event) -> bytes | None:
         if cancel.wait(max(drawn_at.current + every - time.monotonic(), 0.0)):
+            end_after_close()
             return last.current
 
         def draw() -> bytes | None:
@@ -659,6 +665,7 @@ def use_png(make: Callable[[], Figure | None], dependencies: list,
 
         png = SLOT.run(draw, cancel)
         if png is None:
+            end_after_close()
             return last.current
         drawn_at.current = time.monotonic()
         return png

@@ -99,3 +99,22 @@ def intervals(playing: int | None = None) -> tuple[float, float]:
     n = PLAYING.count if playing is None else playing
     chart = CHART_EVERY if n <= CROWDED else CHART_EVERY_CROWDED
     return chart, max(PAGE_EVERY, PAGE_EVERY_PER_SESSION * n)
+
+
+def end_after_close() -> None:
+    """Before a cancelled session thread ends: if its tab is closing, wait until it is closed.
+
+    Solara (1.64) closes a kernel by dropping its threads' entries from a table while it walks a
+    copy of that table; a thread of the kernel that ends in that moment drops its own entry
+    first, and the close fails with a logged KeyError traceback. Every session thread (the
+    page's worker, the network view's, the class mode's) that ends because it was cancelled
+    calls this, so that it ends after the close. Outside a Solara server it does nothing.
+    """
+    try:
+        from solara.server import kernel_context
+
+        context = kernel_context.get_current_context()
+    except Exception:  # noqa: BLE001 - no server, or no kernel for this thread
+        return
+    if getattr(context, "_teardown_done", False):  # set as its close begins
+        context.closed_event.wait(10.0)
