@@ -113,12 +113,14 @@ def test_a_lecturer_sees_three_groups_side_by_side_and_a_wrong_code_is_refused(s
             page.locator(".lever-partners .lever-label").filter(has_text="3/6").wait_for(
                 timeout=WAIT)
 
-        for name, levers in (("Groep A", more_staff), ("Groep B", integrated),
-                             ("Groep C", partners)):
+        groups = []
+        for name in ("Groep A", "Groep B", "Groep C"):  # each step for all three, in turn
             ctx, page = open_page(browser, server + f"?class={CODE.lower()}")
             contexts.append(ctx)
             assert page.locator(".class-code input").input_value() == CODE.lower()  # the link's
             join(page, name)
+            groups.append((name, page))
+        for (name, page), levers in zip(groups, (more_staff, integrated, partners), strict=True):
             page.locator(".class-joined").filter(has_text=name).wait_for(timeout=WAIT)
             # the class's wijk and seed: no preset, seed or size to change
             page.locator(".settings-panel").wait_for(state="detached", timeout=WAIT)
@@ -126,6 +128,7 @@ def test_a_lecturer_sees_three_groups_side_by_side_and_a_wrong_code_is_refused(s
             page.locator(".reset-button:not([disabled])").wait_for(timeout=WAIT)
             levers(page)
             page.locator(".year-button").click()
+        for _, page in groups:
             page.locator(".week-label").filter(has_text="Week 52 van").wait_for(timeout=WAIT)
 
         deadline = WAIT / 1000
