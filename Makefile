@@ -3,8 +3,9 @@
 # Set-up is driven by stamp files, so a second run skips what is done:
 #   .venv/.installed      the venv with the package (editable) and the extras; redone when
 #                         pyproject.toml changes
-#   .venv/.solara-assets  Solara's front-end assets in its local CDN cache, so the app works
-#                         with no internet (see scripts/install_solara_assets.py)
+#   .venv/.solara-assets  Solara's front-end assets in its local CDN cache, and ECharts for the
+#                         app's charts, so the app works with no internet (see
+#                         scripts/install_solara_assets.py)
 #   .venv/.compiled       the model's weekly loops compiled by numba into its disk cache (once,
 #                         ~15 s; redone when a source file changes), so runs start at once
 # plus Debian's chromium (for the browser tests) and npm, installed with apt-get when missing.
@@ -99,7 +100,8 @@ $(VENV)/.compiled: $(VENV)/.installed $(shell find src/wijksim -name "*.py")
 	touch $@
 
 # npm fetches the assets from the npm registry (no CDN is needed at run time or set-up time).
-$(VENV)/.solara-assets: $(VENV)/.installed scripts/install_solara_assets.py | system-deps
+$(VENV)/.solara-assets: $(VENV)/.installed scripts/install_solara_assets.py \
+		src/wijksim/app/webchart.py | system-deps
 	$(PY) scripts/install_solara_assets.py
 	touch $@
 

@@ -27,9 +27,12 @@ server}.py``, ``templates/solara.html.j2``, ``components/markdown.py``):
   ``@widgetti/solara-vuetify3-app`` instead; this script follows the same rule.
 * The versions are read here from the installed Solara's own source, so a Solara upgrade picks
   up the new versions (a changed source layout makes this script fail loudly instead).
+* wijksim's charts (``wijksim.app.webchart``) load ECharts the same way; its package
+  (``ECHARTS_PACKAGE`` there) is read from that module and installed here too.
 * Not covered (load from a CDN only when used): ``FigureAltair`` (vega@5, semver-range URLs),
-  ``FigureEcharts``, ``SqlCode``/``MarkdownEditor``, and third-party widgets whose JS is not
-  bundled (bqplot, ipyleaflet, ...). Add such packages with ``--also PKG@VERSION``.
+  Solara's own ``FigureEcharts`` (echarts@5.4.0), ``SqlCode``/``MarkdownEditor``, and
+  third-party widgets whose JS is not bundled (bqplot, ipyleaflet, ...). Add such packages
+  with ``--also PKG@VERSION``.
 * Unrelated to assets but also network: the Solara server sends telemetry (api.ipify.org,
   api.mixpanel.com) at start unless ``SOLARA_TELEMETRY_MIXPANEL_ENABLE=false``.
 """
@@ -85,6 +88,10 @@ def wanted_packages() -> list[str]:
              pinned(markdown, "katex", "components/markdown.py")]
     grid = solara_source("widgets/vue/gridlayout.vue")
     pkgs.append(pinned(grid, "@widgetti/vue-grid-layout", "widgets/vue/gridlayout.vue"))
+    # wijksim's own charts are drawn in the browser by ECharts (src/wijksim/app/webchart.py)
+    from wijksim.app.webchart import ECHARTS_PACKAGE
+
+    pkgs.append(ECHARTS_PACKAGE)
     return pkgs
 
 

@@ -358,12 +358,17 @@ def municipality_import(
 def app_command(
     port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65535)] = 8765,
     host: Annotated[str, typer.Option(help="Address to bind; the default serves this "
-                                      "machine only.")] = "127.0.0.1",
+                                      "machine only. Another address needs --join-code.")
+                    ] = "127.0.0.1",
+    join_code: Annotated[str | None, typer.Option(
+        "--join-code", help="Class session code (4-32 letters, digits, dashes): groups on "
+        "other computers need it to reach the app; the class the lecturer opens gets it.")
+    ] = None,
 ) -> None:
     """Serve the app (Solara page, Dutch/English) on HOST:PORT; works with no internet."""
     from wijksim.app.launch import serve
 
-    serve(host, port)
+    serve(host, port, join_code)
 
 
 @app.command()

@@ -169,7 +169,7 @@ def test_a_class_session_offline(server, browser):
     context, page, traffic, first_render = open_app(browser, server)
     print(f"\nfirst render: {first_render:.2f} s")
     page.locator(".network-chart img").wait_for(timeout=WAIT)
-    page.locator(".timeseries-chart img").wait_for(timeout=WAIT)
+    page.locator(".timeseries-chart canvas").first.wait_for(timeout=WAIT)  # drawn in the browser
     before = kpi_values(page)
 
     # a lever, with the keyboard: staffing 0.50 -> 1.00 FTE per 1,000

@@ -4,6 +4,7 @@ input checks, levers, comparison, download, and separate state per session."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import time
@@ -23,6 +24,7 @@ from solara.widgets import widgets as solara_widgets  # noqa: E402
 
 from wijksim.app.i18n import TEXTS  # noqa: E402
 from wijksim.app.page import Page  # noqa: E402
+from wijksim.app.webchart import EChart  # noqa: E402
 
 TIMEOUT = 30
 
@@ -120,9 +122,13 @@ def test_first_render_shows_week_zero_kpis_charts_network_and_notes(page):
         assert re.fullmatch(r"[\d.,%–]+", kpi_number(page, kpi)), kpi
     costs = html_of(page, "kpi-costs")
     assert "Wlz" in costs and "€" in costs
-    wait_until(lambda: len(page.find(ipywidgets.Image).widgets) == 2, "charts and network")
-    images = page.find(ipywidgets.Image).widgets
-    assert all(img.value[:4] == b"\x89PNG" and len(img.value) > 10_000 for img in images)
+    wait_until(lambda: len(page.find(ipywidgets.Image).widgets) == 1, "the network view")
+    (image,) = page.find(ipywidgets.Image).widgets
+    assert image.value[:4] == b"\x89PNG" and len(image.value) > 10_000
+    # the time series are drawn in the browser: the page holds their data (the warm-up weeks)
+    option = json.loads(page.find(EChart, name="timeseries").widget.spec)
+    policy = [s for s in option["series"] if s["name"] == "dit beleid"]
+    assert len(policy) == 5 and all(len(s["data"]) > 10 for s in policy)
     notes = texts(page)
     assert "Wat valt op" in notes and "Wat kun je proberen" in notes
     assert page.find(v.Select, class_="preset-select").widget.v_model == "teaching"
@@ -386,6 +392,8 @@ def test_a_multi_wijk_preset_has_a_wijk_picker_and_small_multiples(tmp_path, mon
         assert set(later["practice_link"]) == {"merged"} and set(later["cycle_weeks"]) == {13}
         moved = df.filter(like="Herverdelingen").iloc[:, 0]
         assert moved[df["week"] == 13].item() > 0 and moved[df["week"] != 13].sum() == 0
+        multiples = json.loads(rc.find(EChart, name="wijken").widget.spec)  # drawn in the browser
+        assert {s["name"] for s in multiples["series"]} == {"Noord", "Zuid"}
         picker.v_model = "Zuid"
         wait_until(lambda: rc.find(v.Select, class_="wijk-select").widget.v_model == "Zuid",
                    "Zuid chosen")

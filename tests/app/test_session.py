@@ -392,9 +392,12 @@ def test_host_and_port_checks():
 
 def test_server_command_binds_the_host_in_production_mode():
     cmd = launch.server_command("127.0.0.1", 8765)
-    assert cmd[:4] == [sys.executable, "-m", "solara", "run"]
-    assert "wijksim.app.page" in cmd and "--production" in cmd
+    assert cmd[:3] == [sys.executable, "-m", "wijksim.app.access"]  # solara run behind the gate
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1" and cmd[cmd.index("--port") + 1] == "8765"
+    from wijksim.app import access
+
+    source = Path(access.__file__).read_text()
+    assert '"wijksim.app.page"' in source and '"--production"' in source
 
 
 def test_assets_are_installed_here():

@@ -367,6 +367,76 @@ _EN: dict[str, str] = {
 }
 
 
+# Browser charts and the class exercise mode (issue 14, items 1 and 5), kept apart from the
+# labels above; merged into _NL and _EN below.
+_NL_CLASSROOM: dict[str, str] = {
+    "charts.changes": "Knoppen gewijzigd:",
+    "charts.change_line": "{n}: vanaf week {week}: {what}",
+    "class.title": "Klasopdracht",
+    "class.help": "Groepen zetten hun eigen knoppen voor dezelfde wijk en seed; de docent ziet "
+    "alle resultaten naast elkaar.",
+    "class.code": "Klascode",
+    "class.group": "Groepsnaam",
+    "class.join": "Meedoen",
+    "class.open": "Klassessie openen",
+    "class.open_help": "Opent een klassessie met deze wijk en seed ({preset}, seed {seed}).",
+    "class.lecturer_only": "Een klassessie openen kan alleen op de computer waarop de app "
+    "draait.",
+    "class.wrong_code": "Toegang geweigerd: er is geen klassessie met deze code.",
+    "class.not_open": "De docent heeft de klassessie met deze code nog niet geopend.",
+    "class.need_name": "Geef de groep een naam (1-24 tekens).",
+    "class.full": "De klassessie is vol ({n} groepen).",
+    "class.joined": "Groep {group} in klassessie {code}: {preset}, seed {seed}. Zet jullie "
+    "knoppen en speel af; de docent ziet jullie resultaten.",
+    "class.leave": "Klassessie verlaten",
+    "class.closed": "De docent heeft de klassessie gesloten.",
+    "class.lecturer": "Klassessie {code}: {preset}, seed {seed}",
+    "class.join_how": "Groepen openen deze pagina met ?class={code} (vanaf andere computers met "
+    "het adres dat wijksim app bij het starten toont) en geven een groepsnaam op.",
+    "class.close": "Klassessie sluiten",
+    "class.none_yet": "Nog geen groepen.",
+    "class.col.group": "Groep",
+    "class.col.week": "Week",
+    "class.col.levers": "Knoppen",
+    "class.over": "Gemiddelden over de gesimuleerde weken van elke groep (na de inloop).",
+    "class.chart_kpi": "Grafiek",
+}
+_EN_CLASSROOM: dict[str, str] = {
+    "charts.changes": "Levers changed:",
+    "charts.change_line": "{n}: from week {week}: {what}",
+    "class.title": "Class exercise",
+    "class.help": "Groups set their own levers for the same wijk and seed; the lecturer sees "
+    "every group's results side by side.",
+    "class.code": "Class code",
+    "class.group": "Group name",
+    "class.join": "Join",
+    "class.open": "Open a class session",
+    "class.open_help": "Opens a class session with this wijk and seed ({preset}, seed {seed}).",
+    "class.lecturer_only": "A class session can only be opened on the computer that runs the "
+    "app.",
+    "class.wrong_code": "Access refused: there is no class session with this code.",
+    "class.not_open": "The lecturer has not opened the class session with this code yet.",
+    "class.need_name": "Give the group a name (1-24 characters).",
+    "class.full": "The class session is full ({n} groups).",
+    "class.joined": "Group {group} in class session {code}: {preset}, seed {seed}. Set your "
+    "levers and play; the lecturer sees your results.",
+    "class.leave": "Leave the class session",
+    "class.closed": "The lecturer has closed the class session.",
+    "class.lecturer": "Class session {code}: {preset}, seed {seed}",
+    "class.join_how": "Groups open this page with ?class={code} (from other computers at the "
+    "address wijksim app shows when it starts) and give a group name.",
+    "class.close": "Close the class session",
+    "class.none_yet": "No groups yet.",
+    "class.col.group": "Group",
+    "class.col.week": "Week",
+    "class.col.levers": "Levers",
+    "class.over": "Means over each group's simulated weeks (after the warm-up).",
+    "class.chart_kpi": "Chart",
+}
+_NL.update(_NL_CLASSROOM)
+_EN.update(_EN_CLASSROOM)
+
+
 def kpi_labels(lang: str) -> dict[str, str]:
     """``kpi.<column>`` (label) and ``kpi.<column>.unit`` of every output column in ``lang``."""
     labels: dict[str, str] = {}

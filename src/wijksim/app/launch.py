@@ -41,7 +41,7 @@ def _solara_file(relpath: str) -> str:
 
 
 def required_assets() -> list[str]:
-    """The npm packages (``name@version``) every Solara page loads through the asset proxy."""
+    """The npm packages (``name@version``) the page loads through Solara's asset proxy."""
     import ipyvue
     import solara.server.settings as server_settings
 
@@ -57,6 +57,9 @@ def required_assets() -> list[str]:
         m = re.search(r"(font-awesome@\d+\.\d+\.\d+)", server_settings.assets.fontawesome_path)
         if m:
             specs.append(m.group(1))
+    from wijksim.app.webchart import ECHARTS_PACKAGE
+
+    specs.append(ECHARTS_PACKAGE)  # the charts, drawn in the browser
     return specs
 
 
@@ -112,6 +115,25 @@ def check_port(family: socket.AddressFamily, address: str, port: int, host: str)
                            f"{exc.strerror or exc}") from None
 
 
+def join_addresses(address: str) -> list[str]:
+    """Addresses groups can type: ``address`` itself, or this computer's when it is a wildcard."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return [address]
+    if not ip.is_unspecified:
+        return [f"[{ip}]" if ip.version == 6 else str(ip)]
+    found = []
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, type=socket.SOCK_STREAM):
+            candidate = ipaddress.ip_address(info[4][0])
+            if candidate.version == ip.version and not candidate.is_loopback:
+                found.append(f"[{candidate}]" if candidate.version == 6 else str(candidate))
+    except (OSError, ValueError):
+        pass
+    return sorted(set(found)) or [socket.gethostname()]
+
+
 def is_loopback(address: str) -> bool:
     """Whether ``address`` (as resolved by :func:`check_host`) is a loopback address."""
     try:
@@ -121,15 +143,37 @@ def is_loopback(address: str) -> bool:
 
 
 def server_command(host: str, port: int) -> list[str]:
-    """The command line that serves the page (``python -m solara run ...``)."""
-    return [sys.executable, "-m", "solara", "run", PAGE_MODULE, "--host", host,
-            "--port", str(port), "--production", "--no-open"]
+    """The command line that serves the page: ``solara run`` behind the access gate.
+
+    (``python -m wijksim.app.access ...``, see :mod:`wijksim.app.access`.)
+    """
+    return [sys.executable, "-m", "wijksim.app.access", "--host", host, "--port", str(port)]
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
+def check_join_code(code: str | None, address: str, host: str) -> str | None:
+    """Validate ``--join-code`` against ``--host``; returns the code (upper case) or None.
+
+    Serving other machines (a host that is not loopback) needs a join code: without it anyone
+    on the network could use the app.
+    """
+    if code is not None:
+        from wijksim.app.classroom import JOIN_CODE_PATTERN, normalise_code
+
+        if not JOIN_CODE_PATTERN.fullmatch(code.strip()):
+            raise AppError("app", "--join-code", "must be 4-32 letters, digits or dashes "
+                           f"(got {code!r})")
+        code = normalise_code(code)
+    if code is None and not is_loopback(address):
+        raise AppError("app", "--host", f"serving other machines ({host}) needs --join-code "
+                       "CODE, the code groups give to join")
+    return code
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, join_code: str | None = None) -> None:
     """Check everything, then replace this process by the Solara server (never returns)."""
     os.environ.update(SERVER_ENV)  # before anything imports solara
     family, address = check_host(host)
+    join_code = check_join_code(join_code, address, host)
     check_port(family, address, port, host)
     try:
         missing = missing_assets()
@@ -139,11 +183,20 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
     if missing:
         raise AppError("app", "assets", f"Solara's front-end assets are not installed "
                        f"({', '.join(missing)}); run 'make setup'")
-    if not is_loopback(address):
-        print(f"warning: serving on {host}, which other machines may reach", file=sys.stderr)
+    from wijksim.app.classroom import JOIN_CODE_ENV
+
     shown = f"[{address}]" if family == socket.AF_INET6 else host
     print(f"wijksim app: http://{shown}:{port}/ (Ctrl+C stops)", flush=True)
-    cmd = server_command(host, port)
     env = dict(os.environ)
+    env.pop(JOIN_CODE_ENV, None)
+    if join_code is not None:
+        env[JOIN_CODE_ENV] = join_code
+        print(f"class session code: {join_code}; groups join at "
+              + ", ".join(f"http://{a}:{port}/?class={join_code}" for a in join_addresses(address))
+              + " (other computers need the code)", flush=True)
+    if not is_loopback(address):
+        print(f"warning: serving on {host}: other machines may reach it with the join code",
+              file=sys.stderr)
+    cmd = server_command(host, port)
     env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS"), QUIET_WARNINGS) if w)
     os.execve(cmd[0], cmd, env)

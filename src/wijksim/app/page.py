@@ -8,8 +8,12 @@ Every piece of state belongs to the browser session: it lives in component state
 sessions at once each have their own models. A session's models are stepped by one worker thread
 (started with ``solara.use_thread``) that takes jobs from a queue - reset, a week, a year, start
 the comparison, new levers - and plays; so the page never blocks and no two actions step a model
-at the same time. Charts and the network view are matplotlib figures (no CDN), redrawn at most
-about once a second while playing, in a background thread so that the page never waits for them.
+at the same time. The charts are drawn in the browser (webchart.EChart; the server sends their
+numbers), getting a frame every 0.5-0.7 s while playing; the parts that show the run (the week,
+the cards) re-render every 1-5 s depending on how many sessions play (render_slot.intervals), and
+only they, not the whole page. The network view is a matplotlib figure drawn in a background
+thread within a shared budget. The class exercise mode (class_page, classroom) is the only state
+shared between sessions.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any
 
+import reacton.core
 import reacton.ipyvuetify as rv
 import reacton.ipywidgets as rw
 import solara
@@ -32,7 +37,9 @@ from matplotlib.figure import Figure
 
 from wijksim.analysis import report
 from wijksim.app import charts, network_view
+from wijksim.app.class_page import ClassPanel, LecturerView
 from wijksim.app.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_euro, fmt_number, tr
+from wijksim.app.render_slot import PLAYING, SLOT, end_after_close, intervals
 from wijksim.app.session import (
     APP_WINDOWS,
     BASELINE,
@@ -56,14 +63,16 @@ from wijksim.app.session import (
     settings_for_preset,
 )
 from wijksim.app.teaching import notes_for
+from wijksim.app.webchart import ChartFeed, EChart, json_option
 from wijksim.codes import PARTNER_KINDS
 from wijksim.errors import WijksimError
 
 log = logging.getLogger(__name__)
 
-#: Seconds between play ticks, and at least between two chart redraws while playing.
+#: Seconds between play ticks. While playing, the chart gets a frame and the parts that show the
+#: run (the week, the cards, the comparison) a render as often as render_slot.intervals says:
+#: frames in between renders go straight to the chart (webchart.ChartFeed).
 TICK = 0.25
-CHART_INTERVAL = 1.0
 #: Choices of the speed control, in weeks per second.
 SPEEDS = [1, 2, 4, 8, 13, 26, 52]
 DEFAULT_SPEED = 8
@@ -153,8 +162,10 @@ def Page():
     settings = solara.use_reactive(start.settings)
     seed_text = solara.use_reactive(str(start.settings.seed))
     households_text = solara.use_reactive("")
+    # the run as shown: week, cards and charts (read only by the parts that show them, so a new
+    # week re-renders those, not the whole page)
     version = solara.use_reactive(0)
-    chart_version = solara.use_reactive(0)
+    job_version = solara.use_reactive(0)  # a job finished (reset, save, paired comparison, ...)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(DEFAULT_SPEED)
     busy = solara.use_reactive("")
@@ -162,12 +173,17 @@ def Page():
     error = solara.use_reactive(start.error)
     refused = solara.use_reactive(False)
     wijk_choice = solara.use_reactive("")  # the wijk the charts and the network show
+    member = solara.use_reactive(None)  # a group's place in a class session (class_page)
+    lecture = solara.use_reactive(None)  # the lecturer's class session: (code, token)
     jobs: queue.Queue = solara.use_memo(queue.Queue, [])
+    feed: ChartFeed = solara.use_memo(ChartFeed, [])  # chart frames between two renders
 
-    def refresh(charts_too: bool = True) -> None:
-        version.set(version.value + 1)
-        if charts_too:
-            chart_version.set(chart_version.value + 1)
+    render_context = reacton.core.get_render_context()
+
+    def refresh() -> None:
+        # one render pass for every part that shows the run (each would otherwise get its own)
+        with render_context:
+            version.set(version.value + 1)
 
     def run_job(kind: str, arg: Any) -> None:
         def report(done: int, total: int) -> None:
@@ -197,14 +213,16 @@ def Page():
             log.exception("wijksim app: job %s failed", kind)
             error.set(("error.run", {"message": f"{type(exc).__name__}: {exc}"}))
         finally:
-            if not sim.running:
-                playing.set(False)
-            busy.set("")
-            progress.set(0.0)
-            refresh()
+            with render_context:  # one render pass for all of it
+                if not sim.running:
+                    playing.set(False)
+                busy.set("")
+                progress.set(0.0)
+                version.set(version.value + 1)
+                job_version.set(job_version.value + 1)
 
     def worker(cancel: threading.Event) -> None:
-        owed, last, last_chart, was_playing = 0.0, time.monotonic(), 0.0, False
+        owed, last, last_chart, last_page, was_playing = 0.0, time.monotonic(), 0.0, 0.0, False
         while not cancel.is_set():
             try:
                 job = jobs.get(timeout=TICK if playing.value else 0.1)
@@ -219,6 +237,7 @@ def Page():
             if playing.value and sim.running:
                 if not was_playing:
                     owed, last, was_playing = 1.0, now, True
+                    PLAYING.change(+1)
                 owed = min(owed + (now - last) * speed.value, float(speed.value))
                 last = now
                 weeks = int(owed)
@@ -232,13 +251,20 @@ def Page():
                         playing.set(False)
                     if not sim.running:
                         playing.set(False)
-                    redraw = now - last_chart >= CHART_INTERVAL or not sim.running
-                    if redraw:
+                    chart_every, page_every = intervals()
+                    if now - last_page >= page_every or not sim.running:
+                        last_page = last_chart = now
+                        refresh()  # the week, the cards and the charts
+                    elif now - last_chart >= chart_every:
                         last_chart = now
-                    refresh(charts_too=redraw)
+                        feed.update()  # only the chart, without a render pass
             elif was_playing:
                 was_playing = False
+                PLAYING.change(-1)
                 refresh()
+        if was_playing:  # the tab closed while playing
+            PLAYING.change(-1)
+        end_after_close()
 
     solara.use_thread(worker, dependencies=[], intrusive_cancel=False)
 
@@ -296,6 +322,15 @@ def Page():
         settings.set(replace(settings.value, levers=levers))
         submit("levers", levers)
 
+    def on_class_settings(new: Settings) -> None:
+        """A group joined a class: the class's wijk, seed and starting levers, from week 0."""
+        seed_text.set(str(new.seed))
+        households_text.set(str(new.households) if new.households is not None else "")
+        refused.set(False)
+        playing.set(False)
+        settings.set(new)
+        submit("reset", new, "busy.reset")
+
     # -- view
 
     L = lang.value
@@ -311,28 +346,32 @@ def Page():
         if refused.value and problems:
             solara.Error(" ".join(problem_text(L, p) for p in problems),
                          classes=["input-error"])
+        if lecture.value is not None:
+            LecturerView(L, lecture)
         with solara.Columns([1, 3], gutters_dense=True):
             with solara.Column(gap="6px"):
-                SettingsPanel(L, start.presets, settings.value, seed_text, households_text,
-                              problems, sim, busy_now, on_preset, on_reset)
+                ClassPanel(L, sim, settings.value, member, lecture, on_class_settings, busy_now)
+                if member.value is None:  # a group in a class keeps the class's wijk and seed
+                    SettingsPanel(L, start.presets, settings.value, seed_text, households_text,
+                                  problems, sim, busy_now, on_preset, on_reset)
                 LeverPanel(L, settings.value.levers, on_levers, busy_now)
             with solara.Column(gap="10px"):
-                Controls(L, sim, version.value, playing, speed, busy, progress.value,
+                Controls(L, sim, version, playing, speed, busy, progress.value,
                          on_step=lambda: submit("step", 1),
                          on_year=lambda: submit("step", YEAR, "busy.year"),
                          on_reset=on_reset)
-                KpiCards(L, sim, version.value)
-                ChartsPanel(L, sim, chart_version.value, wijk_choice)
+                KpiCards(L, sim, version)
+                ChartsPanel(L, sim, version, wijk_choice, feed)
                 with solara.Columns([2, 3], gutters_dense=True):
-                    NetworkPanel(L, sim, chart_version.value, wijk_index(sim, wijk_choice.value))
+                    NetworkPanel(L, sim, version, wijk_index(sim, wijk_choice.value))
                     with solara.Column(gap="10px"):
-                        ComparePanel(L, sim, version.value, busy_now,
+                        ComparePanel(L, sim, version, busy_now,
                                      on_compare=lambda: submit("compare", None, "busy.compare"),
                                      on_stop=lambda: submit("stop_compare"))
-                        PairedPanel(L, sim, version.value, busy_now,
+                        PairedPanel(L, sim, job_version.value, busy_now,
                                     on_paired=lambda arg: submit("paired", arg, "busy.paired"),
                                     on_save=lambda name: submit("save", name))
-                        DownloadPanel(L, sim, version.value)
+                        DownloadPanel(L, sim, job_version.value)
                 TeacherPanel(L, sim.settings.preset if sim.settings else settings.value.preset)
 
 
@@ -477,10 +516,11 @@ def PolicyCycleLevers(L: str, levers: Levers, on_levers, busy: bool, label, help
 
 
 @solara.component
-def Controls(L: str, sim: Simulation, version: int, playing: solara.Reactive[bool],
-             speed: solara.Reactive[int], busy: solara.Reactive[str], progress: float,
-             on_step, on_year, on_reset):
+def Controls(L: str, sim: Simulation, version: solara.Reactive[int],
+             playing: solara.Reactive[bool], speed: solara.Reactive[int],
+             busy: solara.Reactive[str], progress: float, on_step, on_year, on_reset):
     """Play / Pause, Step, 1 year, Reset, the speed, the week and progress."""
+    _ = version.value  # re-rendered with every week shown, not the whole page
     can_run = sim.running and not busy.value
     with solara.Card(margin=0, classes=["controls"]):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="8px"):
@@ -537,8 +577,9 @@ def _show(value: float | None, L: str, decimals: int, percent: bool) -> str:
 
 
 @solara.component
-def KpiCards(L: str, sim: Simulation, version: int):
+def KpiCards(L: str, sim: Simulation, version: solara.Reactive[int]):
     """The key figures, averaged over the last weeks; with the baseline when comparing."""
+    _ = version.value  # re-rendered with every week shown
     now = sim.card_values()
     base = sim.card_values(baseline=True) if sim.comparing else {}
     solara.Text(f"{tr(L, 'kpis.title')} ({tr(L, 'kpis.window', n=CARD_WINDOW)})",
@@ -573,7 +614,10 @@ COST_ROWS: tuple[tuple[str, str], ...] = (
 def CostsCard(L: str, sim: Simulation, now: dict[str, float], base: dict[str, float]):
     """Costs as a gemeente reads them: its own budget first, per year and so far; others apart."""
     weeks = max(sim.week, 0)
-    so_far = sim.frame(reported_only=True)
+    with sim.lock:
+        reported = [r for r in sim.history if r["week"] >= 1]
+    so_far = {part: math.fsum(v for r in reported if not math.isnan(v := r.get(part, 0.0)))
+              for _, part in COST_ROWS} if reported else {}
     head = [tr(L, "costs.per_year"), tr(L, "costs.so_far", week=weeks)]
     if base:
         head.append(f"{tr(L, 'charts.baseline')} ({tr(L, 'costs.per_year')})")
@@ -583,7 +627,7 @@ def CostsCard(L: str, sim: Simulation, now: dict[str, float], base: dict[str, fl
         if group:
             rows.append(f"<tr class='cost-group'><td colspan='{len(head) + 1}'>"
                         f"{html.escape(tr(L, group))}</td></tr>")
-        total = so_far[part].sum() / 52.0 if part in so_far and len(so_far) else None
+        total = so_far[part] / 52.0 if part in so_far else None
         cells = [fmt_euro(now.get(part), L), fmt_euro(total, L)]
         if base:
             cells.append(fmt_euro(base.get(part), L))
@@ -597,54 +641,95 @@ def CostsCard(L: str, sim: Simulation, now: dict[str, float], base: dict[str, fl
                     f"<table>{''.join(rows)}</table>"))
 
 
-def use_png(make: Callable[[], Figure | None], dependencies: list) -> bytes | None:
+def use_png(make: Callable[[], Figure | None], dependencies: list,
+            every: float = 0.0) -> bytes | None:
     """A matplotlib figure rendered to PNG in a background thread (solara.use_thread).
 
     The page never waits for matplotlib: it shows the last finished image until the new one
-    is ready; a newer request supersedes one still waiting. The figure is drawn with the Agg
-    canvas on the server, so it needs nothing from a CDN (as solara.FigureMatplotlib does).
+    is ready. A new request waits ``every`` seconds after the last image and then for the
+    process-wide :data:`~wijksim.app.render_slot.SLOT`; a newer request cancels one still
+    waiting (a stale frame is dropped). The figure is drawn with the Agg canvas on the server,
+    so it needs nothing from a CDN.
     """
     last = solara.use_ref(None)
+    drawn_at = solara.use_ref(0.0)
 
-    def work() -> bytes | None:
-        fig = make()
-        return charts.figure_png(fig) if fig is not None else None
+    def work(cancel: threading.Event) -> bytes | None:
+        if cancel.wait(max(drawn_at.current + every - time.monotonic(), 0.0)):
+            end_after_close()
+            return last.current
+
+        def draw() -> bytes | None:
+            fig = make()
+            return charts.figure_png(fig) if fig is not None else None
+
+        png = SLOT.run(draw, cancel)
+        if png is None:
+            end_after_close()
+            return last.current
+        drawn_at.current = time.monotonic()
+        return png
 
     result = solara.use_thread(work, dependencies=dependencies, intrusive_cancel=False)
-    if result.state == solara.ResultState.FINISHED:
+    if result.state == solara.ResultState.FINISHED and result.value is not None:
         last.current = result.value
     elif result.state == solara.ResultState.ERROR and result.error is not None:
         log.error("wijksim app: a figure failed: %r", result.error)
     return last.current
 
 
+def chart_png(sim: Simulation, L: str) -> bytes:
+    """The time series as a PNG (matplotlib), drawn when the download button is clicked."""
+    with sim.lock:
+        policy = sim.frame()
+        base = sim.frame(baseline=True) if sim.comparing else None
+        changes = list(sim.lever_changes)
+    return SLOT.run(lambda: charts.figure_png(
+        charts.timeseries_figure(policy, base, changes, L))) or b""
+
+
 @solara.component
-def ChartsPanel(L: str, sim: Simulation, chart_version: int, wijk_choice: solara.Reactive[str]):
-    """The time series (redrawn when ``chart_version`` or the language changes)."""
+def ChartsPanel(L: str, sim: Simulation, version: solara.Reactive[int],
+                wijk_choice: solara.Reactive[str], feed: ChartFeed | None = None):
+    """The time series, drawn in the browser (webchart.EChart): the server sends the data.
 
-    def make() -> Figure:
+    Redrawn when the run shown moves on (``version``) or the language changes, and by the
+    session's worker through ``feed`` in between; the lever changes are numbered on the chart
+    and listed below it.
+    """
+    stamp = version.value
+
+    def make() -> tuple[dict[str, Any], list[str]]:
         with sim.lock:
-            policy = sim.frame()
-            base = sim.frame(baseline=True) if sim.comparing else None
+            policy = charts.history_frame(sim.history, charts.CHART_COLUMNS)
+            base = (charts.history_frame(sim.baseline_history, charts.CHART_COLUMNS)
+                    if sim.comparing else None)
             changes = list(sim.lever_changes)
-        return charts.timeseries_figure(policy, base, changes, L)
+            timeline = list(sim.lever_timeline)
+        return (charts.timeseries_option(policy, base, changes, L),
+                charts.lever_change_caption(timeline, L))
 
-    png = use_png(make, [chart_version, L])
+    option, caption = solara.use_memo(make, [stamp, L])
+    if feed is not None:
+        feed.make = lambda: make()[0]
+    get_png = solara.use_memo(lambda: (lambda: chart_png(sim, L)), [L])
     with solara.Card(margin=0, classes=["charts"]):
         solara.Text(tr(L, "charts.title"), classes=["panel-title"])
         with solara.Column(classes=["chart", "timeseries-chart"]):
-            if png is not None:
-                rw.Image(value=png, format="png")
-            else:
-                solara.ProgressLinear(True)
+            chart = EChart.element(spec=json_option(option), name="timeseries", height="540px")
         if sim.week < 1:
             solara.Text(tr(L, "charts.empty"), classes=["hint"])
-        if png is not None:
-            with solara.Div(classes=["chart-download"]):
-                solara.FileDownload(png, filename="wijksim_chart.png",
-                                    label=tr(L, "download.png"), mime_type="image/png")
+        if caption:
+            solara.HTML(tag="div", classes=["hint", "lever-changes"], unsafe_innerHTML=(
+                f"<b>{html.escape(tr(L, 'charts.changes'))}</b> "
+                + " &nbsp; ".join(html.escape(line) for line in caption)))
+        with solara.Div(classes=["chart-download"]):
+            solara.FileDownload(get_png, filename="wijksim_chart.png",
+                                label=tr(L, "download.png"), mime_type="image/png")
+    solara.use_effect(
+        lambda: feed.attach(solara.get_widget(chart)) if feed is not None else None, [])
     if sim.model is not None and sim.model.n_wijken > 1:
-        WijkPanel(L, sim, chart_version, wijk_choice)
+        WijkPanel(L, sim, version, wijk_choice)
 
 
 def wijk_index(sim: Simulation, name: str) -> int:
@@ -654,39 +739,48 @@ def wijk_index(sim: Simulation, name: str) -> int:
 
 
 @solara.component
-def WijkPanel(L: str, sim: Simulation, chart_version: int, chosen: solara.Reactive[str]):
+def WijkPanel(L: str, sim: Simulation, version: solara.Reactive[int],
+              chosen: solara.Reactive[str]):
     """A multi-wijk run: the chosen wijk's time series (and network), or small multiples."""
     names = sim.model.cfg.wijk_names() if sim.model is not None else []
     everyone = tr(L, "wijk.all")
+    stamp = version.value
 
-    def make() -> Figure | None:
+    def make() -> dict[str, Any] | None:
         frame = sim.wijk_frame()
         if frame.empty:
             return None
         if chosen.value in names:
             one = frame[frame["wijk"] == chosen.value].reset_index(drop=True)
-            return charts.timeseries_figure(one, None, list(sim.lever_changes), L)
-        return charts.wijk_figure(frame, L)
+            return charts.timeseries_option(one, None, list(sim.lever_changes), L)
+        return charts.wijk_option(frame, L)
 
-    png = use_png(make, [chart_version, L, chosen.value])
+    option = solara.use_memo(make, [stamp, L, chosen.value])
     with solara.Card(margin=0, classes=["wijk-panel"]):
         solara.Text(tr(L, "wijk.multiples"), classes=["panel-title"])
         solara.Select(tr(L, "wijk.pick"), values=[everyone, *names],
                       value=chosen.value if chosen.value in names else everyone,
                       on_value=chosen.set, classes=["wijk-select"])
         with solara.Column(classes=["chart", "wijk-chart"]):
-            if png is not None:
-                rw.Image(value=png, format="png")
-                with solara.Div(classes=["chart-download"]):
-                    solara.FileDownload(png, filename="wijksim_wijken.png",
-                                        label=tr(L, "download.png"), mime_type="image/png")
+            if option is not None:
+                EChart.element(spec=json_option(option), name="wijken",
+                               height="540px" if chosen.value in names else "320px")
             elif sim.week >= 1:
                 solara.ProgressLinear(True)
 
 
+#: Seconds between two drawings of a session's network view (a matplotlib image) while playing.
+NETWORK_EVERY = 4.0
+
+
 @solara.component
-def NetworkPanel(L: str, sim: Simulation, chart_version: int, wijk: int = 0):
-    """The network of a sample of households (layout cached per model)."""
+def NetworkPanel(L: str, sim: Simulation, version: solara.Reactive[int], wijk: int = 0):
+    """The network of a sample of households (layout cached per model).
+
+    Drawn on the server, at most every :data:`NETWORK_EVERY` seconds and within the shared
+    drawing budget (:mod:`wijksim.app.render_slot`), so a class playing at once keeps going.
+    """
+    stamp = version.value
 
     def make() -> Figure | None:
         with sim.lock:
@@ -696,7 +790,7 @@ def NetworkPanel(L: str, sim: Simulation, chart_version: int, wijk: int = 0):
             state = network_view.snapshot(sim.model, sample)
         return network_view.network_figure(state, sample, L)
 
-    png = use_png(make, [chart_version, L, wijk])
+    png = use_png(make, [stamp, L, wijk], every=NETWORK_EVERY)
     with solara.Card(margin=0, classes=["network"]):
         with solara.Column(classes=["chart", "network-chart"]):
             if png is not None:
@@ -707,8 +801,10 @@ def NetworkPanel(L: str, sim: Simulation, chart_version: int, wijk: int = 0):
 
 
 @solara.component
-def ComparePanel(L: str, sim: Simulation, version: int, busy: bool, on_compare, on_stop):
+def ComparePanel(L: str, sim: Simulation, version: solara.Reactive[int], busy: bool,
+                 on_compare, on_stop):
     """The chosen policy against the baseline on the same seed, with the difference."""
+    _ = version.value  # re-rendered with every week shown
     with solara.Card(margin=0, classes=["compare-panel"]):
         solara.Text(tr(L, "compare.title"), classes=["panel-title"])
         solara.Text(tr(L, "compare.help"), classes=["hint"])
