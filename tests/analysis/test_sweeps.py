@@ -301,8 +301,13 @@ def signal_midway(command: list[str], cwd: Path, sig: int) -> tuple[subprocess.P
     Returns the process, its stderr and whether the signal came with runs still to do.
     """
     out = Path(command[command.index("--out") + 1])
-    proc = subprocess.Popen(command, cwd=cwd, start_new_session=True, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # As from a terminal: SIGINT neither ignored nor blocked, even when this test's process has
+    # it so (exec keeps both; a sweep started with '&' from a script has SIGINT ignored too)
+    as_at_a_terminal = [sys.executable, "-c", "import os, signal, sys; signal.signal("
+                        "signal.SIGINT, signal.SIG_DFL); signal.pthread_sigmask(signal.SIG_UNBLOCK,"
+                        " {signal.SIGINT, signal.SIGTERM}); os.execv(sys.argv[1], sys.argv[1:])"]
+    proc = subprocess.Popen([*as_at_a_terminal, *command], cwd=cwd, start_new_session=True,
+                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 120
         done = 0
