@@ -198,6 +198,26 @@ def test_letters_in_the_seed_are_refused_with_a_message(page):
     wait_until(lambda: not alert_text(page), "no message")
 
 
+def test_typed_seed_is_kept_while_playing_and_applied_on_enter(page):
+    def in_force() -> str:
+        return " ".join(w.children[0] for w in page.find(v.Html).widgets
+                        if "in-force" in (w.class_ or "").split())
+
+    assert "seed 1," in in_force()
+    click(page, "play-button")
+    seed = page.find(v.TextField, class_="seed-input").widget
+    seed.v_model = "123456"
+    start = int(re.search(r"\d+", week_text(page)).group())
+    wait_until(lambda: int(re.search(r"\d+", week_text(page)).group()) >= start + 4,
+               "the page redrawn for four more weeks")
+    assert seed.v_model == "123456" and "seed 1," in in_force()
+    assert "Nog niet toegepast" in texts(page)
+    seed.fire_event("keyup.enter", None)
+    wait_until(lambda: "seed 123456," in in_force(), "the seed in force")
+    wait_until(lambda: week_text(page) == "Week 0 van 260", "started again")
+    assert seed.v_model == "123456" and "Nog niet toegepast" not in texts(page)
+
+
 def test_households_out_of_range_is_refused(page):
     field = page.find(v.TextField, class_="households-input").widget
     field.v_model = "5"

@@ -29,6 +29,7 @@ import reacton.ipyvuetify as rv
 import reacton.ipywidgets as rw
 import solara
 from matplotlib.figure import Figure
+from solara.components.input import use_change
 
 from wijksim.analysis import report
 from wijksim.app import charts, network_view
@@ -274,6 +275,13 @@ def Page():
         settings.set(new)
         submit("reset", new, "busy.reset")
 
+    def on_apply() -> None:
+        """Enter or Apply: start again with the typed seed and size (nothing when unchanged)."""
+        if inputs_pending(sim, seed_text.value, households_text.value):
+            on_reset()
+        else:
+            refused.set(False)
+
     def on_preset(name: str) -> None:
         if not name or name == settings.value.preset:
             return
@@ -305,16 +313,17 @@ def Page():
     solara.Style(CSS)
     with solara.Column(gap="10px", style={"max-width": "1600px", "margin": "0 auto"}):
         Header(lang)
-        if error.value is not None:
-            key, values = error.value
-            solara.Error(tr(L, key, **values), classes=["app-error"])
-        if refused.value and problems:
-            solara.Error(" ".join(problem_text(L, p) for p in problems),
-                         classes=["input-error"])
+        with solara.Column(gap="4px", classes=["messages"]):  # a fixed slot: no remounts below
+            if error.value is not None:
+                key, values = error.value
+                solara.Error(tr(L, key, **values), classes=["app-error"])
+            if refused.value and problems:
+                solara.Error(" ".join(problem_text(L, p) for p in problems),
+                             classes=["input-error"])
         with solara.Columns([1, 3], gutters_dense=True):
             with solara.Column(gap="6px"):
                 SettingsPanel(L, start.presets, settings.value, seed_text, households_text,
-                              problems, sim, busy_now, on_preset, on_reset)
+                              problems, sim, busy_now, on_preset, on_apply)
                 LeverPanel(L, settings.value.levers, on_levers, busy_now)
             with solara.Column(gap="10px"):
                 Controls(L, sim, version.value, playing, speed, busy, progress.value,
@@ -355,19 +364,42 @@ def Header(lang: solara.Reactive[str]):
                     solara.Button(code.upper(), value=code, classes=[f"lang-{code}"])
 
 
+def inputs_pending(sim: Simulation, seed_text: str, households_text: str) -> bool:
+    """Whether the typed seed or size differs from what the run in force was built with."""
+    applied = sim.settings
+    if applied is None:
+        return False
+    size = str(applied.households) if applied.households is not None else ""
+    return seed_text.strip() != str(applied.seed) or households_text.strip() != size
+
+
+@solara.component
+def DraftInput(label: str, draft: solara.Reactive[str], on_confirm: Callable[[], None],
+               css: str, error: str | bool = False, message: str = "", placeholder: str = ""):
+    """A text field that keeps what is typed, whatever redraws the page meanwhile.
+
+    Every keystroke goes to ``draft`` (so a redraw while the model plays or after a Reset sets
+    the field to what was typed, never back to an older value); Enter calls ``on_confirm``.
+    """
+    messages = [error] if isinstance(error, str) and error else ([message] if message else [])
+    field = rv.TextField(label=label, v_model=draft.value, on_v_model=draft.set, class_=css,
+                         dense=True, error=bool(error), messages=messages,
+                         placeholder=placeholder, hide_details="auto")
+    use_change(field, lambda _typed: on_confirm(), update_events=["keyup.enter"])
+    return field
+
+
 @solara.component
 def SettingsPanel(L: str, presets: list[str], settings: Settings,
                   seed_text: solara.Reactive[str], households_text: solara.Reactive[str],
-                  problems: list[InputError], sim: Simulation, busy: bool, on_preset, on_reset):
-    """Preset, seed and households, with their checks."""
+                  problems: list[InputError], sim: Simulation, busy: bool, on_preset, on_apply):
+    """Preset, seed and households, with their checks and the values in force.
+
+    Typed values are drafts: Enter or Apply starts the run again with them.
+    """
     errors = {p.values.get("field"): problem_text(L, p) for p in problems}
     seed_label, hh_label = tr(L, "settings.seed"), tr(L, "settings.households")
-    applied = sim.settings
-    pending = applied is not None and (
-        seed_text.value.strip() != str(applied.seed)
-        or (households_text.value.strip() or None) != (
-            str(applied.households) if applied.households is not None else None)
-    )
+    pending = inputs_pending(sim, seed_text.value, households_text.value)
     with solara.Card(margin=0, classes=["settings-panel"]):
         solara.Text(tr(L, "settings.title"), classes=["panel-title"])
         rv.Select(label=tr(L, "settings.preset"), items=presets, v_model=settings.preset,
@@ -375,13 +407,20 @@ def SettingsPanel(L: str, presets: list[str], settings: Settings,
                   class_="preset-select", style_="margin-top: 14px")
         solara.Text(tr(L, "settings.preset_help"), classes=["hint"])
         with solara.Row(gap="8px", style={"padding-top": "22px"}):
-            solara.InputText(seed_label, value=seed_text, error=errors.get(seed_label, False),
-                             classes=["seed-input"], dense=True,
-                             message=tr(L, "settings.seed_help"))
-            solara.InputText(hh_label, value=households_text, error=errors.get(hh_label, False),
-                             classes=["households-input"], dense=True,
-                             placeholder=str(sim.model.hh.n) if sim.model is not None else "",
-                             message=tr(L, "settings.households_help"))
+            DraftInput(seed_label, seed_text, on_apply, "seed-input",
+                       error=errors.get(seed_label, False), message=tr(L, "settings.seed_help"))
+            DraftInput(hh_label, households_text, on_apply, "households-input",
+                       error=errors.get(hh_label, False),
+                       message=tr(L, "settings.households_help"),
+                       placeholder=str(sim.model.hh.n) if sim.model is not None else "")
+        with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Button(tr(L, "settings.apply"), icon_name="mdi-check", small=True,
+                          outlined=True, classes=["apply-button"], on_click=on_apply,
+                          disabled=busy or not pending)
+            if sim.settings is not None and sim.model is not None:
+                solara.Text(tr(L, "settings.in_force", seed=sim.settings.seed,
+                               households=fmt_number(sim.model.hh.n, L, 0)),
+                            classes=["hint", "in-force"])
         if pending and not problems:
             solara.Text(tr(L, "settings.pending"), classes=["hint", "pending-hint"])
 
