@@ -11,7 +11,16 @@ import re
 
 import pytest
 import test_browser
-from test_browser import OUTPUT, WAIT, eventually, open_app, serve_app, wait_text
+from test_browser import (
+    OUTPUT,
+    WAIT,
+    eventually,
+    kpi_values,
+    open_app,
+    serve_app,
+    slide_to,
+    wait_text,
+)
 
 browser = test_browser.browser  # the chromium fixture, one per module
 
@@ -70,3 +79,69 @@ def test_typing_is_kept_while_the_model_runs_and_applied_on_confirm(server, brow
     finally:
         context.close()
     assert not traffic.outside() and not traffic.problems, traffic.problems
+
+
+def levers_shown(page) -> dict[str, str]:
+    """What the lever panel shows: each lever's value and the engaged partners."""
+    shown = {name: page.locator(f".lever-value-{name}").inner_text()
+             for name in ("fte_per_1000", "outreach_share", "structure")}
+    shown["partners"] = ",".join(
+        label for label in page.locator(".lever-partners .v-input--is-label-active label")
+        .all_inner_texts())
+    return shown
+
+
+def test_a_link_reproduces_the_scenario_and_the_preset_can_be_restored(server, browser):
+    context, page, traffic, _ = open_app(browser, server)
+    slide_to(page.locator(".lever-fte_per_1000 [role=slider]"), 0.8)
+    page.locator(".structure-integrated").click()
+    page.get_by_text("school", exact=True).click()
+    eventually(page, lambda: all(part in page.url for part in (
+        "preset=teaching", "seed=1&", "fte_per_1000=0.8&", "team_structure=integrated",
+        "partners=school&")), "the URL to hold the levers")
+    link, levers = page.url, levers_shown(page)
+    assert "0,80" in levers["fte_per_1000"] and levers["partners"] == "school"
+    page.locator(".year-button").click()
+    wait_text(page, ".week-label", r"Week 52 van")
+    eventually(page, lambda: not page.locator(".controls .v-progress-linear").count(), "idle")
+    numbers = kpi_values(page)
+
+    # the choice of the same preset again restores its levers (and the URL follows)
+    page.locator(".preset-select").click()
+    page.locator(".preset-item-teaching").click()
+    wait_text(page, ".lever-value-fte_per_1000", r"0,50")
+    eventually(page, lambda: "fte_per_1000=0.5&" in page.url, "the URL back at the preset")
+    context.close()
+
+    # the link in a fresh browser context: the same levers, and after a year the same numbers
+    fresh, page, traffic_2, _ = open_app(browser, link)
+    try:
+        assert levers_shown(page) == levers
+        page.locator(".year-button").click()
+        wait_text(page, ".week-label", r"Week 52 van")
+        eventually(page, lambda: kpi_values(page) == numbers, "the same KPI cards")
+        # back to the preset: its levers and seed
+        page.locator(".restore-button").click()
+        wait_text(page, ".week-label", r"Week 0 van")
+        wait_text(page, ".lever-value-structure", r"verkokerd")
+        assert "0,50" in page.locator(".lever-value-fte_per_1000").inner_text()
+        eventually(page, lambda: "team_structure=siloed" in page.url, "the URL to follow")
+    finally:
+        fresh.close()
+    for t in (traffic, traffic_2):
+        assert not t.outside() and not t.problems, t.problems
+
+
+def test_a_link_with_bad_values_opens_with_a_notice(server, browser):
+    context, page, traffic, _ = open_app(
+        browser, server + "?preset=nonsense&seed=-4&outreach_share=0.2&fte_per_1000=lots")
+    try:
+        notice = page.locator(".link-notice")
+        notice.wait_for(timeout=WAIT)
+        text = notice.inner_text()
+        assert "preset=nonsense" in text and "seed=-4" in text and "fte_per_1000=lots" in text
+        assert "Traceback" not in page.locator("body").inner_text()
+        assert "20" in page.locator(".lever-value-outreach_share").inner_text()  # the good one
+        assert re.search(r"seed 1\b", page.locator(".in-force").inner_text())
+    finally:
+        context.close()
