@@ -488,3 +488,18 @@ def test_the_page_reads_its_url_and_keeps_it_in_step(routed):
     wait_until(lambda: "seed 1," in in_force(rc), "the scenario of the URL gone back to")
     assert lever_shown(rc, "fte_per_1000") == "0,50" and not alert_text(rc)
     assert location(rc) == "/?preset=teaching&seed=1"  # not written again: forward still works
+
+
+def test_the_picker_names_presets_in_the_pages_language_and_leaves_out_non_scenarios(page):
+    items = preset_picker(page).items
+    names = [i["value"] for i in items]
+    assert "calibrated" not in names and names[0] == "teaching" and "almelo" in names
+    shown = {i["value"]: i["text"] for i in items}
+    assert shown["teaching"] == "Leswijk (3.000 huishoudens)"
+    assert all(i["text"] != i["value"] and i["description"] for i in items)
+    switch_language(page, "en")
+    wait_until(lambda: preset_picker(page).items[0]["text"] == "Teaching wijk (3,000 households)",
+               "titles in English")
+    english = {i["value"]: i["description"] for i in preset_picker(page).items}
+    assert english["baseline"].startswith("Reactive practice")
+    assert "For the teacher: Teaching wijk" in texts(page)

@@ -58,7 +58,7 @@ from wijksim.app.session import (
     preset_dir,
     settings_for_preset,
 )
-from wijksim.app.teaching import notes_for
+from wijksim.app.teaching import hidden_presets, notes_for
 from wijksim.codes import PARTNER_KINDS
 from wijksim.errors import WijksimError
 
@@ -133,7 +133,7 @@ def boot(search: str | None = None) -> Boot:
     preset's config refuses together are dropped (and listed as ignored), never raised.
     """
     sim = Simulation()
-    presets = list_presets()
+    presets = [p for p in list_presets() if p not in hidden_presets()]
     if not presets:
         return Boot(sim, Settings(), presets, ("error.no_presets", {"folder": str(preset_dir())}))
     asked = parse_query(search, presets)
@@ -450,15 +450,29 @@ def Header(lang: solara.Reactive[str]):
                     solara.Button(code.upper(), value=code, classes=[f"lang-{code}"])
 
 
-def preset_items(presets: list[str]) -> list[dict[str, str]]:
-    """The picker's items: each preset's name and its config's description."""
+def preset_title(name: str, L: str) -> str:
+    """A preset's name for people: its title in language ``L``, else the file's name."""
+    notes = notes_for(name, L)
+    return notes.title if notes is not None and notes.title else name
+
+
+def preset_items(presets: list[str], L: str) -> list[dict[str, str]]:
+    """The picker's items: each preset's title and one-line summary in language ``L``.
+
+    A preset without notes (a config of one's own) shows its file name and description.
+    """
     items = []
     for name in presets:
-        try:
-            description = load_preset(name).description
-        except WijksimError:
-            description = ""
-        items.append({"value": name, "text": name, "description": description})
+        notes = notes_for(name, L)
+        if notes is not None:
+            description = notes.summary
+        else:
+            try:
+                description = load_preset(name).description
+            except WijksimError:
+                description = ""
+        items.append({"value": name, "text": preset_title(name, L),
+                      "description": description})
     return items
 
 
@@ -498,7 +512,7 @@ def SettingsPanel(L: str, presets: list[str], settings: Settings,
     errors = {p.values.get("field"): problem_text(L, p) for p in problems}
     seed_label, hh_label = tr(L, "settings.seed"), tr(L, "settings.households")
     pending = inputs_pending(sim, seed_text.value, households_text.value)
-    items = solara.use_memo(lambda: preset_items(presets), [tuple(presets)])
+    items = solara.use_memo(lambda: preset_items(presets, L), [tuple(presets), L])
     with solara.Card(margin=0, classes=["settings-panel"]):
         solara.Text(tr(L, "settings.title"), classes=["panel-title"])
         with solara.Div(style={"margin-top": "14px"}):
@@ -975,7 +989,8 @@ def TeacherPanel(L: str, preset: str):
     """What to notice / What to try for the preset (NetLogo's Info tab)."""
     notes = notes_for(preset, L)
     with solara.Card(margin=0, classes=["teacher"]):
-        solara.Text(f"{tr(L, 'teach.title')}: {preset}", classes=["panel-title"])
+        solara.Text(f"{tr(L, 'teach.title')}: {preset_title(preset, L)}",
+                    classes=["panel-title"])
         if notes is None:
             try:
                 description = load_preset(preset).description
@@ -990,6 +1005,9 @@ def TeacherPanel(L: str, preset: str):
 
         solara.HTML(tag="p", classes=["teacher-about"], unsafe_innerHTML=(
             f"<b>{html.escape(tr(L, 'teach.about'))}:</b> {html.escape(notes.summary)}"))
+        if not notes.notice and not notes.try_:
+            solara.Text(tr(L, "teach.none"), classes=["hint"])
+            return
         with solara.Columns([1, 1], gutters_dense=True, classes=["teacher-notes"]):
             for key, lines in (("teach.notice", notes.notice), ("teach.try", notes.try_)):
                 solara.HTML(tag="div", classes=[key.replace(".", "-")], unsafe_innerHTML=(
