@@ -18,6 +18,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,15 +45,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
-    """`wijksim app` on a free loopback port; stopped by its PID afterwards."""
+@contextmanager
+def serve_app(log_path: Path) -> Iterator[str]:
+    """`wijksim app` on a free loopback port, its output in ``log_path``; stopped by its PID."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make setup` (installs Debian's chromium)")
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    log = open(OUTPUT / "app_server.log", "w")  # noqa: SIM115 (closed in teardown)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = open(log_path, "w")  # noqa: SIM115 (closed in teardown)
     proc = subprocess.Popen([WIJKSIM, "app", "--port", str(port)], stdout=log,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false"},
@@ -60,8 +62,7 @@ def server():
         deadline = time.monotonic() + 90
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"wijksim app exited with {proc.returncode}: "
-                            f"{(OUTPUT / 'app_server.log').read_text()}")
+                pytest.fail(f"wijksim app exited with {proc.returncode}: {log_path.read_text()}")
             try:
                 urllib.request.urlopen(url, timeout=2).close()
                 break
@@ -78,6 +79,13 @@ def server():
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The app for this module's tests; its log must hold no traceback afterwards."""
+    with serve_app(OUTPUT / "app_server.log") as url:
+        yield url
     server_log = (OUTPUT / "app_server.log").read_text()
     assert "Traceback" not in server_log, server_log
 

@@ -24,9 +24,11 @@ from solara.widgets import widgets as solara_widgets  # noqa: E402
 
 from wijksim.app.i18n import TEXTS  # noqa: E402
 from wijksim.app.page import Page  # noqa: E402
+from wijksim.app.picker import PresetPicker  # noqa: E402
 from wijksim.app.webchart import EChart  # noqa: E402
 
 TIMEOUT = 30
+SPIN_UP = 180  # a seed not run before: the spin-up of decades is simulated once, then cached
 
 
 @pytest.fixture()
@@ -111,6 +113,10 @@ def switch_language(rc, code: str) -> None:
     toggle.v_model = ["nl", "en"].index(code)
 
 
+def preset_picker(rc) -> PresetPicker:
+    return rc.find(PresetPicker).widget
+
+
 def wait_idle(rc) -> None:
     wait_until(lambda: not rc.find(v.Btn, class_="reset-button").widget.disabled, "idle")
 
@@ -131,7 +137,7 @@ def test_first_render_shows_week_zero_kpis_charts_network_and_notes(page):
     assert len(policy) == 5 and all(len(s["data"]) > 10 for s in policy)
     notes = texts(page)
     assert "Wat valt op" in notes and "Wat kun je proberen" in notes
-    assert page.find(v.Select, class_="preset-select").widget.v_model == "teaching"
+    assert preset_picker(page).value == "teaching"
 
 
 def test_step_and_a_year_advance_the_week_and_change_the_kpis(page):
@@ -204,6 +210,26 @@ def test_letters_in_the_seed_are_refused_with_a_message(page):
     wait_until(lambda: not alert_text(page), "no message")
 
 
+def test_typed_seed_is_kept_while_playing_and_applied_on_enter(page):
+    def in_force() -> str:
+        return " ".join(w.children[0] for w in page.find(v.Html).widgets
+                        if "in-force" in (w.class_ or "").split())
+
+    assert "seed 1," in in_force()
+    click(page, "play-button")
+    seed = page.find(v.TextField, class_="seed-input").widget
+    seed.v_model = "123456"
+    start = int(re.search(r"\d+", week_text(page)).group())
+    wait_until(lambda: int(re.search(r"\d+", week_text(page)).group()) >= start + 4,
+               "the page redrawn for four more weeks")
+    assert seed.v_model == "123456" and "seed 1," in in_force()
+    assert "Nog niet toegepast" in texts(page)
+    seed.fire_event("keyup.enter", None)
+    wait_until(lambda: "seed 123456," in in_force(), "the seed in force")
+    wait_until(lambda: week_text(page) == "Week 0 van 260", "started again")
+    assert seed.v_model == "123456" and "Nog niet toegepast" not in texts(page)
+
+
 def test_households_out_of_range_is_refused(page):
     field = page.find(v.TextField, class_="households-input").widget
     field.v_model = "5"
@@ -245,14 +271,13 @@ def test_structure_toggle_and_preset_choice(page):
     toggle.v_model = 1  # integrated
     wait_until(lambda: "integraal" in html_blocks(page, "lever-label")[1].unsafe_innerHTML,
                "label")
-    select = page.find(v.Select, class_="preset-select").widget
-    select.v_model = "early_signalling"
+    preset_picker(page).vue_pick("early_signalling")
     wait_until(lambda: week_text(page) == "Week 0 van 260", "preset built")
     wait_idle(page)
     boxes = {w.label: w.v_model for w in page.find(v.Checkbox).widgets}
     assert all(boxes.values()) and len(boxes) == 6  # the preset engages every partner
-    assert "vroegsignalering" in texts(page).lower()
-    assert "early_signalling" in texts(page)
+    assert preset_picker(page).value == "early_signalling"
+    wait_until(lambda: "Vroegsignalering met alle partners" in texts(page), "its teacher notes")
 
 
 def test_comparison_shows_policy_baseline_and_difference(page):
@@ -367,7 +392,7 @@ def test_a_multi_wijk_preset_has_a_wijk_picker_and_small_multiples(tmp_path, mon
     _, rc = solara.render(Page(), handle_error=False)
     try:
         wait_idle(rc)
-        rc.find(v.Select, class_="preset-select").widget.v_model = "twee"
+        preset_picker(rc).vue_pick("twee")
         wait_until(lambda: week_text(rc) == "Week 0 van 20", "two wijken built")
         wait_idle(rc)
         click(rc, "step-button")
@@ -399,3 +424,90 @@ def test_a_multi_wijk_preset_has_a_wijk_picker_and_small_multiples(tmp_path, mon
                    "Zuid chosen")
     finally:
         rc.close()
+
+
+def lever_shown(rc, name: str) -> str:
+    """The value a lever's label shows (e.g. '0,80')."""
+    label = next(b.unsafe_innerHTML for b in html_blocks(rc, "lever-label")
+                 if f"lever-value-{name}'" in b.unsafe_innerHTML)
+    return re.search(rf"lever-value-{name}'>([^<]*?) ?<", label).group(1)
+
+
+def in_force(rc) -> str:
+    return " ".join(w.children[0] for w in rc.find(v.Html).widgets
+                    if "in-force" in (w.class_ or "").split())
+
+
+def test_back_to_the_preset_and_the_same_preset_again_restore_levers_and_seed(page):
+    fte = [w for w in page.find(v.Slider).widgets if w.max == 2.0 and w.step == 0.05][0]
+    fte.v_model = 1.2
+    seed = page.find(v.TextField, class_="seed-input").widget
+    seed.v_model = "7"
+    seed.fire_event("keyup.enter", None)
+    wait_until(lambda: "seed 7," in in_force(page), "seed 7 in force", SPIN_UP)
+    assert lever_shown(page, "fte_per_1000") == "1,20"
+    click(page, "restore-button")
+    wait_until(lambda: "seed 1," in in_force(page), "the preset's seed")
+    assert lever_shown(page, "fte_per_1000") == "0,50" and seed.v_model == "1"
+    fte.v_model = 0.8
+    wait_until(lambda: lever_shown(page, "fte_per_1000") == "0,80", "a lever moved again")
+    preset_picker(page).vue_pick("teaching")  # the preset on the page, chosen again
+    wait_until(lambda: lever_shown(page, "fte_per_1000") == "0,50", "the preset's levers")
+    wait_idle(page)
+    assert week_text(page) == "Week 0 van 260"
+
+
+@pytest.fixture()
+def routed():
+    """The page as the server shows it: under Solara's router, opened with a link."""
+    def open_with(query: str):
+        root = solara.RoutingProvider(children=[Page()], routes=[solara.Route("/")],
+                                      pathname=f"/?{query}")
+        _, rc = solara.render(root, handle_error=False)
+        opened.append(rc)
+        return rc
+
+    opened: list = []
+    yield open_with
+    for rc in opened:
+        rc.close()
+
+
+def location(rc) -> str:
+    return rc.find(solara_widgets.Navigator).widget.location
+
+
+def test_the_page_reads_its_url_and_keeps_it_in_step(routed):
+    rc = routed("preset=teaching&seed=7&fte_per_1000=0.8&partners=school,gp&outreach_share=lots")
+    assert lever_shown(rc, "fte_per_1000") == "0,80" and "seed 7," in in_force(rc)
+    boxes = {w.label for w in rc.find(v.Checkbox).widgets if w.v_model}
+    assert boxes == {"school", "huisarts"}
+    assert lever_shown(rc, "outreach_share") == "2"  # the preset's, the bad value ignored
+    notice = alert_text(rc)
+    assert "outreach_share=lots" in notice and "Traceback" not in notice
+    # a lever moved: the URL follows, with every lever in it
+    fte = [w for w in rc.find(v.Slider).widgets if w.max == 2.0 and w.step == 0.05][0]
+    fte.v_model = 1.1
+    wait_until(lambda: "fte_per_1000=1.1&" in location(rc), "the URL to follow the lever")
+    assert "preset=teaching&seed=7&" in location(rc)
+    assert "partners=school,gp&" in location(rc)
+    # the browser's back button: the page takes up the URL it goes back to
+    rc.find(solara_widgets.Navigator).widget.location = "/?preset=teaching&seed=1"
+    wait_until(lambda: "seed 1," in in_force(rc), "the scenario of the URL gone back to")
+    assert lever_shown(rc, "fte_per_1000") == "0,50" and not alert_text(rc)
+    assert location(rc) == "/?preset=teaching&seed=1"  # not written again: forward still works
+
+
+def test_the_picker_names_presets_in_the_pages_language_and_leaves_out_non_scenarios(page):
+    items = preset_picker(page).items
+    names = [i["value"] for i in items]
+    assert "calibrated" not in names and names[0] == "teaching" and "almelo" in names
+    shown = {i["value"]: i["text"] for i in items}
+    assert shown["teaching"] == "Leswijk (3.000 huishoudens)"
+    assert all(i["text"] != i["value"] and i["description"] for i in items)
+    switch_language(page, "en")
+    wait_until(lambda: preset_picker(page).items[0]["text"] == "Teaching wijk (3,000 households)",
+               "titles in English")
+    english = {i["value"]: i["description"] for i in preset_picker(page).items}
+    assert english["baseline"].startswith("Reactive practice")
+    assert "For the teacher: Teaching wijk" in texts(page)

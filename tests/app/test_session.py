@@ -350,6 +350,7 @@ def test_scenario_presets_have_teacher_notes_in_both_languages():
         assert set(notes.get(name, {})) == {"nl", "en"}, name
         nl, en = notes_for(name, "nl"), notes_for(name, "en")
         assert nl.summary and en.summary and nl.summary != en.summary
+        assert nl.title and en.title and "_" not in nl.title + en.title  # names for people
         assert len(nl.notice) == len(en.notice) >= 2, name
         assert len(nl.try_) == len(en.try_) >= 2, name
     for name, langs in notes.items():  # never in one language only

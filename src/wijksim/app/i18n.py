@@ -26,14 +26,21 @@ _NL: dict[str, str] = {
     # scenario and run settings
     "settings.title": "Scenario",
     "settings.preset": "Startscenario",
-    "settings.preset_help": "Een voorbeeldwijk uit configs/; kiezen zet alle knoppen en begint "
-    "opnieuw.",
+    "settings.preset_help": "Een voorbeeldwijk; kiezen (ook hetzelfde opnieuw) zet de knoppen en "
+    "de seed van het scenario en begint opnieuw.",
+    "settings.restore": "Terug naar het startscenario",
+    "settings.link_help": "De adresbalk houdt scenario, seed en knoppen bij: deel die link en "
+    "een ander ziet hetzelfde.",
+    "link.ignored": "Niet gebruikt uit de link (geen geldige waarde): {items}.",
     "settings.seed": "Toevalsgetal (seed)",
-    "settings.seed_help": "Zelfde seed = zelfde levensgebeurtenissen; geldt bij Opnieuw.",
+    "settings.seed_help": "Zelfde seed = zelfde levensgebeurtenissen. Enter of Toepassen begint "
+    "opnieuw met deze waarde.",
     "settings.households": "Huishoudens",
-    "settings.households_help": "Grootte van de wijk; leeg = zoals in het scenario. Geldt bij "
-    "Opnieuw.",
-    "settings.pending": "Nog niet toegepast: klik op Opnieuw.",
+    "settings.households_help": "Grootte van de wijk; leeg = zoals in het scenario. Enter of "
+    "Toepassen begint opnieuw.",
+    "settings.pending": "Nog niet toegepast: druk op Enter, Toepassen of Opnieuw.",
+    "settings.apply": "Toepassen",
+    "settings.in_force": "Nu in gebruik: seed {seed}, {households} huishoudens.",
     # levers
     "levers.title": "Beleidsknoppen",
     "levers.live": "Wijzigingen gelden vanaf de volgende week; Opnieuw begint met deze knoppen "
@@ -206,13 +213,21 @@ _EN: dict[str, str] = {
     "app.language": "Language",
     "settings.title": "Scenario",
     "settings.preset": "Starting scenario",
-    "settings.preset_help": "An example wijk from configs/; choosing one sets every lever and "
-    "starts again.",
+    "settings.preset_help": "An example wijk; choosing one (the same one again too) sets its "
+    "levers and seed and starts again.",
+    "settings.restore": "Back to the preset",
+    "settings.link_help": "The address bar keeps scenario, seed and levers: share that link and "
+    "others see the same.",
+    "link.ignored": "Not used from the link (not a valid value): {items}.",
     "settings.seed": "Random seed",
-    "settings.seed_help": "Same seed = same life events; applies at Reset.",
+    "settings.seed_help": "Same seed = same life events. Enter or Apply starts again with this "
+    "value.",
     "settings.households": "Households",
-    "settings.households_help": "Size of the wijk; empty = as in the scenario. Applies at Reset.",
-    "settings.pending": "Not applied yet: click Reset.",
+    "settings.households_help": "Size of the wijk; empty = as in the scenario. Enter or Apply "
+    "starts again.",
+    "settings.pending": "Not applied yet: press Enter, Apply or Reset.",
+    "settings.apply": "Apply",
+    "settings.in_force": "In force now: seed {seed}, {households} households.",
     "levers.title": "Policy levers",
     "levers.live": "Changes apply from the next week; Reset starts again at week 0 with these "
     "levers.",

@@ -34,11 +34,14 @@ import reacton.ipyvuetify as rv
 import reacton.ipywidgets as rw
 import solara
 from matplotlib.figure import Figure
+from solara.components.input import use_change
 
 from wijksim.analysis import report
 from wijksim.app import charts, network_view
 from wijksim.app.class_page import ClassPanel, LecturerView
 from wijksim.app.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_euro, fmt_number, tr
+from wijksim.app.link import Link, apply_link, asked_for, parse_query, query_for
+from wijksim.app.picker import PresetPicker
 from wijksim.app.render_slot import PLAYING, SLOT, end_after_close, intervals
 from wijksim.app.session import (
     APP_WINDOWS,
@@ -62,7 +65,7 @@ from wijksim.app.session import (
     preset_dir,
     settings_for_preset,
 )
-from wijksim.app.teaching import notes_for
+from wijksim.app.teaching import hidden_presets, notes_for
 from wijksim.app.webchart import ChartFeed, EChart, json_option
 from wijksim.codes import PARTNER_KINDS
 from wijksim.errors import WijksimError
@@ -120,28 +123,81 @@ def problem_text(L: str, problem: InputError) -> str:
 
 @dataclass
 class Boot:
-    """What a new session starts with: a simulation (warmed up), its settings, or an error."""
+    """What a new session starts with: a simulation (warmed up), its settings, or an error.
+
+    ``ignored`` lists what the page's URL asked for that could not be used (``name=value``).
+    """
 
     sim: Simulation
     settings: Settings
     presets: list[str]
     error: tuple[str, dict[str, Any]] | None = None
+    ignored: tuple[str, ...] = ()
 
 
-def boot() -> Boot:
-    """A session's first state: the default preset, built and warmed up."""
+def boot(search: str | None = None) -> Boot:
+    """A session's first state: the URL's scenario (else the default preset), warmed up.
+
+    ``search`` is the URL's query string (:mod:`wijksim.app.link`). Levers from the URL that the
+    preset's config refuses together are dropped (and listed as ignored), never raised.
+    """
     sim = Simulation()
-    presets = list_presets()
+    presets = [p for p in list_presets() if p not in hidden_presets()]
     if not presets:
         return Boot(sim, Settings(), presets, ("error.no_presets", {"folder": str(preset_dir())}))
-    name = DEFAULT_PRESET if DEFAULT_PRESET in presets else presets[0]
+    asked = parse_query(search, presets)
+    name = asked.preset or (DEFAULT_PRESET if DEFAULT_PRESET in presets else presets[0])
+    ignored = asked.ignored
     try:
-        settings = settings_for_preset(name)
-        sim.reset(settings)
+        own = settings_for_preset(name)
+        try:
+            settings = apply_link(asked, own)
+            sim.reset(settings)
+        except WijksimError:
+            if not asked_for(asked):
+                raise
+            settings = apply_link(Link(seed=asked.seed), own)  # the preset's levers and size
+            ignored += asked_for(asked)
+            sim.reset(settings)
     except WijksimError as exc:
         return Boot(sim, Settings(preset=name), presets,
-                    ("error.config", {"message": exc.one_line()}))
-    return Boot(sim, settings, presets)
+                    ("error.config", {"message": exc.one_line()}), ignored)
+    return Boot(sim, settings, presets, None, ignored)
+
+
+def use_url(settings: Settings, on_navigate: Callable[[str], Settings | None]) -> None:
+    """Keep the page's URL in step with ``settings``; a URL the page did not write is applied.
+
+    When preset, seed, size or levers change, the URL gets their query (:func:`query_for`),
+    through Solara's router (a new history entry). When the URL changes otherwise (the
+    browser's back and forward buttons), ``on_navigate`` gets its query string and returns the
+    settings it starts (their query is then not written again, so forward still works). The
+    URL a session opened with is left as it is until something changes (the browser sets the
+    router's location as the page first appears, which would undo a write at that moment).
+    Rendered without a Solara server (tests' ``solara.render``) there is no router: no-op.
+    """
+    router = solara.use_router()
+    query = query_for(settings)
+    last_query = solara.use_ref(query)  # the page's query when the URL was last written or read
+    last_search = solara.use_ref(router.search or "")  # the URL's query as last seen
+
+    def write() -> None:
+        if router.set_path is None or query == last_query.current:
+            return
+        last_query.current = last_search.current = query
+        router.push(f"{router.path or '/'}?{query}")
+
+    def follow() -> None:
+        search = router.search or ""
+        if router.set_path is None or search == last_search.current:
+            return
+        last_search.current = search
+        started = on_navigate(search)
+        if started is not None:
+            last_query.current = query_for(started)
+
+    solara.use_effect(write, [query])
+    solara.use_effect(follow, [router.search])
 
 
 # --------------------------------------------------------------------------- the page
@@ -156,12 +212,14 @@ def Layout(children: list | None = None):
 @solara.component
 def Page():
     """The whole app; one instance per browser session."""
-    start = solara.use_memo(boot, [])
+    router = solara.use_router()
+    start = solara.use_memo(lambda: boot(router.search), [])
     sim = start.sim
     lang = solara.use_reactive(DEFAULT_LANGUAGE)
     settings = solara.use_reactive(start.settings)
     seed_text = solara.use_reactive(str(start.settings.seed))
-    households_text = solara.use_reactive("")
+    households_text = solara.use_reactive(
+        "" if start.settings.households is None else str(start.settings.households))
     # the run as shown: week, cards and charts (read only by the parts that show them, so a new
     # week re-renders those, not the whole page)
     version = solara.use_reactive(0)
@@ -172,6 +230,7 @@ def Page():
     progress = solara.use_reactive(0.0)
     error = solara.use_reactive(start.error)
     refused = solara.use_reactive(False)
+    ignored = solara.use_reactive(start.ignored)  # from the URL, shown in one line
     wijk_choice = solara.use_reactive("")  # the wijk the charts and the network show
     member = solara.use_reactive(None)  # a group's place in a class session (class_page)
     lecture = solara.use_reactive(None)  # the lecturer's class session: (code, token)
@@ -300,25 +359,55 @@ def Page():
         settings.set(new)
         submit("reset", new, "busy.reset")
 
-    def on_preset(name: str) -> None:
-        if not name or name == settings.value.preset:
-            return
-        try:
-            cfg = load_preset(name)
-        except WijksimError as exc:
-            error.set(("error.config", {"message": exc.one_line()}))
-            return
-        seed, _, problems = parsed_inputs()
-        seed = seed if seed is not None else int(cfg.run.seed)
-        seed_text.set(str(seed))
-        households_text.set("")
+    def on_apply() -> None:
+        """Enter or Apply: start again with the typed seed and size (nothing when unchanged)."""
+        if inputs_pending(sim, seed_text.value, households_text.value):
+            on_reset()
+        else:
+            refused.set(False)
+
+    def start_from(new: Settings) -> None:
+        """Start again with ``new``: the fields show its seed and size, the run is rebuilt."""
+        seed_text.set(str(new.seed))
+        households_text.set("" if new.households is None else str(new.households))
         refused.set(False)
         playing.set(False)
-        new = Settings(preset=name, seed=seed, households=None, levers=Levers.from_config(cfg))
         settings.set(new)
         submit("reset", new, "busy.reset")
 
-    def on_levers(levers: Levers) -> None:
+    def on_preset(name: str) -> None:
+        """A preset chosen (the same one again too): its own levers, seed and size."""
+        if not name:
+            return
+        try:
+            new = settings_for_preset(name)
+        except WijksimError as exc:
+            error.set(("error.config", {"message": exc.one_line()}))
+            return
+        ignored.set(())
+        start_from(new)
+
+    def on_navigate(search: str) -> Settings | None:
+        """The browser went back or forward to another URL: its scenario from week 0."""
+        asked = parse_query(search, start.presets)
+        try:
+            new = apply_link(asked, settings_for_preset(asked.preset or settings.value.preset))
+        except WijksimError as exc:
+            error.set(("error.config", {"message": exc.one_line()}))
+            return None
+        ignored.set(asked.ignored)
+        start_from(new)
+        return new
+
+    def on_levers(change: Callable[[Levers], Levers]) -> None:
+        """A lever moved: ``change`` applies to the levers on the page now.
+
+        So a callback from an older render (a widget catching up after a preset was chosen)
+        changes only its own lever, never puts back the others it saw then.
+        """
+        levers = change(settings.value.levers)
+        if levers == settings.value.levers:
+            return
         settings.set(replace(settings.value, levers=levers))
         submit("levers", levers)
 
@@ -331,6 +420,8 @@ def Page():
         settings.set(new)
         submit("reset", new, "busy.reset")
 
+    use_url(settings.value, on_navigate)
+
     # -- view
 
     L = lang.value
@@ -340,12 +431,16 @@ def Page():
     solara.Style(CSS)
     with solara.Column(gap="10px", style={"max-width": "1600px", "margin": "0 auto"}):
         Header(lang)
-        if error.value is not None:
-            key, values = error.value
-            solara.Error(tr(L, key, **values), classes=["app-error"])
-        if refused.value and problems:
-            solara.Error(" ".join(problem_text(L, p) for p in problems),
-                         classes=["input-error"])
+        with solara.Column(gap="4px", classes=["messages"]):  # a fixed slot: no remounts below
+            if error.value is not None:
+                key, values = error.value
+                solara.Error(tr(L, key, **values), classes=["app-error"])
+            if refused.value and problems:
+                solara.Error(" ".join(problem_text(L, p) for p in problems),
+                             classes=["input-error"])
+            if ignored.value:
+                solara.Warning(tr(L, "link.ignored", items="; ".join(ignored.value)),
+                               classes=["link-notice"], dense=True)
         if lecture.value is not None:
             LecturerView(L, lecture)
         with solara.Columns([1, 3], gutters_dense=True):
@@ -353,7 +448,7 @@ def Page():
                 ClassPanel(L, sim, settings.value, member, lecture, on_class_settings, busy_now)
                 if member.value is None:  # a group in a class keeps the class's wijk and seed
                     SettingsPanel(L, start.presets, settings.value, seed_text, households_text,
-                                  problems, sim, busy_now, on_preset, on_reset)
+                                  problems, sim, busy_now, on_preset, on_apply)
                 LeverPanel(L, settings.value.levers, on_levers, busy_now)
             with solara.Column(gap="10px"):
                 Controls(L, sim, version, playing, speed, busy, progress.value,
@@ -394,33 +489,94 @@ def Header(lang: solara.Reactive[str]):
                     solara.Button(code.upper(), value=code, classes=[f"lang-{code}"])
 
 
+def preset_title(name: str, L: str) -> str:
+    """A preset's name for people: its title in language ``L``, else the file's name."""
+    notes = notes_for(name, L)
+    return notes.title if notes is not None and notes.title else name
+
+
+def preset_items(presets: list[str], L: str) -> list[dict[str, str]]:
+    """The picker's items: each preset's title and one-line summary in language ``L``.
+
+    A preset without notes (a config of one's own) shows its file name and description.
+    """
+    items = []
+    for name in presets:
+        notes = notes_for(name, L)
+        if notes is not None:
+            description = notes.summary
+        else:
+            try:
+                description = load_preset(name).description
+            except WijksimError:
+                description = ""
+        items.append({"value": name, "text": preset_title(name, L),
+                      "description": description})
+    return items
+
+
+def inputs_pending(sim: Simulation, seed_text: str, households_text: str) -> bool:
+    """Whether the typed seed or size differs from what the run in force was built with."""
+    applied = sim.settings
+    if applied is None:
+        return False
+    size = str(applied.households) if applied.households is not None else ""
+    return seed_text.strip() != str(applied.seed) or households_text.strip() != size
+
+
+@solara.component
+def DraftInput(label: str, draft: solara.Reactive[str], on_confirm: Callable[[], None],
+               css: str, error: str | bool = False, message: str = "", placeholder: str = ""):
+    """A text field that keeps what is typed, whatever redraws the page meanwhile.
+
+    Every keystroke goes to ``draft`` (so a redraw while the model plays or after a Reset sets
+    the field to what was typed, never back to an older value); Enter calls ``on_confirm``.
+    """
+    messages = [error] if isinstance(error, str) and error else ([message] if message else [])
+    field = rv.TextField(label=label, v_model=draft.value, on_v_model=draft.set, class_=css,
+                         dense=True, error=bool(error), messages=messages,
+                         placeholder=placeholder, hide_details="auto")
+    use_change(field, lambda _typed: on_confirm(), update_events=["keyup.enter"])
+    return field
+
+
 @solara.component
 def SettingsPanel(L: str, presets: list[str], settings: Settings,
                   seed_text: solara.Reactive[str], households_text: solara.Reactive[str],
-                  problems: list[InputError], sim: Simulation, busy: bool, on_preset, on_reset):
-    """Preset, seed and households, with their checks."""
+                  problems: list[InputError], sim: Simulation, busy: bool, on_preset, on_apply):
+    """Preset, seed and households, with their checks and the values in force.
+
+    Typed values are drafts: Enter or Apply starts the run again with them.
+    """
     errors = {p.values.get("field"): problem_text(L, p) for p in problems}
     seed_label, hh_label = tr(L, "settings.seed"), tr(L, "settings.households")
-    applied = sim.settings
-    pending = applied is not None and (
-        seed_text.value.strip() != str(applied.seed)
-        or (households_text.value.strip() or None) != (
-            str(applied.households) if applied.households is not None else None)
-    )
+    pending = inputs_pending(sim, seed_text.value, households_text.value)
+    items = solara.use_memo(lambda: preset_items(presets, L), [tuple(presets), L])
     with solara.Card(margin=0, classes=["settings-panel"]):
         solara.Text(tr(L, "settings.title"), classes=["panel-title"])
-        rv.Select(label=tr(L, "settings.preset"), items=presets, v_model=settings.preset,
-                  on_v_model=on_preset, disabled=busy, dense=True, hide_details=True,
-                  class_="preset-select", style_="margin-top: 14px")
+        with solara.Div(style={"margin-top": "14px"}):
+            PresetPicker.element(label=tr(L, "settings.preset"), value=settings.preset,
+                                 items=items, disabled=busy, on_pick=on_preset)
         solara.Text(tr(L, "settings.preset_help"), classes=["hint"])
+        solara.Button(tr(L, "settings.restore"), icon_name="mdi-backup-restore", small=True,
+                      outlined=True, classes=["restore-button"], disabled=busy,
+                      on_click=lambda: on_preset(settings.preset), style={"margin-top": "4px"})
+        solara.Text(tr(L, "settings.link_help"), classes=["hint", "link-help"])
         with solara.Row(gap="8px", style={"padding-top": "22px"}):
-            solara.InputText(seed_label, value=seed_text, error=errors.get(seed_label, False),
-                             classes=["seed-input"], dense=True,
-                             message=tr(L, "settings.seed_help"))
-            solara.InputText(hh_label, value=households_text, error=errors.get(hh_label, False),
-                             classes=["households-input"], dense=True,
-                             placeholder=str(sim.model.hh.n) if sim.model is not None else "",
-                             message=tr(L, "settings.households_help"))
+            DraftInput(seed_label, seed_text, on_apply, "seed-input",
+                       error=errors.get(seed_label, False), message=tr(L, "settings.seed_help"))
+            DraftInput(hh_label, households_text, on_apply, "households-input",
+                       error=errors.get(hh_label, False),
+                       message=tr(L, "settings.households_help"),
+                       placeholder=str(sim.model.hh.n) if sim.model is not None else "")
+        with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Button(tr(L, "settings.apply"), icon_name="mdi-check", small=True,
+                          outlined=True, classes=["apply-button"], on_click=on_apply,
+                          disabled=busy or not pending)
+            if sim.settings is not None and sim.model is not None:
+                solara.Text(tr(L, "settings.in_force", seed=sim.settings.seed,
+                               households=fmt_number(sim.model.hh.n, L, 0)),
+                            classes=["hint", "in-force"])
         if pending and not problems:
             solara.Text(tr(L, "settings.pending"), classes=["hint", "pending-hint"])
 
@@ -443,7 +599,7 @@ def LeverPanel(L: str, levers: Levers, on_levers, busy: bool):
         spec = LEVER_SPECS[name]
         value = value / 100.0 if spec.percent else value
         value = int(value) if name == "maatwerk_stage" else round(float(value), 4)
-        on_levers(replace(levers, **{name: value}))
+        on_levers(lambda lv: replace(lv, **{name: value}))
 
     with solara.Card(margin=0, classes=["lever-panel"]):
         solara.Text(tr(L, "levers.title"), classes=["panel-title"])
@@ -470,7 +626,7 @@ def LeverPanel(L: str, levers: Levers, on_levers, busy: bool):
                     label("structure", tr(L, f"structure.{levers.structure}"))
                     with solara.ToggleButtonsSingle(
                         value=levers.structure, dense=True, classes=["structure-switch"],
-                        on_value=lambda v: on_levers(replace(levers, structure=v)),
+                        on_value=lambda v: on_levers(lambda lv: replace(lv, structure=v)),
                     ):
                         for s in STRUCTURES:
                             solara.Button(tr(L, f"structure.{s}"), value=s, disabled=busy,
@@ -486,9 +642,9 @@ def LeverPanel(L: str, levers: Levers, on_levers, busy: bool):
         with solara.Column(gap="0px", classes=["lever", "lever-partners"]):
             label("partners", f"{len(levers.partners)}/{len(PARTNER_KINDS)}")
             for kind in PARTNER_KINDS:
-                solara.Checkbox(label=tr(L, f"partner.{kind}"), value=kind in levers.partners,
-                                on_value=lambda v, k=kind: on_levers(levers.with_partner(k, v)),
-                                disabled=busy)
+                solara.Checkbox(
+                    label=tr(L, f"partner.{kind}"), value=kind in levers.partners, disabled=busy,
+                    on_value=lambda v, k=kind: on_levers(lambda lv: lv.with_partner(k, v)))
             help_line("partners")
         PolicyCycleLevers(L, levers, on_levers, busy, label, help_line)
 
@@ -507,7 +663,7 @@ def PolicyCycleLevers(L: str, levers: Levers, on_levers, busy: bool, label, help
             label(name, shown)
             with solara.ToggleButtonsSingle(
                 value=value, dense=True, classes=[f"{name}-switch"],
-                on_value=lambda v, n=name: on_levers(replace(levers, **{n: v})),
+                on_value=lambda v, n=name: on_levers(lambda lv: replace(lv, **{n: v})),
             ):
                 for v in values:
                     solara.Button(tr(L, key(v)) if key else str(v), value=v, disabled=busy,
@@ -929,7 +1085,8 @@ def TeacherPanel(L: str, preset: str):
     """What to notice / What to try for the preset (NetLogo's Info tab)."""
     notes = notes_for(preset, L)
     with solara.Card(margin=0, classes=["teacher"]):
-        solara.Text(f"{tr(L, 'teach.title')}: {preset}", classes=["panel-title"])
+        solara.Text(f"{tr(L, 'teach.title')}: {preset_title(preset, L)}",
+                    classes=["panel-title"])
         if notes is None:
             try:
                 description = load_preset(preset).description
@@ -944,6 +1101,9 @@ def TeacherPanel(L: str, preset: str):
 
         solara.HTML(tag="p", classes=["teacher-about"], unsafe_innerHTML=(
             f"<b>{html.escape(tr(L, 'teach.about'))}:</b> {html.escape(notes.summary)}"))
+        if not notes.notice and not notes.try_:
+            solara.Text(tr(L, "teach.none"), classes=["hint"])
+            return
         with solara.Columns([1, 1], gutters_dense=True, classes=["teacher-notes"]):
             for key, lines in (("teach.notice", notes.notice), ("teach.try", notes.try_)):
                 solara.HTML(tag="div", classes=[key.replace(".", "-")], unsafe_innerHTML=(
