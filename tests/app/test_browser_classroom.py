@@ -145,3 +145,31 @@ def test_a_link_with_bad_values_opens_with_a_notice(server, browser):
         assert re.search(r"seed 1\b", page.locator(".in-force").inner_text())
     finally:
         context.close()
+
+
+def test_closing_tabs_while_charts_redraw_logs_no_traceback(server, browser):
+    """Tabs closed while playing, at moments spread over the charts' redraw interval.
+
+    The race itself is reproduced in tests/app/test_drawing.py; here the whole server is checked.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    closes = 0
+    try:
+        for round_ in range(2):
+            pages = [context.new_page() for _ in range(4)]
+            for page in pages:
+                page.goto(server)
+            for page in pages:
+                page.locator(".network-chart img").wait_for(timeout=WAIT)
+                page.locator(".play-button").click()
+            eventually(pages[-1], lambda p=pages[-1]: week_number(p) >= 3, "the tabs to play")
+            for i, page in enumerate(pages):  # 0.13 s apart: across a redraw
+                page.wait_for_timeout(130 * (i + round_ * len(pages)) % 1000 + 50)
+                page.close()
+                closes += 1
+        context.new_page().wait_for_timeout(3000)  # the server notices the closed sockets
+    finally:
+        context.close()
+    log = LOG.read_text()
+    assert closes == 8
+    assert "Traceback" not in log and "no known context" not in log, log[-3000:]

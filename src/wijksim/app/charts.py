@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from wijksim.app.drawing import drawn_outside_session
 from wijksim.app.i18n import tr
 
 #: The line panels: KPI column, whether to draw a reference line at 1 (workload), and the
@@ -38,6 +39,7 @@ CHART_COLUMNS: tuple[str, ...] = ("week", *(k for k, _, _ in PANELS), *COST_PART
                                   "reallocations")
 
 
+@drawn_outside_session
 def figure_png(fig: Figure) -> bytes:
     """A figure as PNG bytes (the Agg canvas; no pyplot, so safe in worker threads)."""
     buf = io.BytesIO()
@@ -56,6 +58,7 @@ def smooth(values: pd.Series, weeks: int = SMOOTH_WEEKS) -> pd.Series:
     return values.astype(float).rolling(weeks, min_periods=1).mean()
 
 
+@drawn_outside_session
 def timeseries_figure(policy: pd.DataFrame, baseline: pd.DataFrame | None,
                       lever_changes: list[int], lang: str) -> Figure:
     """The six-panel chart of the policy run (and the baseline, when given)."""
@@ -168,6 +171,7 @@ WIJK_PANELS: tuple[str, ...] = ("waiting_list_per_1000", "wmo_per_1000", "worklo
                                 "escalations_per_1000", "fte_per_1000_realised")
 
 
+@drawn_outside_session
 def wijk_figure(frame: pd.DataFrame, lang: str) -> Figure:
     """One panel per rate in :data:`WIJK_PANELS`, a line per wijk (a multi-wijk run)."""
     fig = Figure(figsize=(13.0, 4.2), dpi=96)

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from wijksim.app.drawing import drawn_outside_session
 from wijksim.app.i18n import tr
 from wijksim.build.social_network import to_networkx
 from wijksim.codes import PARTNER_KINDS, STATUSES
@@ -163,6 +164,7 @@ def snapshot(model, sample: NetworkSample) -> NetworkState:
     )
 
 
+@drawn_outside_session
 def network_figure(state: NetworkState, sample: NetworkSample, lang: str) -> Figure:
     """Draw the sample with its needs and statuses, workers and partners."""
     fig = Figure(figsize=(5.6, 6.0), dpi=96)
