@@ -1,5 +1,5 @@
 """Teacher notes that hold true (issue 14, item 6): every "What to notice / What to try" note has
-a checkable expectation in src/wijksim/app/teaching.toml, and each runs here on 5 paired seeds.
+a checkable expectation in src/wijksim/app/teaching.toml, and each runs here on 4 paired seeds.
 
 A failure means the model no longer shows what a note says: then the note is rewritten (and its
 expectation with it), never the model. The runs are small (3,000 households; 6,000 with several
