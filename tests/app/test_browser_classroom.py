@@ -155,7 +155,7 @@ def test_closing_tabs_while_charts_redraw_logs_no_traceback(server, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     closes = 0
     try:
-        for round_ in range(2):
+        for round_ in range(1):  # the race itself: test_drawing.py
             pages = [context.new_page() for _ in range(4)]
             for page in pages:
                 page.goto(server)
@@ -171,5 +171,5 @@ def test_closing_tabs_while_charts_redraw_logs_no_traceback(server, browser):
     finally:
         context.close()
     log = LOG.read_text()
-    assert closes == 8
+    assert closes == 4
     assert "Traceback" not in log and "no known context" not in log, log[-3000:]
